@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { createCommands } from './host/commands';
+import type { CuratorContext } from './host/curatorContext';
+import { Galleries } from './host/galleries';
+
+/** What `activate` returns: the services, for the integration tests and for other extensions. */
+export type XrayCuratorApi = CuratorContext;
+
+export function activate(context: vscode.ExtensionContext): XrayCuratorApi {
+  const galleries = new Galleries(context.extensionUri);
+  context.subscriptions.push(galleries);
+  const ctx: CuratorContext = { extensionContext: context, galleries };
+  for (const [id, factory] of Object.entries(createCommands())) {
+    const run = factory(ctx);
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await run(...args);
+        } catch (error) {
+          void vscode.window.showErrorMessage(`X-Ray Curator: ${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }
+      }),
+    );
+  }
+  if (vscode.workspace.getConfiguration('xrayCurator').get<boolean>('openGalleryOnStartup') && vscode.workspace.workspaceFolders?.length) {
+    void vscode.commands.executeCommand('xrayCurator.openGallery');
+  }
+  return ctx;
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { Disposable } from './disposable';
+import { GALLERY_VIEW_TYPE, GalleryPanel } from './galleryPanel';
+import type { GalleryWebviewState } from './galleryPanel';
+
+/** The open gallery panels: one per dataset folder, restored after a reload by the serializer. */
+export class Galleries extends Disposable {
+  private readonly panels = new Map<string, GalleryPanel>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    super();
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          const root = typeof state === 'object' && state !== null ? (state as GalleryWebviewState).datasetRoot : undefined;
+          if (typeof root !== 'string' || !root) {
+            panel.dispose();
+            return;
+          }
+          this.track(new GalleryPanel(panel, this.extensionUri, root));
+        },
+      }),
+    );
+  }
+
+  open(datasetRoot: string): GalleryPanel {
+    const existing = this.panels.get(datasetRoot);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    return this.track(GalleryPanel.create(this.extensionUri, datasetRoot));
+  }
+
+  get(datasetRoot: string): GalleryPanel | undefined {
+    return this.panels.get(datasetRoot);
+  }
+
+  override dispose(): void {
+    for (const panel of this.panels.values()) panel.dispose();
+    super.dispose();
+  }
+
+  private track(panel: GalleryPanel): GalleryPanel {
+    this.panels.set(panel.datasetRoot, panel);
+    panel.onDidDispose(() => this.panels.delete(panel.datasetRoot));
+    return panel;
+  }
+}

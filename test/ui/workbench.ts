@@ -1,0 +1,70 @@
+// Drives the real VS Code workbench in Chromium as a person would: the command palette, then the gallery webview
+// inside its iframes. Screenshots go to test-results/screenshots/ (ignored by git).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { PROJECT_ROOT, VsCodeHost, launchBrowser, openWorkbench } from '../host/vscodeHost';
+
+export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
+
+export class Workbench {
+  private constructor(
+    readonly host: VsCodeHost,
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(folder: string, options: { trusted?: boolean } = {}): Promise<Workbench> {
+    const host = await VsCodeHost.start({ trusted: options.trusted });
+    const browser = await launchBrowser();
+    const page = await openWorkbench(browser, host.url({ folder, extensionDevelopmentPath: PROJECT_ROOT }));
+    return new Workbench(host, browser, page);
+  }
+
+  /**
+   * Runs a command by its palette title, as typed by a user. Retries while the workbench is still starting (the
+   * palette can open before the extension host has registered the extension's commands).
+   */
+  async runCommand(title: string, attempts = 4): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        await this.page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  /** The content frame of the webview whose document matches `selector` (webviews are nested iframes). */
+  async webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (!frame.url().includes('/webview/browser/pre/')) continue;
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.host.stop();
+  }
+}
