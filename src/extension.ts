@@ -2,14 +2,18 @@ import * as vscode from 'vscode';
 import { createCommands } from './host/commands';
 import type { CuratorContext } from './host/curatorContext';
 import { Galleries } from './host/galleries';
+import { ModelStates } from './host/modelState';
+import { Sidebar } from './host/sidebar';
+import { ModelStatusBar } from './host/statusBar';
 
 /** What `activate` returns: the services, for the integration tests and for other extensions. */
 export type XrayCuratorApi = CuratorContext;
 
 export function activate(context: vscode.ExtensionContext): XrayCuratorApi {
-  const galleries = new Galleries(context.extensionUri);
-  context.subscriptions.push(galleries);
-  const ctx: CuratorContext = { extensionContext: context, galleries };
+  const galleries = new Galleries(context.extensionUri, context.globalStorageUri);
+  const modelStates = new ModelStates();
+  context.subscriptions.push(galleries, modelStates, new ModelStatusBar(modelStates), new Sidebar(modelStates));
+  const ctx: CuratorContext = { extensionContext: context, galleries, modelStates };
   for (const [id, factory] of Object.entries(createCommands())) {
     const run = factory(ctx);
     context.subscriptions.push(

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CuratorContext } from './curatorContext';
 import type { GalleryPanel } from './galleryPanel';
+import { retrainModel, scoreDataset, selectBackbone } from './modelCommands';
 
 /** A command's implementation, given the extension's services. */
 type CommandFactory = (ctx: CuratorContext) => (...args: unknown[]) => unknown;
@@ -13,7 +14,28 @@ export function createCommands(): Record<string, CommandFactory> {
       const root = await pickDatasetFolder(target);
       return root ? ctx.galleries.open(root) : undefined;
     },
+    'xrayCurator.scoreDataset': (ctx) => async (target?: unknown) => {
+      const root = await datasetFor(ctx, target);
+      return root ? scoreDataset(ctx, root) : undefined;
+    },
+    'xrayCurator.retrainModel': (ctx) => async (target?: unknown) => {
+      const root = await datasetFor(ctx, target);
+      return root ? retrainModel(ctx, root) : undefined;
+    },
+    'xrayCurator.selectBackbone': () => () => selectBackbone(),
   };
+}
+
+/** The dataset a model command works on: the one it was given, else the gallery in focus, else as for the gallery. */
+async function datasetFor(ctx: CuratorContext, target: unknown): Promise<string | undefined> {
+  if (typeof target === 'object' && target !== null && typeof (target as { root?: unknown }).root === 'string') {
+    return pickDatasetFolder((target as { root: string }).root);
+  }
+  if (target === undefined) {
+    const active = ctx.galleries.activeRoot();
+    if (active) return active;
+  }
+  return pickDatasetFolder(target);
 }
 
 /**

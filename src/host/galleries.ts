@@ -7,7 +7,11 @@ import type { GalleryWebviewState } from './galleryPanel';
 export class Galleries extends Disposable {
   private readonly panels = new Map<string, GalleryPanel>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    /** The extension's global storage, where the gallery caches thumbnails. */
+    private readonly storageUri?: vscode.Uri,
+  ) {
     super();
     this.register(
       vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, {
@@ -17,7 +21,7 @@ export class Galleries extends Disposable {
             panel.dispose();
             return;
           }
-          this.track(new GalleryPanel(panel, this.extensionUri, root));
+          this.track(new GalleryPanel(panel, this.extensionUri, root, this.storageUri));
         },
       }),
     );
@@ -29,11 +33,17 @@ export class Galleries extends Disposable {
       existing.panel.reveal();
       return existing;
     }
-    return this.track(GalleryPanel.create(this.extensionUri, datasetRoot));
+    return this.track(GalleryPanel.create(this.extensionUri, datasetRoot, this.storageUri));
   }
 
   get(datasetRoot: string): GalleryPanel | undefined {
     return this.panels.get(datasetRoot);
+  }
+
+  /** The dataset of the gallery the user looked at last, if one is open. */
+  activeRoot(): string | undefined {
+    const panels = [...this.panels.values()];
+    return (panels.find((p) => p.panel.active) ?? panels.at(-1))?.datasetRoot;
   }
 
   override dispose(): void {

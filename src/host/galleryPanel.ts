@@ -1,21 +1,41 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openDataset } from '../dataset';
-import type { Dataset } from '../dataset';
+import { applyJournalState, classNameProblem, LabelJournal, openDataset, thumbnail, thumbnailPath, watchDataset } from '../dataset';
+import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry } from '../dataset';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/protocol';
-import type { DatasetSummary, FromWebviewBody, GalleryItem, RenderedEvent, ToWebviewBody } from '../shared/protocol';
+import type { DetailReply, ErrorReply, FromWebviewBody, GalleryItem, RenderedEvent, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
+import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
+import type { PredictionSet } from './galleryData';
+import { latestPredictions, predictionsDir } from './predictionFiles';
 import { webviewHtml } from './webviewHtml';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';
+
+/** Thumbnails made at once in the background: sharp decodes on the libuv pool, and this machine has 2 cores. */
+const THUMBNAIL_CONCURRENCY = 2;
+/** How often newly made thumbnails are pushed to the webview, in ms. */
+const THUMBNAIL_PUSH_MS = 1000;
 
 /** What the webview persists through `setState` and the serializer hands back after a reload. */
 export interface GalleryWebviewState {
   datasetRoot?: string;
 }
 
-/** One gallery webview over one dataset folder. */
+/** The dataset as the panel holds it: items by id and the journal that edits go through. */
+interface Loaded {
+  dataset: Dataset;
+  journal: LabelJournal;
+  byId: Map<string, DatasetItem>;
+}
+
+/**
+ * One gallery webview over one dataset folder. The host owns the data (dataset, journal, predictions); the
+ * webview owns only UI state (filters, scroll, selection). Every edit is validated here and goes through the
+ * journal; the journal's change events push the changed items back (`itemsPatched`), for own and others' edits.
+ */
 export class GalleryPanel extends Disposable {
   private readonly messages: MessageHandler<ToWebviewBody, FromWebviewBody>;
   private lastRendered: RenderedEvent | undefined;
@@ -24,29 +44,48 @@ export class GalleryPanel extends Disposable {
   readonly onDidRender = this.renderedEmitter.event;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
+  private readonly predictions = new PredictionStore();
+  private loading: Promise<Loaded> | undefined;
+  private loaded: Loaded | undefined;
+  /** True once the webview has asked for the items; until then nothing is pushed. */
+  private webviewReady = false;
+  private readonly thumbnailDir: string | undefined;
+  /** Item ids whose thumbnail exists in `thumbnailDir`. */
+  private readonly thumbnails = new Set<string>();
+  private readonly rootUrl: string;
+  private readonly thumbnailUrl: string | undefined;
+  /** Problems met while loading, before the webview could be told; sent with the ready reply. */
+  private readonly openWarnings: string[] = [];
 
-  static create(extensionUri: vscode.Uri, datasetRoot: string): GalleryPanel {
+  static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
     });
-    return new GalleryPanel(panel, extensionUri, datasetRoot);
+    return new GalleryPanel(panel, extensionUri, datasetRoot, storageUri);
   }
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     readonly datasetRoot: string,
+    /** The extension's global storage: thumbnails are cached in its `thumbnails/` folder. */
+    storageUri?: vscode.Uri,
   ) {
     super();
     const webview = panel.webview;
+    const thumbnailRoot = storageUri ? vscode.Uri.joinPath(storageUri, 'thumbnails') : undefined;
+    this.thumbnailDir = thumbnailRoot?.fsPath;
     webview.options = {
       enableScripts: true,
       localResourceRoots: [
         vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
         vscode.Uri.joinPath(extensionUri, 'media'),
         vscode.Uri.file(datasetRoot),
+        ...(thumbnailRoot ? [thumbnailRoot] : []),
       ],
     };
+    this.rootUrl = webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString();
+    this.thumbnailUrl = thumbnailRoot ? webview.asWebviewUri(thumbnailRoot).toString() : undefined;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.messages = new MessageHandler<ToWebviewBody, FromWebviewBody>(
       (message) => void webview.postMessage(message),
@@ -57,11 +96,14 @@ export class GalleryPanel extends Disposable {
         const message = parseFromWebview(raw);
         if ('refused' in message) {
           console.warn(`X-Ray Curator: refused a message from the gallery webview: ${message.refused}`);
+          const id = (raw as { messageId?: unknown } | null)?.messageId;
+          if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) this.messages.sendReply(id, { type: 'error', message: `refused: ${message.refused}` });
           return;
         }
         void this.messages.handleMessage(message);
       }),
     );
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.push({ type: 'editableChanged', editable: true })));
     this.register(panel.onDidDispose(() => this.dispose()));
     webview.html = webviewHtml(webview, extensionUri, {
       title: panel.title,
@@ -81,6 +123,29 @@ export class GalleryPanel extends Disposable {
     });
   }
 
+  /**
+   * Shows a model's predictions (after a retrain, or when the panel opens on a dataset with a model). Items whose
+   * predicted class differs from the previous version's are marked `changed` for the review queue.
+   */
+  setPredictions(update: PredictionSet): void {
+    const touched = this.predictions.set(update);
+    if (this.loaded) this.pushPatch([...touched], []);
+  }
+
+  /**
+   * Handles one raw message exactly as if the webview had sent it (validation included) and returns the reply.
+   * The integration tests drive the protocol through this.
+   */
+  async answer(raw: unknown): Promise<ToWebviewBody | ErrorReply | undefined> {
+    const message = parseFromWebview(raw);
+    if ('refused' in message) return { type: 'error', message: `refused: ${message.refused}` };
+    try {
+      return await this.onMessage(message.body);
+    } catch (error) {
+      return { type: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   override dispose(): void {
     if (this.isDisposed) return;
     this.disposeEmitter.fire();
@@ -92,41 +157,249 @@ export class GalleryPanel extends Disposable {
   private async onMessage(body: FromWebviewBody): Promise<ToWebviewBody | undefined> {
     switch (body.type) {
       case 'ready': {
-        const dataset = await openDataset(this.datasetRoot);
+        const { dataset, journal } = await this.load();
+        this.webviewReady = true;
         return {
           type: 'ready',
-          dataset: summarize(dataset),
-          items: this.toGalleryItems(dataset),
+          dataset: summarize(dataset, this.predictions.model),
+          items: dataset.items.map((item) => this.toGalleryItem(item)),
           editable: vscode.workspace.isTrusted,
+          warnings: [...this.openWarnings, ...dataset.warnings, ...journal.warnings, ...dataset.problems.slice(0, 20).map((p) => `${p.where}: ${p.reason}`)],
         };
       }
       case 'rendered':
         this.lastRendered = body;
         this.renderedEmitter.fire(body);
         return undefined;
+      case 'relabel': {
+        if (body.label !== null) {
+          const problem = classNameProblem(body.label);
+          if (problem) throw new Error(problem);
+        }
+        const label = body.label;
+        return this.edit(body.ids, (item) => ({ kind: 'relabel', item, value: label }));
+      }
+      case 'flag':
+        return this.edit(body.ids, (item) => ({ kind: body.flagged ? 'flag' : 'unflag', item }));
+      case 'undo':
+      case 'redo': {
+        const { journal } = await this.editable();
+        const entries = body.type === 'undo' ? await journal.undo() : await journal.redo();
+        return { type: 'done', entries: entries.length };
+      }
+      case 'detail':
+        return this.detail(body.id);
     }
   }
 
-  private toGalleryItems(dataset: Dataset): GalleryItem[] {
-    const webview = this.panel.webview;
-    const rootUrl = webview.asWebviewUri(vscode.Uri.file(dataset.root)).toString();
-    return dataset.items.map((item) => ({
-      id: item.id,
-      label: item.label,
-      flagged: item.flagged,
-      imageUrl: item.error ? undefined : `${rootUrl}/${item.id.split('/').map(encodeURIComponent).join('/')}`,
-      error: item.error,
-    }));
+  /** Records one edit per item as one journal group (one undo step). */
+  private async edit(ids: readonly string[], make: (item: DatasetItem) => JournalEdit): Promise<ToWebviewBody> {
+    const { journal, byId } = await this.editable();
+    const edits = ids.map((id) => {
+      const item = byId.get(id);
+      if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
+      const prediction = this.predictions.galleryFields(id).prediction;
+      const edit = make(item);
+      return prediction && this.predictions.model ? { ...edit, shown: { model: this.predictions.model, confidence: prediction.confidence } } : edit;
+    });
+    const entries = await journal.record(edits);
+    return { type: 'done', entries: entries.length };
   }
-}
 
-function summarize(dataset: Dataset): DatasetSummary {
-  const counts: Record<string, number> = Object.fromEntries(dataset.classes.map((name) => [name, 0]));
-  let unlabeled = 0;
-  for (const item of dataset.items) {
-    if (item.label === null) unlabeled++;
-    else counts[item.label] = (counts[item.label] ?? 0) + 1;
+  private async editable(): Promise<Loaded> {
+    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: labels cannot be changed until you trust this folder.');
+    return this.load();
   }
-  if (unlabeled) counts.unlabeled = unlabeled;
-  return { name: path.basename(dataset.root), root: dataset.root, classes: dataset.classes, counts };
+
+  private async detail(id: string): Promise<DetailReply> {
+    const { journal, byId } = await this.load();
+    const item = byId.get(id);
+    if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
+    // Browsers cannot show DICOM: the detail view falls back to the thumbnail for it.
+    const viewable = !item.error && item.format !== 'dicom';
+    const thumb = this.thumbnailFile(item);
+    return {
+      type: 'detail',
+      id,
+      ...(viewable ? { imageUrl: this.urlOf(item.absPath) } : thumb && this.thumbnails.has(id) ? { imageUrl: this.urlOf(thumb) } : {}),
+      ...(item.width ? { width: item.width, height: item.height, format: item.format } : {}),
+      metadata: { ...item.metadata, ...(item.hash ? { sha256: item.hash } : {}) },
+      probabilities: this.predictions.probabilities(id),
+      history: historyOf(journal.entries, id),
+      saliencyAvailable: false,
+    };
+  }
+
+  /** Opens the dataset and its journal once, then keeps them live (journal appends, files on disk, thumbnails). */
+  private load(): Promise<Loaded> {
+    this.loading ??= (async () => {
+      const dataset = await openDataset(this.datasetRoot);
+      const journal = await LabelJournal.open(dataset.root);
+      const loaded: Loaded = { dataset, journal, byId: new Map(dataset.items.map((item) => [item.id, item])) };
+      this.loaded = loaded;
+      this.noteExistingThumbnails(dataset.items);
+      await this.readPredictionFiles();
+      this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
+      this.register({ dispose: journal.watchForOtherWriters() });
+      this.watchPredictionFiles();
+      void this.watchFiles(loaded);
+      void this.makeThumbnails(dataset.items);
+      return loaded;
+    })();
+    return this.loading;
+  }
+
+  /** Shows the latest model version's predictions written by the ML jobs, if newer than what is shown. */
+  private async readPredictionFiles(): Promise<void> {
+    try {
+      const latest = await latestPredictions(this.datasetRoot, this.predictions.model);
+      if (latest) this.setPredictions(latest);
+    } catch (error) {
+      const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
+      if (this.webviewReady) this.push({ type: 'showError', message });
+      else this.openWarnings.push(message);
+    }
+  }
+
+  /** A retrain writes a new `predictions/vN.json`: the open gallery picks it up. */
+  private watchPredictionFiles(): void {
+    // The predictions folder appears with the first model: its parent, the state folder, is watched recursively.
+    const stateDir = path.dirname(predictionsDir(this.datasetRoot));
+    if (!fs.existsSync(stateDir)) return;
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = fs.watch(stateDir, { recursive: true }, (_event, name) => {
+      if (!name?.startsWith('predictions')) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.readPredictionFiles(), 300);
+    });
+    watcher.on('error', () => watcher.close());
+    this.register({
+      dispose: () => {
+        clearTimeout(timer);
+        watcher.close();
+      },
+    });
+  }
+
+  private onJournalChange(added: readonly JournalEntry[]): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    // A move renames items: rebuild the index and send everything (rare: "apply labels to folders").
+    if (added.some((entry) => entry.kind === 'move')) {
+      void this.reload();
+      return;
+    }
+    // The journal applies the entries to the effective labels; only the items they name are sent.
+    applyJournalState(loaded.dataset, loaded.journal.state);
+    this.pushPatch([...new Set(added.map((entry) => entry.item))], []);
+  }
+
+  private async reload(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    loaded.dataset = await openDataset(this.datasetRoot);
+    loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
+    this.push({ type: 'itemsChanged', dataset: summarize(loaded.dataset, this.predictions.model), items: loaded.dataset.items.map((item) => this.toGalleryItem(item)) });
+  }
+
+  private async watchFiles(loaded: Loaded): Promise<void> {
+    let watcher: DatasetWatcher;
+    try {
+      watcher = await watchDataset(
+        loaded.dataset,
+        (changes) => {
+          loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
+          const upserted = [...changes.added, ...changes.changed];
+          void this.makeThumbnails(upserted);
+          this.pushPatch(
+            upserted.map((item) => item.id),
+            changes.removed,
+          );
+        },
+        { journalState: () => loaded.journal.state },
+      );
+    } catch (error) {
+      this.push({ type: 'showError', message: `Not watching the folder for changes: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    if (this.isDisposed) void watcher.close();
+    else this.register({ dispose: () => void watcher.close() });
+  }
+
+  private pushPatch(ids: readonly string[], removed: readonly string[]): void {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const items: GalleryItem[] = [];
+    for (const id of ids) {
+      const item = loaded.byId.get(id);
+      if (item) items.push(this.toGalleryItem(item));
+    }
+    if (items.length || removed.length) {
+      this.push({ type: 'itemsPatched', dataset: summarize(loaded.dataset, this.predictions.model), items, removed: [...removed] });
+    }
+  }
+
+  private push(body: ToWebviewBody): void {
+    if (this.webviewReady && !this.isDisposed) this.messages.sendEvent(body);
+  }
+
+  private toGalleryItem(item: DatasetItem): GalleryItem {
+    return toGalleryItem(
+      item,
+      (absPath) => this.urlOf(absPath),
+      (it) => (this.thumbnails.has(it.id) ? this.thumbnailFile(it) : undefined),
+      this.predictions,
+    );
+  }
+
+  /** A webview URL for a file inside the dataset or the thumbnail cache (the only roots the webview may load). */
+  private urlOf(absPath: string): string {
+    const inside = (root: string): string | undefined => {
+      const relative = path.relative(root, absPath);
+      return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).map(encodeURIComponent).join('/') : undefined;
+    };
+    const inDataset = inside(path.resolve(this.datasetRoot));
+    if (inDataset) return `${this.rootUrl}/${inDataset}`;
+    const inCache = this.thumbnailDir && this.thumbnailUrl ? inside(this.thumbnailDir) : undefined;
+    if (inCache) return `${this.thumbnailUrl}/${inCache}`;
+    throw new Error(`not a file the gallery may show: ${absPath}`);
+  }
+
+  private thumbnailFile(item: DatasetItem): string | undefined {
+    return this.thumbnailDir && item.hash ? thumbnailPath(this.thumbnailDir, item.hash) : undefined;
+  }
+
+  private noteExistingThumbnails(items: readonly DatasetItem[]): void {
+    for (const item of items) {
+      const file = this.thumbnailFile(item);
+      if (file && !item.error && fs.existsSync(file)) this.thumbnails.add(item.id);
+    }
+  }
+
+  /** Makes missing thumbnails in the background and pushes them in batches; tiles show the original until then. */
+  private async makeThumbnails(items: readonly DatasetItem[]): Promise<void> {
+    const dir = this.thumbnailDir;
+    if (!dir) return;
+    const queue = items.filter((item) => item.hash && !item.error && !this.thumbnails.has(item.id));
+    let made: string[] = [];
+    let lastPush = Date.now();
+    const worker = async (): Promise<void> => {
+      for (let item = queue.shift(); item && !this.isDisposed; item = queue.shift()) {
+        try {
+          await thumbnail(item.absPath, item.hash!, dir);
+          this.thumbnails.add(item.id);
+          made.push(item.id);
+        } catch {
+          // Undecodable files keep showing their error or the original; nothing to cache.
+        }
+        if (Date.now() - lastPush >= THUMBNAIL_PUSH_MS) {
+          this.pushPatch(made, []);
+          made = [];
+          lastPush = Date.now();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: THUMBNAIL_CONCURRENCY }, worker));
+    this.pushPatch(made, []);
+  }
 }

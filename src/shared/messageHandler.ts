@@ -23,6 +23,11 @@ export class MessageHandler<TOut extends { type: string }, TIn extends { type: s
     this.post({ messageId: this.nextId++, body });
   }
 
+  /** Answers a message the caller handled itself (e.g. refused before it reached `handleMessage`). */
+  sendReply(inReplyTo: number, body: TOut | ErrorReply): void {
+    this.post({ messageId: this.nextId++, inReplyTo, body });
+  }
+
   sendRequest(body: TOut): Promise<TIn> {
     const messageId = this.nextId++;
     return new Promise<TIn>((resolve, reject) => {

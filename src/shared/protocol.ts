@@ -16,10 +16,32 @@ export interface GalleryItem {
   /** The effective label (folder or manifest, overridden by the journal); null when unlabelled. */
   label: string | null;
   flagged: boolean;
+  /** Latest journal note. */
+  note?: string;
   /** URL the webview may load the image from (a webview resource URI); absent when the item is unreadable. */
   imageUrl?: string;
+  /** URL of the cached small thumbnail, once it exists; tiles prefer it over `imageUrl`. */
+  thumbUrl?: string;
   /** Why the item cannot be used; shown on its tile. */
   error?: string;
+  /** Manifest columns (source, patient_id, view, ...) for search and filters; content hashes left out. */
+  metadata?: Record<string, string>;
+  /** The split the current model was trained with (train / val / test), when known. */
+  split?: string;
+  /** The current model's prediction, when a model has scored this item. */
+  prediction?: ItemPrediction;
+  /** Label-issue score (higher = more likely mislabelled), when computed. */
+  issueScore?: number;
+}
+
+export interface ItemPrediction {
+  predicted: string;
+  /** Probability of the predicted class, 0…1. */
+  confidence: number;
+  /** Top-1 minus top-2 probability, 0…1. */
+  margin: number;
+  /** The predicted class differs from the one the previous model version predicted. */
+  changed: boolean;
 }
 
 export interface DatasetSummary {
@@ -30,6 +52,22 @@ export interface DatasetSummary {
   classes: string[];
   /** Number of items per class, plus `unlabeled` for items without a label. */
   counts: Record<string, number>;
+  /** Version of the model whose predictions are shown (e.g. `v3`), when there is one. */
+  model?: string;
+}
+
+/** One journal entry about an item, as the detail view lists it. */
+export interface HistoryEntry {
+  time: string;
+  user: string;
+  kind: string;
+  old: string | boolean | null;
+  new: string | boolean | null;
+  /** Model version and confidence shown when the edit was made. */
+  model?: string;
+  confidence?: number;
+  /** Written by undo or redo. */
+  via?: 'undo' | 'redo';
 }
 
 //#region to webview
@@ -40,6 +78,8 @@ export interface ReadyReply {
   items: GalleryItem[];
   /** False in Restricted Mode: the gallery is read-only. */
   editable: boolean;
+  /** Problems found while opening (bad manifest rows, skipped journal lines), shown in the banner. */
+  warnings: string[];
 }
 
 export interface ErrorReply {
@@ -47,11 +87,50 @@ export interface ErrorReply {
   message: string;
 }
 
-/** Sent when the dataset changed on disk or in the journal. */
+/** Reply to an edit: it is durable in the journal; the items it changed arrive as `itemsPatched`. */
+export interface DoneReply {
+  type: 'done';
+  /** How many journal entries were written (0: nothing to undo or redo). */
+  entries: number;
+}
+
+export interface DetailReply {
+  type: 'detail';
+  id: string;
+  /** The original file at full resolution. */
+  imageUrl?: string;
+  width?: number;
+  height?: number;
+  format?: string;
+  metadata: Record<string, string>;
+  /** Class probabilities of the current model, highest first; empty without a model. */
+  probabilities: { label: string; probability: number }[];
+  history: HistoryEntry[];
+  /** A saliency map can be computed for this item (a trained model that offers it is loaded). */
+  saliencyAvailable: boolean;
+}
+
+/** Everything changed (reopened dataset): replaces the item list. */
 export interface ItemsChangedEvent {
   type: 'itemsChanged';
   dataset: DatasetSummary;
   items: GalleryItem[];
+}
+
+/** Only some items changed (an edit, new predictions, files on disk): upserts by id and removals. */
+export interface ItemsPatchedEvent {
+  type: 'itemsPatched';
+  dataset: DatasetSummary;
+  /** Items that are new or changed, whole. */
+  items: GalleryItem[];
+  /** Ids of items that no longer exist. */
+  removed: string[];
+}
+
+/** Workspace trust was granted while the gallery was open. */
+export interface EditableChangedEvent {
+  type: 'editableChanged';
+  editable: boolean;
 }
 
 /** A problem the user should see in the gallery itself (where they are looking). */
@@ -60,7 +139,15 @@ export interface ShowErrorEvent {
   message: string;
 }
 
-export type ToWebviewBody = ReadyReply | ErrorReply | ItemsChangedEvent | ShowErrorEvent;
+export type ToWebviewBody =
+  | ReadyReply
+  | ErrorReply
+  | DoneReply
+  | DetailReply
+  | ItemsChangedEvent
+  | ItemsPatchedEvent
+  | EditableChangedEvent
+  | ShowErrorEvent;
 
 //#endregion
 
@@ -79,12 +166,42 @@ export interface RenderedEvent {
   visibleTiles: number;
 }
 
-export type FromWebviewBody = ReadyRequest | RenderedEvent;
+/** Sets the label of one or more items (one undo step); null makes them unlabelled. Answered with `DoneReply`. */
+export interface RelabelRequest {
+  type: 'relabel';
+  ids: string[];
+  label: string | null;
+}
+
+/** Flags or unflags items (one undo step). Answered with `DoneReply`. */
+export interface FlagRequest {
+  type: 'flag';
+  ids: string[];
+  flagged: boolean;
+}
+
+/** Undoes or redoes this session's last edit. Answered with `DoneReply`. */
+export interface UndoRequest {
+  type: 'undo' | 'redo';
+}
+
+/** Asks for the detail view of one item. Answered with `DetailReply`. */
+export interface DetailRequest {
+  type: 'detail';
+  id: string;
+}
+
+export type FromWebviewBody = ReadyRequest | RenderedEvent | RelabelRequest | FlagRequest | UndoRequest | DetailRequest;
 
 //#endregion
 
 export type ToWebviewMessage = WebviewMessage<ToWebviewBody>;
 export type FromWebviewMessage = WebviewMessage<FromWebviewBody>;
+
+/** Most items one edit may name: a bulk relabel of a whole filtered view of the largest datasets. */
+export const MAX_IDS_PER_EDIT = 100_000;
+const MAX_ID_LENGTH = 1024;
+const MAX_LABEL_LENGTH = 100;
 
 /** Checks a message received from the webview. Returns the typed message, or a reason it was refused. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | { refused: string } {
@@ -93,21 +210,72 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | { refused: 
   if (raw.inReplyTo !== undefined && !isCount(raw.inReplyTo)) return { refused: 'inReplyTo must be a non-negative integer' };
   const body = raw.body;
   if (!isRecord(body) || typeof body.type !== 'string') return { refused: 'body.type is missing' };
-  const envelope = { messageId: raw.messageId, inReplyTo: raw.inReplyTo as number | undefined };
+  const parsed = parseBody(body);
+  if ('refused' in parsed) return { refused: `${body.type}: ${parsed.refused}` };
+  return { messageId: raw.messageId, inReplyTo: raw.inReplyTo as number | undefined, body: parsed };
+}
+
+function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: string } {
   switch (body.type) {
     case 'ready':
-      return { ...envelope, body: { type: 'ready' } };
+      return { type: 'ready' };
+    case 'undo':
+    case 'redo':
+      return { type: body.type };
     case 'rendered':
       if (!isCount(body.itemCount) || !isCount(body.classCount) || !isCount(body.visibleTiles)) {
-        return { refused: 'rendered: counts must be non-negative integers' };
+        return { refused: 'counts must be non-negative integers' };
       }
-      return {
-        ...envelope,
-        body: { type: 'rendered', itemCount: body.itemCount, classCount: body.classCount, visibleTiles: body.visibleTiles },
-      };
+      return { type: 'rendered', itemCount: body.itemCount, classCount: body.classCount, visibleTiles: body.visibleTiles };
+    case 'relabel': {
+      const ids = parseIds(body.ids);
+      if (typeof ids === 'string') return { refused: ids };
+      if (body.label !== null && (typeof body.label !== 'string' || body.label.length === 0 || body.label.length > MAX_LABEL_LENGTH)) {
+        return { refused: `label must be null or a string of 1 to ${MAX_LABEL_LENGTH} characters` };
+      }
+      return { type: 'relabel', ids, label: body.label };
+    }
+    case 'flag': {
+      const ids = parseIds(body.ids);
+      if (typeof ids === 'string') return { refused: ids };
+      if (typeof body.flagged !== 'boolean') return { refused: 'flagged must be a boolean' };
+      return { type: 'flag', ids, flagged: body.flagged };
+    }
+    case 'detail': {
+      const problem = itemIdProblem(body.id);
+      if (problem) return { refused: problem };
+      return { type: 'detail', id: body.id as string };
+    }
     default:
       return { refused: `unknown message type ${JSON.stringify(body.type).slice(0, 60)}` };
   }
+}
+
+/** The ids of an edit, or why they are refused. */
+function parseIds(value: unknown): string[] | string {
+  if (!Array.isArray(value) || value.length === 0) return 'ids must be a non-empty array';
+  if (value.length > MAX_IDS_PER_EDIT) return `at most ${MAX_IDS_PER_EDIT} ids per edit`;
+  for (const id of value) {
+    const problem = itemIdProblem(id);
+    if (problem) return problem;
+  }
+  return [...new Set(value as string[])];
+}
+
+/**
+ * Why a value cannot be an item id, or null. Ids are relative paths with `/` separators inside the dataset:
+ * anything absolute, with `.`/`..` or empty segments, backslashes or control characters is refused before the
+ * host looks it up (the lookup in the dataset is the second check).
+ */
+export function itemIdProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'an id must be a non-empty string';
+  if (value.length > MAX_ID_LENGTH) return `an id is longer than ${MAX_ID_LENGTH} characters`;
+  if (/[\\\u0000-\u001f]/.test(value)) return `id ${JSON.stringify(value.slice(0, 80))} contains a backslash or a control character`;
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return `id ${JSON.stringify(value.slice(0, 80))} is an absolute path`;
+  if (value.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    return `id ${JSON.stringify(value.slice(0, 80))} leaves the dataset or has empty segments`;
+  }
+  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

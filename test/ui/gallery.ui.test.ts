@@ -22,7 +22,7 @@ describe('UI: the gallery in the VS Code workbench', () => {
       return images.length > 0 && images.slice(0, 8).every((img) => img.complete && img.naturalWidth > 0);
     });
     const counts = await gallery.locator('.counts').textContent();
-    assert.match(counts ?? '', /1502 images/);
+    assert.match(counts ?? '', /Showing 1,502 of 1,502/);
     assert.match(counts ?? '', /COVID 502 · NORMAL 500 · PNEUMONIA 500/);
     const labels = await gallery.locator('.tile:not([hidden]) .label').allTextContents();
     assert.ok(labels.length >= 4, `only ${labels.length} tiles visible`);

@@ -1,7 +1,16 @@
-// The gallery webview: browser code, never imports `vscode`. It keeps only UI state (tile size, scroll) through
-// `setState`; the items come from the host after the ready handshake.
+// The gallery webview: browser code, never imports `vscode`. It keeps only UI state (filters, scroll, selection,
+// tile size) through `setState`; the items come from the host after the ready handshake, and every edit goes to
+// the host, which answers when it is in the journal. Edits show on the tile at once and are rolled back if refused.
 import { MessageHandler } from '../../shared/messageHandler';
-import type { FromWebviewBody, GalleryItem, ReadyReply, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
+import type { DatasetSummary, FromWebviewBody, GalleryItem, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
+import { DetailView } from './detail';
+import { FilterBar } from './filterBar';
+import { applyFilter, DEFAULT_FILTER, facetCounts, restoreFilter } from './filters';
+import type { FilterState } from './filters';
+import { HelpOverlay } from './help';
+import { afterEdit, commandForKey, editTargets, focusItem, moveFocus } from './keyboard';
+import type { GalleryCommand, SelectionState } from './keyboard';
+import { element, renderTile } from './tile';
 import { VirtualGrid } from './virtualGrid';
 
 interface VsCodeApi {
@@ -16,19 +25,53 @@ interface UiState {
   datasetRoot?: string;
   tileSize: number;
   scrollTop: number;
+  filter: FilterState;
+  focus?: string;
+  selected: string[];
+  detail?: string;
 }
 
+/** Selections larger than this are not persisted (state is serialized on every change). */
+const MAX_SAVED_SELECTION = 5000;
+
 const vscode = acquireVsCodeApi();
-const saved = vscode.getState() as Partial<UiState> | undefined;
-const ui: UiState = { tileSize: saved?.tileSize ?? 180, scrollTop: saved?.scrollTop ?? 0, datasetRoot: saved?.datasetRoot };
+const saved = (vscode.getState() ?? {}) as Partial<UiState>;
+const ui: UiState = {
+  datasetRoot: typeof saved.datasetRoot === 'string' ? saved.datasetRoot : undefined,
+  tileSize: typeof saved.tileSize === 'number' ? saved.tileSize : 180,
+  scrollTop: typeof saved.scrollTop === 'number' ? saved.scrollTop : 0,
+  filter: saved.filter ? restoreFilter(saved.filter) : DEFAULT_FILTER,
+  focus: typeof saved.focus === 'string' ? saved.focus : undefined,
+  selected: Array.isArray(saved.selected) ? saved.selected.filter((id): id is string => typeof id === 'string') : [],
+  detail: typeof saved.detail === 'string' ? saved.detail : undefined,
+};
 const saveUi = (): void => vscode.setState(ui);
+
+let dataset: DatasetSummary | undefined;
+let editable = false;
+let items: GalleryItem[] = [];
+const byId = new Map<string, GalleryItem>();
+let view: GalleryItem[] = [];
+let viewIds: string[] = [];
+const viewIndex = new Map<string, number>();
+let selection: SelectionState = { focus: ui.focus, anchor: ui.focus, selected: new Set(ui.selected) };
+let pending = 0;
 
 const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
   (message) => vscode.postMessage(message),
   (body) => {
     switch (body.type) {
       case 'itemsChanged':
-        showItems(body.items, body.dataset);
+        dataset = body.dataset;
+        setItems(body.items);
+        return undefined;
+      case 'itemsPatched':
+        dataset = body.dataset;
+        patchItems(body.items, body.removed);
+        return undefined;
+      case 'editableChanged':
+        editable = body.editable;
+        showStatus();
         return undefined;
       case 'showError':
         showError(body.message);
@@ -42,21 +85,43 @@ window.addEventListener('message', (event: MessageEvent<WebviewMessage<ToWebview
 
 const header = element('header', 'toolbar');
 const title = element('h1', 'title');
-const counts = element('div', 'counts');
-counts.setAttribute('aria-live', 'polite');
+const status = element('div', 'counts');
+status.setAttribute('aria-live', 'polite');
+const keysHint = element('div', 'keys');
 const sizeLabel = element('label', 'tile-size');
 sizeLabel.textContent = 'Tile size ';
 const sizeInput = document.createElement('input');
 Object.assign(sizeInput, { type: 'range', min: '96', max: '360', step: '12', value: String(ui.tileSize) });
 sizeLabel.append(sizeInput);
-header.append(title, counts, sizeLabel);
+const helpButton = document.createElement('button');
+helpButton.textContent = '? Keys';
+helpButton.title = 'Keyboard shortcuts (?)';
+header.append(title, status, keysHint, sizeLabel, helpButton);
+const filterBar = new FilterBar(ui.filter, (filter) => {
+  ui.filter = filter;
+  rebuildView();
+  saveUi();
+});
 const banner = element('div', 'banner');
 banner.setAttribute('role', 'alert');
 banner.hidden = true;
+const bannerText = element('span', '');
+const bannerClose = document.createElement('button');
+bannerClose.textContent = 'Dismiss';
+bannerClose.addEventListener('click', () => (banner.hidden = true));
+banner.append(bannerText, bannerClose);
 const gridHost = element('main', 'grid-host');
-document.body.append(header, banner, gridHost);
+gridHost.tabIndex = 0;
+gridHost.setAttribute('aria-label', 'Images');
+const detail = new DetailView();
+const help = new HelpOverlay();
+document.body.append(header, filterBar.root, banner, gridHost, detail.root, help.root);
 
-const grid = new VirtualGrid<GalleryItem>(gridHost, renderTile, ui.tileSize);
+const grid = new VirtualGrid<GalleryItem>(
+  gridHost,
+  (tile, item) => renderTile(tile, item, { focused: item.id === selection.focus, selected: selection.selected.has(item.id) }),
+  ui.tileSize,
+);
 grid.onScroll = (scrollTop) => {
   ui.scrollTop = scrollTop;
   saveUi();
@@ -66,72 +131,246 @@ sizeInput.addEventListener('input', () => {
   grid.setTileSize(ui.tileSize);
   saveUi();
 });
+helpButton.addEventListener('click', () => help.toggle());
+detail.onClose = closeDetail;
+gridHost.addEventListener('click', (event) => {
+  const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
+  const index = id !== undefined ? viewIndex.get(id) : undefined;
+  if (index === undefined) return;
+  focusIndex(index, event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'toggle' : 'plain');
+});
+gridHost.addEventListener('dblclick', (event) => {
+  if ((event.target as HTMLElement).closest('.tile')) void openDetail();
+});
+document.addEventListener('keydown', onKeyDown);
 
 void start();
 
 async function start(): Promise<void> {
   try {
-    const reply = (await messages.sendRequest({ type: 'ready' })) as ToWebviewBody;
+    const reply = await messages.sendRequest({ type: 'ready' });
     if (reply.type !== 'ready') throw new Error(`unexpected reply ${reply.type}`);
-    const ready = reply as ReadyReply;
-    ui.datasetRoot = ready.dataset.root;
-    saveUi();
-    showItems(ready.items, ready.dataset);
+    ui.datasetRoot = reply.dataset.root;
+    dataset = reply.dataset;
+    editable = reply.editable;
+    if (reply.warnings.length) showError(reply.warnings.join('\n'));
+    setItems(reply.items);
     grid.scrollTo(ui.scrollTop);
+    if (ui.detail && byId.has(ui.detail)) void openDetail(ui.detail);
+    else gridHost.focus();
     requestAnimationFrame(() =>
       messages.sendEvent({
         type: 'rendered',
-        itemCount: ready.items.length,
-        classCount: ready.dataset.classes.length,
+        itemCount: reply.items.length,
+        classCount: reply.dataset.classes.length,
         visibleTiles: gridHost.querySelectorAll('.tile:not([hidden])').length,
       }),
     );
   } catch (error) {
-    showError(`Could not open the dataset: ${error instanceof Error ? error.message : String(error)}`);
+    showError(`Could not open the dataset: ${message(error)}`);
   }
 }
 
-function showItems(items: GalleryItem[], dataset: ReadyReply['dataset']): void {
-  title.textContent = dataset.name;
-  counts.textContent = `${items.length} images · ${Object.entries(dataset.counts)
-    .map(([name, count]) => `${name} ${count}`)
-    .join(' · ')}`;
-  grid.setItems(items);
+function setItems(next: GalleryItem[]): void {
+  items = next;
+  byId.clear();
+  for (const item of items) byId.set(item.id, item);
+  rebuildView();
 }
 
-function showError(message: string): void {
-  banner.textContent = message;
+/** Applies changed items in place; the view is re-filtered only when items appear or disappear. */
+function patchItems(changed: readonly GalleryItem[], removed: readonly string[]): void {
+  let membershipChanged = removed.length > 0;
+  for (const item of changed) {
+    if (!byId.has(item.id)) membershipChanged = true;
+    byId.set(item.id, item);
+    const index = viewIndex.get(item.id);
+    if (index !== undefined) {
+      view[index] = item;
+      grid.refresh(index);
+    }
+  }
+  for (const id of removed) byId.delete(id);
+  items = [...byId.values()];
+  if (membershipChanged) rebuildView();
+  else showStatus();
+  if (detail.shownId && (changed.some((item) => item.id === detail.shownId) || removed.includes(detail.shownId))) void openDetail(detail.shownId);
+}
+
+function rebuildView(): void {
+  view = applyFilter(items, ui.filter);
+  viewIds = view.map((item) => item.id);
+  viewIndex.clear();
+  viewIds.forEach((id, index) => viewIndex.set(id, index));
+  grid.setItems(view);
+  showStatus();
+}
+
+function showStatus(): void {
+  if (!dataset) return;
+  const counts = facetCounts(items);
+  filterBar.update(ui.filter, dataset.classes, counts);
+  title.textContent = dataset.name;
+  const parts = [`Showing ${view.length.toLocaleString('en-US')} of ${items.length.toLocaleString('en-US')}`];
+  if (selection.selected.size) parts.push(`${selection.selected.size.toLocaleString('en-US')} selected`);
+  parts.push(
+    Object.entries(dataset.counts)
+      .map(([name, count]) => `${name} ${count}`)
+      .join(' · '),
+  );
+  if (dataset.model) parts.push(`model ${dataset.model}: ${counts.misclassified} misclassified`);
+  if (!editable) parts.push('read-only (Restricted Mode)');
+  if (pending) parts.push('saving…');
+  status.textContent = parts.join(' · ');
+  keysHint.textContent = dataset.classes.slice(0, 9).map((name, i) => `${i + 1} ${name}`).join(' · ');
+  document.body.dataset.pending = String(pending);
+}
+
+function showError(text: string): void {
+  bannerText.textContent = text;
   banner.hidden = false;
 }
 
-/** Fills a tile element for one item; names go in through `textContent`, never as HTML. */
-function renderTile(tile: HTMLElement, item: GalleryItem): void {
-  tile.replaceChildren();
-  tile.className = 'tile';
-  tile.dataset.id = item.id;
-  tile.title = item.id;
-  if (item.imageUrl) {
-    const img = document.createElement('img');
-    img.decoding = 'async';
-    img.alt = item.id;
-    img.src = item.imageUrl;
-    tile.append(img);
-  } else {
-    const broken = element('div', 'broken');
-    broken.textContent = item.error ?? 'unreadable';
-    tile.append(broken);
+function onKeyDown(event: KeyboardEvent): void {
+  const target = event.target;
+  if (target instanceof HTMLElement && target.matches('input, select, textarea')) {
+    if (event.key === 'Escape' && target === filterBar.search) gridHost.focus();
+    return;
   }
-  const caption = element('div', 'caption');
-  const name = element('span', 'name');
-  name.textContent = item.id.slice(item.id.lastIndexOf('/') + 1);
-  const label = element('span', 'label');
-  label.textContent = item.label ?? 'unlabelled';
-  caption.append(name, label);
-  tile.append(caption);
+  if (target instanceof HTMLButtonElement && (event.key === 'Enter' || event.key === ' ')) return;
+  if (help.isOpen) {
+    if (event.key === 'Escape' || event.key === '?') {
+      event.preventDefault();
+      help.toggle();
+    }
+    return;
+  }
+  const command = commandForKey(event);
+  if (!command) return;
+  event.preventDefault();
+  run(command);
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  return node;
+function run(command: GalleryCommand): void {
+  const focused = selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1;
+  const how = (extend: boolean): 'extend' | 'plain' => (extend ? 'extend' : 'plain');
+  switch (command.kind) {
+    case 'move':
+      return focusIndex(moveFocus(focused, command.dx, command.dy, grid.columns, view.length), how(command.extend));
+    case 'page':
+      return focusIndex(moveFocus(focused, 0, command.direction * grid.rowsPerPage, grid.columns, view.length), how(command.extend));
+    case 'edge':
+      return focusIndex(command.to === 'first' ? 0 : view.length - 1, how(command.extend));
+    case 'setClass': {
+      const label = dataset?.classes[command.index];
+      if (label === undefined) return showError(`There is no class ${command.index + 1}: the classes are ${dataset?.classes.join(', ')}.`);
+      return relabel(label);
+    }
+    case 'unlabel':
+      return relabel(null);
+    case 'toggleFlag':
+      return toggleFlag();
+    case 'undo':
+    case 'redo':
+      void request({ type: command.kind });
+      return;
+    case 'openDetail':
+      void openDetail();
+      return;
+    case 'selectAll':
+      selection = { ...selection, selected: new Set(viewIds) };
+      return selectionChanged();
+    case 'help':
+      return help.toggle();
+    case 'search':
+      return filterBar.search.focus();
+    case 'escape':
+      if (detail.shownId) return closeDetail();
+      selection = { ...selection, selected: new Set() };
+      return selectionChanged();
+  }
+}
+
+function focusIndex(index: number, how: 'plain' | 'extend' | 'toggle'): void {
+  if (index < 0) return;
+  selection = focusItem(selection, viewIds, index, how);
+  grid.reveal(index);
+  selectionChanged();
+  if (detail.shownId) void openDetail();
+}
+
+function selectionChanged(): void {
+  grid.refreshAll();
+  ui.focus = selection.focus;
+  ui.selected = selection.selected.size <= MAX_SAVED_SELECTION ? [...selection.selected] : [];
+  saveUi();
+  showStatus();
+}
+
+function relabel(label: string | null): void {
+  const targets = editTargets(selection, viewIds);
+  if (targets.length) editOptimistically(targets, (item) => ({ ...item, label }), { type: 'relabel', ids: targets, label });
+}
+
+function toggleFlag(): void {
+  const targets = editTargets(selection, viewIds);
+  if (!targets.length) return;
+  const flagged = targets.some((id) => !byId.get(id)?.flagged);
+  editOptimistically(targets, (item) => ({ ...item, flagged }), { type: 'flag', ids: targets, flagged });
+}
+
+/**
+ * Shows an edit on its tiles synchronously (within the keypress's frame), moves the focus on, then asks the host;
+ * if the host refuses (read-only folder, Restricted Mode) the tiles go back and the banner says why.
+ */
+function editOptimistically(targets: readonly string[], change: (item: GalleryItem) => GalleryItem, body: FromWebviewBody): void {
+  const before = targets.map((id) => byId.get(id)).filter((item): item is GalleryItem => item !== undefined);
+  patchItems(before.map(change), []);
+  selection = afterEdit(selection, viewIds, targets);
+  const next = selection.focus !== undefined ? viewIndex.get(selection.focus) : undefined;
+  if (next !== undefined) grid.reveal(next);
+  selectionChanged();
+  void request(body).then((ok) => {
+    if (!ok) patchItems(before, []);
+  });
+}
+
+/** Sends an edit request; returns false (and shows why) when the host refused it. */
+async function request(body: FromWebviewBody): Promise<boolean> {
+  pending++;
+  showStatus();
+  try {
+    await messages.sendRequest(body);
+    return true;
+  } catch (error) {
+    showError(`Not saved: ${message(error)}`);
+    return false;
+  } finally {
+    pending--;
+    showStatus();
+  }
+}
+
+async function openDetail(id = selection.focus): Promise<void> {
+  if (id === undefined) return;
+  try {
+    const reply = await messages.sendRequest({ type: 'detail', id });
+    if (reply.type !== 'detail') throw new Error(`unexpected reply ${reply.type}`);
+    detail.show(reply, byId.get(id));
+    ui.detail = id;
+    saveUi();
+  } catch (error) {
+    showError(`Cannot open ${id}: ${message(error)}`);
+  }
+}
+
+function closeDetail(): void {
+  detail.hide();
+  ui.detail = undefined;
+  saveUi();
+  gridHost.focus();
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -71,3 +71,52 @@ describe('MessageHandler: requests, replies and errors', () => {
     await assert.rejects(pending, /went away/);
   });
 });
+
+describe('protocol: edit and detail requests', () => {
+  const parse = (body: unknown): ReturnType<typeof parseFromWebview> => parseFromWebview({ messageId: 7, body });
+
+  it('accepts relabel, flag, undo, redo and detail requests and removes duplicate ids', () => {
+    assert.deepEqual(parse({ type: 'relabel', ids: ['COVID/a.png', 'COVID/a.png', 'b.png'], label: 'NORMAL' }), {
+      messageId: 7,
+      inReplyTo: undefined,
+      body: { type: 'relabel', ids: ['COVID/a.png', 'b.png'], label: 'NORMAL' },
+    });
+    assert.deepEqual((parse({ type: 'relabel', ids: ['a.png'], label: null }) as { body: unknown }).body, { type: 'relabel', ids: ['a.png'], label: null });
+    assert.deepEqual((parse({ type: 'flag', ids: ['a.png'], flagged: false }) as { body: unknown }).body, { type: 'flag', ids: ['a.png'], flagged: false });
+    assert.deepEqual((parse({ type: 'undo' }) as { body: unknown }).body, { type: 'undo' });
+    assert.deepEqual((parse({ type: 'redo', extra: 1 }) as { body: unknown }).body, { type: 'redo' });
+    assert.deepEqual((parse({ type: 'detail', id: 'NORMAL/x y.jpeg' }) as { body: unknown }).body, { type: 'detail', id: 'NORMAL/x y.jpeg' });
+  });
+
+  const refused: [string, unknown][] = [
+    ['a path that climbs out', { type: 'detail', id: '../../etc/passwd' }],
+    ['.. in the middle', { type: 'relabel', ids: ['COVID/../../x.png'], label: 'COVID' }],
+    ['an absolute path', { type: 'flag', ids: ['/etc/passwd'], flagged: true }],
+    ['a Windows drive path', { type: 'detail', id: 'C:/Windows/win.ini' }],
+    ['a backslash', { type: 'detail', id: 'COVID\\..\\x.png' }],
+    ['a NUL byte', { type: 'detail', id: 'a.png\u0000.txt' }],
+    ['an empty segment', { type: 'detail', id: 'COVID//a.png' }],
+    ['no ids', { type: 'relabel', ids: [], label: 'COVID' }],
+    ['ids that are not strings', { type: 'flag', ids: [1], flagged: true }],
+    ['a label that is not a string', { type: 'relabel', ids: ['a.png'], label: 3 }],
+    ['an empty label', { type: 'relabel', ids: ['a.png'], label: '' }],
+    ['a flag that is not a boolean', { type: 'flag', ids: ['a.png'], flagged: 'yes' }],
+  ];
+  for (const [what, body] of refused) {
+    it(`refuses ${what}`, () => {
+      const parsed = parse(body);
+      assert.ok('refused' in parsed, `accepted ${JSON.stringify(body)}`);
+    });
+  }
+});
+
+describe('MessageHandler.sendReply', () => {
+  it('answers a message by id without a handler', () => {
+    const sent: WebviewMessage<unknown>[] = [];
+    const handler = new MessageHandler<Ping, Pong>((message) => void sent.push(message), () => undefined);
+    handler.sendReply(41, { type: 'error', message: 'refused: id leaves the dataset' });
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].inReplyTo, 41);
+    assert.deepEqual(sent[0].body, { type: 'error', message: 'refused: id leaves the dataset' });
+  });
+});

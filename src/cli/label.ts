@@ -1,0 +1,103 @@
+import * as fs from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { LabelJournal, openDataset } from '../dataset';
+import type { Dataset, DatasetItem, JournalEdit, JournalEntry } from '../dataset';
+import type { CliCommand } from './command';
+import { parseCommandArgs, requirePositional, UsageError } from './command';
+
+export const labelCommand: CliCommand = {
+  usage: 'label DATASET (--set ITEM=CLASS | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--user NAME]',
+  summary:
+    'Records label edits in the dataset journal, in the order given, and prints one line per durable edit. ' +
+    '--from-csv reads path,label[,flagged] rows. Nothing is recorded if any item or class is unknown (exit 1).',
+  async run(args: string[]): Promise<number> {
+    const { values, positionals, tokens } = parseCommandArgs(args, {
+      set: { type: 'string', multiple: true },
+      flag: { type: 'string', multiple: true },
+      unflag: { type: 'string', multiple: true },
+      'from-csv': { type: 'string', multiple: true },
+      user: { type: 'string' },
+    });
+    const root = requirePositional(positionals, 'DATASET');
+    const requests: EditRequest[] = [];
+    for (const token of tokens) {
+      if (token.kind !== 'option' || token.value === undefined) continue;
+      if (token.name === 'set') requests.push(parseSet(token.value));
+      else if (token.name === 'flag' || token.name === 'unflag') requests.push({ kind: token.name, itemId: token.value, source: `--${token.name}` });
+      else if (token.name === 'from-csv') requests.push(...(await readEditCsv(token.value)));
+    }
+    if (requests.length === 0) throw new UsageError('no edits given');
+
+    const dataset = await openDataset(root);
+    const edits = resolveEdits(dataset, requests);
+    const journal = await LabelJournal.open(dataset.root, { user: values.user });
+    for (const edit of edits) {
+      const [entry] = await journal.record([edit]);
+      // Printed only after the append is fsynced: a script may rely on every printed edit being durable.
+      process.stdout.write(`${describe(entry)}\n`);
+    }
+    return 0;
+  },
+};
+
+interface EditRequest {
+  kind: 'relabel' | 'flag' | 'unflag';
+  itemId: string;
+  label?: string;
+  /** Where the request came from, for error messages. */
+  source: string;
+}
+
+function parseSet(value: string): EditRequest {
+  const separator = value.lastIndexOf('=');
+  if (separator <= 0 || separator === value.length - 1) throw new UsageError(`--set needs ITEM=CLASS, got "${value}"`);
+  return { kind: 'relabel', itemId: value.slice(0, separator), label: value.slice(separator + 1), source: '--set' };
+}
+
+/** Reads `path,label[,flagged]` rows; an empty label leaves the label alone (useful to only flag). */
+async function readEditCsv(file: string): Promise<EditRequest[]> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(await fs.readFile(file), { bom: true, columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  const requests: EditRequest[] = [];
+  records.forEach((record, index) => {
+    const source = `${file}:${index + 2}`;
+    if (!record.path) throw new Error(`${source}: no path (the file needs a header line with path,label[,flagged])`);
+    if (record.label) requests.push({ kind: 'relabel', itemId: record.path, label: record.label, source });
+    if (record.flagged !== undefined && record.flagged !== '') {
+      const flagged = /^(1|true|yes)$/i.test(record.flagged);
+      if (!flagged && !/^(0|false|no)$/i.test(record.flagged)) throw new Error(`${source}: flagged must be true/false, got "${record.flagged}"`);
+      requests.push({ kind: flagged ? 'flag' : 'unflag', itemId: record.path, source });
+    }
+  });
+  return requests;
+}
+
+/** Checks every request against the dataset before anything is recorded. */
+function resolveEdits(dataset: Dataset, requests: readonly EditRequest[]): JournalEdit[] {
+  const items = new Map<string, DatasetItem>(dataset.items.map((item) => [item.id, item]));
+  const problems: string[] = [];
+  const edits: JournalEdit[] = [];
+  for (const request of requests) {
+    const item = items.get(request.itemId.replace(/\\/g, '/').replace(/^\.\//, ''));
+    if (!item) {
+      problems.push(`${request.source}: unknown item "${request.itemId}"`);
+      continue;
+    }
+    if (request.kind === 'relabel' && !dataset.classes.includes(request.label!)) {
+      problems.push(`${request.source}: unknown class "${request.label}" (classes: ${dataset.classes.join(', ')})`);
+      continue;
+    }
+    edits.push({ kind: request.kind, item, value: request.label });
+  }
+  if (problems.length > 0) throw new Error(`nothing recorded:\n  ${problems.join('\n  ')}`);
+  return edits;
+}
+
+function describe(entry: JournalEntry): string {
+  const change = entry.kind === 'relabel' ? `: ${entry.old ?? '(unlabelled)'} → ${entry.new ?? '(unlabelled)'}` : '';
+  return `recorded ${entry.id} ${entry.kind} ${entry.item}${change}`;
+}

@@ -1,0 +1,52 @@
+// What the train, predict and evaluate commands share: choosing the backbone, opening an ML session on a
+// dataset, progress on stderr, and writing JSON.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeAtomically } from '../dataset/atomicFile';
+import { MlSession } from '../ml/session';
+import type { MlProgress } from '../ml/session';
+import { UsageError } from './command';
+
+/** Environment variable naming the default backbone (folder or URL) when `--backbone` is not given. */
+export const BACKBONE_ENV = 'XRAY_CURATOR_BACKBONE';
+
+/** Where downloaded backbones are cached: `$XDG_CACHE_HOME/xray-curator`, else `~/.cache/xray-curator`. */
+export function downloadCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xray-curator');
+}
+
+/** `--backbone`, else the environment variable, else `fallback` (e.g. the model's own backbone). */
+export function chooseBackbone(given: string | undefined, fallback?: string): string {
+  const choice = given || process.env[BACKBONE_ENV] || fallback;
+  if (!choice) throw new UsageError(`no backbone: pass --backbone DIR|URL or set ${BACKBONE_ENV}`);
+  return choice;
+}
+
+/** Progress lines on stderr, at most one per second per phase. */
+export function stderrProgress(): (progress: MlProgress) => void {
+  let last = 0;
+  let lastPhase = '';
+  return (p) => {
+    const now = Date.now();
+    if (p.phase === lastPhase && now - last < 1000 && p.done < p.total) return;
+    last = now;
+    lastPhase = p.phase;
+    process.stderr.write(`${p.phase} ${p.done}/${p.total}\n`);
+  };
+}
+
+export function openSession(datasetRoot: string, backbone: string, sha256: string | undefined): Promise<MlSession> {
+  return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: downloadCacheDir() });
+}
+
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeAtomically(path.resolve(file), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Parses a positive integer option, as a usage error otherwise. */
+export function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} must be an integer, got ${value}`);
+  return n;
+}

@@ -1,0 +1,177 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { writeAtomically } from '../dataset/atomicFile';
+import { openDataset } from '../dataset';
+import type { Dataset } from '../dataset';
+import { latestVersion, loadHead, modelsDir, readVersionInfo } from '../ml/modelStore';
+import type { ModelVersionInfo } from '../ml/modelStore';
+import { predictProbabilities, PREDICTIONS_VERSION } from '../ml/predict';
+import type { PredictionsFile } from '../ml/predict';
+import { buildReport, latestReport, parseReport, renderHtml, renderMarkdown, reportsDir, writeReport } from '../ml/report';
+import type { Report, ReportItem, ReportModel } from '../ml/report';
+import { MlSession, stateDirOf } from '../ml/session';
+import { GROUP_COLUMN } from '../ml/trainModel';
+import type { CliCommand } from './command';
+import { parseCommandArgs, requirePositional, UsageError } from './command';
+
+const FORMATS = ['json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** The manifest column of the per-source breakdown. */
+const SOURCE_COLUMN = 'source';
+
+/** Probabilities of one model on the dataset, whichever way they were obtained. */
+interface ModelPredictions {
+  classes: string[];
+  probs: Map<string, number[]>;
+  model: ReportModel;
+}
+
+export const reportCommand: CliCommand = {
+  usage:
+    'report DATASET [--model DIR | --predictions FILE] [--files LIST] [--previous REPORT.json] [--backbone DIR|URL] ' +
+    '[--save] --format json|md|html --out FILE',
+  summary:
+    'Balanced-metric report of a model on the labelled items: confusion matrix, per-class metrics with 95% CIs, ' +
+    'ROC/PR curves, operating points, per-source breakdown, change against the parent model. Default model: the ' +
+    'latest version; --predictions reads a predictions JSON instead of running the model. --save also writes ' +
+    'JSON, Markdown and HTML into <dataset>/.xray-curator/reports/.',
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      model: { type: 'string' },
+      predictions: { type: 'string' },
+      files: { type: 'string' },
+      previous: { type: 'string' },
+      backbone: { type: 'string' },
+      save: { type: 'boolean' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const root = requirePositional(positionals, 'DATASET');
+    const format = values.format as Format | undefined;
+    if (format === undefined || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    if (!values.out) throw new UsageError('missing --out FILE');
+    if (values.model && values.predictions) throw new UsageError('give --model or --predictions, not both');
+
+    const dataset = await openDataset(root, { files: values.files });
+    const stateDir = stateDirOf(dataset.root);
+    const predictions = values.predictions
+      ? await readPredictions(values.predictions, stateDir)
+      : await runModel(dataset, values.model ?? (await latestModelDir(stateDir)), values.backbone);
+    const { items, skipped } = reportItems(dataset, predictions);
+    if (items.length === 0) throw new Error('no labelled item of the model\'s classes has a prediction: nothing to report');
+
+    const previous = values.previous
+      ? parseReport(await fs.readFile(values.previous, 'utf8'), values.previous)
+      : predictions.model.parent
+        ? (await latestReport(reportsDir(stateDir), predictions.model.parent)) ?? undefined
+        : undefined;
+    const report = buildReport({ classes: predictions.classes, items, model: predictions.model, previous });
+    await writeAtomically(path.resolve(values.out), render(report, format));
+    process.stdout.write(`${summaryLine(report)}; written to ${values.out}\n`);
+    if (values.save) {
+      const paths = await writeReport(reportsDir(stateDir), report);
+      process.stdout.write(`saved ${paths.json}, ${paths.md}, ${paths.html}\n`);
+    }
+    for (const line of [...skipped, ...dataset.warnings]) process.stderr.write(`warning: ${line}\n`);
+    if (!values.files) process.stderr.write('note: every labelled item was evaluated, including those the model was trained on; give --files with held-out items for an unbiased report\n');
+    if (predictions.model.parent && previous === undefined) {
+      process.stderr.write(`note: no saved report of the parent model ${predictions.model.parent}: no comparison\n`);
+    }
+    return 0;
+  },
+};
+
+function render(report: Report, format: Format): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  return format === 'md' ? renderMarkdown(report) : renderHtml(report);
+}
+
+function summaryLine(report: Report): string {
+  const e = report.evaluation;
+  const fmt = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+  return `model ${report.model.version}, ${e.n} items: balanced accuracy ${fmt(e.balancedAccuracy.estimate)}, macro F1 ${fmt(e.macroF1.estimate)}, MCC ${fmt(e.mcc.estimate)}`;
+}
+
+/** Labelled, readable items of the model's classes that have a prediction; the rest counted in words. */
+function reportItems(dataset: Dataset, predictions: ModelPredictions): { items: ReportItem[]; skipped: string[] } {
+  const items: ReportItem[] = [];
+  const counts = { unlabelled: 0, otherClass: 0, unreadable: 0, unpredicted: 0 };
+  for (const item of dataset.items) {
+    const probs = predictions.probs.get(item.id);
+    if (item.error) counts.unreadable++;
+    else if (item.label === null) counts.unlabelled++;
+    else if (!predictions.classes.includes(item.label)) counts.otherClass++;
+    else if (probs === undefined) counts.unpredicted++;
+    else items.push({ id: item.id, label: item.label, probs, group: item.metadata[GROUP_COLUMN] || null, source: item.metadata[SOURCE_COLUMN] || null });
+  }
+  const skipped: string[] = [];
+  if (counts.unreadable) skipped.push(`${counts.unreadable} unreadable items left out`);
+  if (counts.unlabelled) skipped.push(`${counts.unlabelled} unlabelled items left out`);
+  if (counts.otherClass) skipped.push(`${counts.otherClass} items of classes the model does not know left out`);
+  if (counts.unpredicted) skipped.push(`${counts.unpredicted} items without a prediction left out`);
+  return { items, skipped };
+}
+
+/** A predictions JSON (`{version, modelVersion, classes, items: [{id, probs}]}`), as the ML engine writes it. */
+async function readPredictions(file: string, stateDir: string): Promise<ModelPredictions> {
+  const data = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<PredictionsFile>;
+  if (data.version !== PREDICTIONS_VERSION) throw new Error(`${file}: not a predictions file of format version ${PREDICTIONS_VERSION}`);
+  if (!Array.isArray(data.classes) || !Array.isArray(data.items)) throw new Error(`${file}: classes and items must be arrays`);
+  const classes = data.classes;
+  const probs = new Map<string, number[]>();
+  for (const item of data.items) {
+    if (typeof item?.id !== 'string' || !Array.isArray(item.probs) || item.probs.length !== classes.length) {
+      throw new Error(`${file}: every item needs an id and ${classes.length} probabilities`);
+    }
+    probs.set(item.id, item.probs);
+  }
+  const modelVersion = typeof data.modelVersion === 'number' ? data.modelVersion : null;
+  // The version folder, when it is there, tells the parent (for the comparison) and the backbone.
+  const versionDir = path.join(modelsDir(stateDir), `v${modelVersion}`);
+  const hasFolder = modelVersion !== null && (await fs.access(path.join(versionDir, 'version.json')).then(() => true, () => false));
+  const info = hasFolder ? await readVersionInfo(versionDir) : null;
+  return { classes, probs, model: info ? modelOf(info) : { version: modelVersion === null ? 'unknown' : `v${modelVersion}` } };
+}
+
+async function latestModelDir(stateDir: string): Promise<string> {
+  const latest = await latestVersion(stateDir);
+  if (latest === undefined) throw new Error('the dataset has no trained model: give --model DIR or --predictions FILE');
+  return latest.dir;
+}
+
+/** Embeds the dataset with the model's backbone (cached embeddings are reused) and runs its head. */
+async function runModel(dataset: Dataset, modelDir: string, backbone: string | undefined): Promise<ModelPredictions> {
+  const info = await readVersionInfo(modelDir);
+  const session = await MlSession.open(dataset.root, { backbone: backbone ?? info.backbone.location });
+  try {
+    if (session.backboneRecord().digest !== info.backbone.digest) {
+      throw new Error(`backbone ${session.backboneRecord().id} is not the one model ${modelDir} was trained with (${info.backbone.id})`);
+    }
+    const candidates = dataset.items.filter((item) => item.label !== null && item.hash && !item.error);
+    const { features, errors } = await session.embedItems(candidates);
+    const head = await loadHead(modelDir);
+    try {
+      const flat = predictProbabilities(head, features, session.featureDim);
+      const k = info.classes.length;
+      const probs = new Map<string, number[]>();
+      candidates.forEach((item, i) => {
+        if (errors[i] === null) probs.set(item.id, Array.from(flat.subarray(i * k, (i + 1) * k)));
+      });
+      return { classes: info.classes, probs, model: modelOf(info) };
+    } finally {
+      head.dispose();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+function modelOf(info: ModelVersionInfo): ReportModel {
+  return {
+    version: `v${info.modelVersion}`,
+    parent: info.parent === null ? null : `v${info.parent}`,
+    trainedAt: info.createdAt,
+    backboneId: info.backbone.id,
+  };
+}

@@ -1,0 +1,58 @@
+import { openDataset } from '../dataset';
+import { latestVersion } from '../ml/modelStore';
+import { stateDirOf } from '../ml/session';
+import { trainModel } from '../ml/trainModel';
+import type { CliCommand } from './command';
+import { parseCommandArgs, requirePositional, UsageError } from './command';
+import { chooseBackbone, intOption, openSession, stderrProgress } from './mlCommon';
+
+/** Version of the JSON `train` prints. */
+export const TRAIN_OUTPUT_VERSION = 1;
+
+export const trainCommand: CliCommand = {
+  usage: 'train DATASET [--classes A,B] [--files LIST] [--epochs N] [--seed S] [--augment-views V] [--backbone DIR|URL] [--backbone-sha256 HEX]',
+  summary: 'Trains the next model version from cached embeddings and prints it with its validation metrics as JSON.',
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      classes: { type: 'string' },
+      files: { type: 'string' },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      'augment-views': { type: 'string' },
+      backbone: { type: 'string' },
+      'backbone-sha256': { type: 'string' },
+    });
+    const root = requirePositional(positionals, 'DATASET');
+    const classes = values.classes?.split(',').map((c) => c.trim());
+    if (classes?.some((c) => c === '')) throw new UsageError(`--classes has an empty name: ${values.classes}`);
+    const config = {
+      ...(values.epochs !== undefined ? { epochs: intOption('epochs', values.epochs) } : {}),
+      ...(values.seed !== undefined ? { seed: intOption('seed', values.seed) } : {}),
+      ...(values['augment-views'] !== undefined ? { augmentViews: intOption('augment-views', values['augment-views']) } : {}),
+    };
+    const dataset = await openDataset(root, { files: values.files });
+    const previous = await latestVersion(stateDirOf(root));
+    const session = await openSession(root, chooseBackbone(values.backbone, previous?.info.backbone.location), values['backbone-sha256']);
+    try {
+      const version = await trainModel(session, dataset.items, { classes, config, onProgress: stderrProgress() });
+      const { info } = version;
+      const output = {
+        version: TRAIN_OUTPUT_VERSION,
+        modelVersion: info.modelVersion,
+        dir: version.dir,
+        parent: info.parent,
+        classes: info.classes,
+        backbone: info.backbone.id,
+        engine: session.info.engine,
+        trainedOn: info.trainedOn,
+        warmStarted: info.warmStarted,
+        bestEpoch: info.bestEpoch,
+        metrics: info.metrics,
+      };
+      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

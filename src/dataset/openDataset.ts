@@ -1,0 +1,152 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { FileFactsCache } from './fileCache';
+import type { FileFacts } from './fileCache';
+import { readImageList } from './imageList';
+import type { JournalState } from './journalEntry';
+import { replayJournal } from './journalEntry';
+import { readJournal } from './labelJournal';
+import { readManifest } from './manifest';
+import type { ManifestRow } from './manifest';
+import { folderLabel } from './safePath';
+import type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
+import { walkDataset } from './walk';
+import type { FoundFile } from './walk';
+
+/** Files read at once while hashing: enough to hide disk latency, few enough for 2 cores. */
+const HASH_CONCURRENCY = 8;
+
+/**
+ * Opens a dataset folder: class subfolders (the Keras `flow_from_directory` layout), unlabelled images at the
+ * root or in `unlabeled/`, an optional CSV manifest (labels and metadata), an optional image list selecting
+ * a subset, and the label journal on top. Bad files and rows become item errors or problems; only a
+ * missing or unreadable root folder throws.
+ */
+export async function openDataset(root: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
+  const datasetRoot = path.resolve(root);
+  const rootStat = await fs.stat(datasetRoot).catch(() => null);
+  if (!rootStat?.isDirectory()) throw new Error(`dataset folder not found: ${datasetRoot}`);
+
+  const problems: DatasetProblem[] = [];
+  const warnings: string[] = [];
+  const journal = await readJournal(datasetRoot).catch((error: NodeJS.ErrnoException) => {
+    warnings.push(`label journal not read (${error.code ?? error.message}): folder and manifest labels only`);
+    return { entries: [], warnings: [] };
+  });
+  const state = replayJournal(journal.entries);
+  warnings.push(...journal.warnings);
+
+  const manifestPath = await findManifest(datasetRoot, options.manifest);
+  const manifestRows = new Map<string, ManifestRow>();
+  if (manifestPath) {
+    const manifest = await readManifest(datasetRoot, manifestPath);
+    problems.push(...manifest.problems);
+    // Rows keep following files that "apply labels to folders" moved.
+    for (const [id, row] of manifest.rows) {
+      const current = state.moves.get(id) ?? id;
+      manifestRows.set(current, { ...row, id: current });
+    }
+  }
+
+  const walk = await walkDataset(datasetRoot);
+  problems.push(...walk.problems);
+  const found = new Map(walk.files.map((file) => [file.id, file]));
+  let selected: FoundFile[];
+  if (options.files) {
+    const list = await readImageList(datasetRoot, path.resolve(options.files));
+    problems.push(...list.problems);
+    selected = [];
+    for (const listed of list.ids) {
+      const id = state.moves.get(listed) ?? listed;
+      const file = found.get(id);
+      if (file) selected.push(file);
+      else problems.push({ where: path.basename(options.files), reason: `listed image not found: ${listed}` });
+    }
+  } else {
+    selected = walk.files;
+    for (const row of manifestRows.values()) {
+      if (!found.has(row.id)) problems.push({ where: `${path.basename(manifestPath!)}:${row.line}`, reason: `no image file at ${row.id}` });
+    }
+  }
+
+  const classes = classesOf(walk.classFolders, manifestRows, state);
+  const cache = await FileFactsCache.load(datasetRoot);
+  const items = await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
+    const facts = file.error ? null : await cache.facts(file.id, file.absPath).catch((error: NodeJS.ErrnoException) => ({ error: `unreadable: ${error.code ?? error.message}` }));
+    return makeItem(file, facts, manifestRows.get(file.id), walk.classFolders);
+  });
+  if (!options.files) cache.retainOnly(new Set(items.map((item) => item.id)));
+  const cacheWarning = await cache.save();
+  if (cacheWarning) warnings.push(cacheWarning);
+
+  const listPath = options.files ? path.resolve(options.files) : null;
+  const dataset: Dataset = { root: datasetRoot, classes, items, problems, warnings, manifestPath, listPath };
+  applyJournalState(dataset, state);
+  return dataset;
+}
+
+/** Sets every item's effective label, flag and note from a journal state (after edits, merges, undo). */
+export function applyJournalState(dataset: Dataset, state: JournalState): void {
+  for (const item of dataset.items) {
+    const override = state.overrides.get(item.id);
+    item.label = override?.label !== undefined ? override.label : item.sourceLabel;
+    item.flagged = override?.flagged ?? false;
+    if (override?.note) item.note = override.note;
+    else delete item.note;
+  }
+  const labels = new Set(dataset.classes);
+  for (const override of state.overrides.values()) if (override.label) labels.add(override.label);
+  dataset.classes = [...labels].sort();
+}
+
+/** Builds one item from what the scan found; exported for the watcher, which adds items one by one. */
+export function makeItem(file: FoundFile, facts: Partial<FileFacts> | null, row: ManifestRow | undefined, classFolders: readonly string[]): DatasetItem {
+  const fromFolder = folderLabel(file.id);
+  const item: DatasetItem = {
+    id: file.id,
+    absPath: file.absPath,
+    sourceLabel: row?.label ?? fromFolder,
+    label: null,
+    flagged: false,
+    hash: facts?.hash ?? null,
+    metadata: row?.metadata ?? {},
+  };
+  if (facts?.header) {
+    item.format = facts.header.kind;
+    item.width = facts.header.width;
+    item.height = facts.header.height;
+  }
+  const error = file.error ?? facts?.error;
+  if (error) item.error = error;
+  else if (row?.label && classFolders.length > 0 && !classFolders.includes(row.label)) {
+    item.error = `unknown label "${row.label}" in the manifest (class folders: ${classFolders.join(', ')})`;
+  }
+  return item;
+}
+
+function classesOf(classFolders: readonly string[], rows: ReadonlyMap<string, ManifestRow>, state: JournalState): string[] {
+  // With class folders, the folders are the classes; a flat dataset takes its classes from the manifest.
+  const classes = new Set(classFolders);
+  if (classes.size === 0) for (const row of rows.values()) if (row.label) classes.add(row.label);
+  for (const override of state.overrides.values()) if (override.label) classes.add(override.label);
+  return [...classes].sort();
+}
+
+async function findManifest(root: string, given: string | undefined): Promise<string | null> {
+  if (given) return path.resolve(given);
+  const fallback = path.join(root, 'manifest.csv');
+  return (await fs.stat(fallback).catch(() => null))?.isFile() ? fallback : null;
+}
+
+async function mapLimit<T, R>(inputs: readonly T[], limit: number, work: (input: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next++;
+      results[index] = await work(inputs[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}

@@ -1,0 +1,51 @@
+/** One image of a dataset, as the gallery, the ML code and the command-line tool see it. */
+export interface DatasetItem {
+  /** Path relative to the dataset root with '/' separators: the stable id. */
+  id: string;
+  absPath: string;
+  /** From the class folder or the manifest. */
+  sourceLabel: string | null;
+  /** Effective label: `sourceLabel` overridden by the label journal. */
+  label: string | null;
+  flagged: boolean;
+  /** Latest journal note, if any. */
+  note?: string;
+  /** sha256 hex of the file content; null when unreadable. */
+  hash: string | null;
+  /** Manifest columns other than path/label (patient_id, source, view, split, ...). */
+  metadata: Record<string, string>;
+  /** Image header facts, when the header could be read. */
+  format?: string;
+  width?: number;
+  height?: number;
+  /** Why this item cannot be used (shown to the user); absent when fine. */
+  error?: string;
+}
+
+/** A problem that has no item of its own (a manifest row, a list line, a folder). */
+export interface DatasetProblem {
+  /** What the problem is about: a relative path, `manifest.csv:12`, `paper-A.txt:3`. */
+  where: string;
+  reason: string;
+}
+
+export interface Dataset {
+  root: string;
+  classes: string[];
+  items: DatasetItem[];
+  /** Problems not tied to a usable item (bad manifest rows, list lines, symlinked folders). */
+  problems: DatasetProblem[];
+  /** Things the user should know that do not affect any item (skipped journal lines, cache not saved). */
+  warnings: string[];
+  /** The manifest that was read, if any. */
+  manifestPath: string | null;
+  /** The image list that selected a subset, if any (the watcher then adds no new files). */
+  listPath: string | null;
+}
+
+export interface OpenDatasetOptions {
+  /** An image list file (one relative path per line) selecting a subset. */
+  files?: string;
+  /** A CSV manifest; default `<root>/manifest.csv` when it exists. */
+  manifest?: string;
+}

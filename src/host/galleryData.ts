@@ -1,0 +1,130 @@
+// Turns the dataset core's items, the journal and the model's predictions into what the gallery webview shows.
+// No `vscode` here: URLs come in as a function, so this is tested in plain Node.
+import * as path from 'node:path';
+import type { Dataset, DatasetItem, JournalEntry } from '../dataset';
+import type { DatasetSummary, GalleryItem, HistoryEntry } from '../shared/protocol';
+
+/** One item's prediction as the ML engine reports it. */
+export interface PredictionInput {
+  id: string;
+  /** Probabilities in the order of `PredictionSet.classes`. */
+  probs: readonly number[];
+  /** The predicted class, by name or by index into `PredictionSet.classes`. */
+  predicted: string | number;
+  confidence: number;
+  margin: number;
+  entropy?: number;
+  /** Label-issue score, when the engine computed one. */
+  issueScore?: number;
+  /** The split this item was in when the model was trained. */
+  split?: string;
+}
+
+/** The predictions of one model version over a dataset. */
+export interface PredictionSet {
+  /** Model version, e.g. `v3`. */
+  model: string;
+  classes: readonly string[];
+  predictions: readonly PredictionInput[];
+  /** The previous version's predictions; by default the set the panel showed before. */
+  previous?: readonly PredictionInput[];
+}
+
+/** Predictions by item id, with the class each previous version predicted. */
+export class PredictionStore {
+  private current = new Map<string, PredictionInput>();
+  private changed = new Set<string>();
+  private classes: readonly string[] = [];
+  model: string | undefined;
+
+  /** Replaces the predictions; returns the ids whose gallery view changed. */
+  set(update: PredictionSet): Set<string> {
+    const previous = update.previous ? new Map(update.previous.map((p) => [p.id, p])) : this.current;
+    const previousClasses = update.previous ? update.classes : this.classes;
+    const touched = new Set(this.current.keys());
+    const next = new Map(update.predictions.map((p) => [p.id, p]));
+    const changed = new Set<string>();
+    for (const [id, prediction] of next) {
+      touched.add(id);
+      const before = previous.get(id);
+      if (before && className(before.predicted, previousClasses) !== className(prediction.predicted, update.classes)) changed.add(id);
+    }
+    this.current = next;
+    this.changed = changed;
+    this.classes = update.classes;
+    this.model = update.model;
+    return touched;
+  }
+
+  /** The fields a prediction adds to a gallery item. */
+  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'split'> {
+    const p = this.current.get(id);
+    if (!p) return {};
+    return {
+      prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) },
+      ...(p.issueScore !== undefined ? { issueScore: p.issueScore } : {}),
+      ...(p.split !== undefined ? { split: p.split } : {}),
+    };
+  }
+
+  /** Class probabilities for the detail view, highest first. */
+  probabilities(id: string): { label: string; probability: number }[] {
+    const p = this.current.get(id);
+    if (!p) return [];
+    return p.probs.map((probability, index) => ({ label: this.classes[index] ?? `class ${index}`, probability })).sort((a, b) => b.probability - a.probability);
+  }
+}
+
+function className(predicted: string | number, classes: readonly string[]): string {
+  return typeof predicted === 'number' ? (classes[predicted] ?? `class ${predicted}`) : predicted;
+}
+
+/** Builds gallery items; `urlOf` turns an absolute path into a URL the webview may load. */
+export function toGalleryItem(item: DatasetItem, urlOf: (absPath: string) => string, thumbnailOf: (item: DatasetItem) => string | undefined, predictions: PredictionStore): GalleryItem {
+  const metadata = Object.fromEntries(Object.entries(item.metadata).filter(([column, value]) => column !== 'sha256' && value !== ''));
+  const thumb = item.error ? undefined : thumbnailOf(item);
+  return {
+    id: item.id,
+    label: item.label,
+    flagged: item.flagged,
+    ...(item.note ? { note: item.note } : {}),
+    ...(item.error ? { error: item.error } : { imageUrl: urlOf(item.absPath) }),
+    ...(thumb ? { thumbUrl: urlOf(thumb) } : {}),
+    ...(Object.keys(metadata).length ? { metadata } : {}),
+    ...(item.metadata.split ? { split: item.metadata.split } : {}),
+    ...predictions.galleryFields(item.id),
+  };
+}
+
+export function summarize(dataset: Dataset, model: string | undefined): DatasetSummary {
+  const counts: Record<string, number> = Object.fromEntries(dataset.classes.map((name) => [name, 0]));
+  let unlabeled = 0;
+  for (const item of dataset.items) {
+    if (item.label === null) unlabeled++;
+    else counts[item.label] = (counts[item.label] ?? 0) + 1;
+  }
+  if (unlabeled) counts.unlabeled = unlabeled;
+  return { name: path.basename(dataset.root), root: dataset.root, classes: dataset.classes, counts, ...(model ? { model } : {}) };
+}
+
+/** The journal entries about one item, oldest first, following it through moves. */
+export function historyOf(entries: readonly JournalEntry[], id: string): HistoryEntry[] {
+  const names = new Set([id]);
+  // Walk backwards so a file moved to `id` brings the entries written under its earlier names.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.kind === 'move' && typeof entry.new === 'string' && names.has(entry.new) && typeof entry.old === 'string') names.add(entry.old);
+  }
+  return entries
+    .filter((entry) => names.has(entry.item) || (entry.kind === 'move' && typeof entry.new === 'string' && names.has(entry.new)))
+    .map((entry) => ({
+      time: entry.time,
+      user: entry.user,
+      kind: entry.kind,
+      old: entry.old,
+      new: entry.new,
+      ...(entry.model !== undefined ? { model: entry.model } : {}),
+      ...(entry.confidence !== undefined ? { confidence: entry.confidence } : {}),
+      ...(entry.undoes ? { via: 'undo' as const } : entry.redoes ? { via: 'redo' as const } : {}),
+    }));
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { readJournal } from '../dataset';
+import { readPredictions } from '../ml/jobs/datasetJobs';
+import { listVersions, modelsDir, readVersionInfo } from '../ml/modelStore';
+import type { ModelVersionInfo } from '../ml/modelStore';
+import type { PredictionsFile } from '../ml/predict';
+import { stateDirOf } from '../ml/session';
+import * as path from 'node:path';
+
+/** What the side bar, the status bar and the gallery show about a dataset's models; read from its files. */
+export interface ModelState {
+  root: string;
+  /** Oldest first. */
+  versions: ModelVersionInfo[];
+  latest: ModelVersionInfo | undefined;
+  /** Predictions of the latest version, when it scored the dataset. */
+  predictions: PredictionsFile | undefined;
+  /** Predictions of the latest version's parent, to show what the last retrain changed. */
+  parentPredictions: PredictionsFile | undefined;
+  /** Items relabelled in the journal since the latest version was trained. */
+  labelChangesSinceTraining: number;
+}
+
+export async function readModelState(root: string): Promise<ModelState> {
+  const stateDir = stateDirOf(root);
+  const numbers = await listVersions(stateDir);
+  const versions: ModelVersionInfo[] = [];
+  for (const n of numbers) {
+    versions.push(await readVersionInfo(path.join(modelsDir(stateDir), `v${n}`)));
+  }
+  const latest = versions.at(-1);
+  const predictions = latest ? await readPredictions(root, latest.modelVersion) : undefined;
+  const parentPredictions = latest?.parent ? await readPredictions(root, latest.parent) : undefined;
+  const since = latest ? Date.parse(latest.createdAt) : -Infinity;
+  const journal = await readJournal(root);
+  const relabelled = new Set(journal.entries.filter((e) => e.kind === 'relabel' && Date.parse(e.time) > since).map((e) => e.item));
+  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size };
+}
+
+/** The model state of the dataset in focus, re-read when a job finishes or the journal changes. */
+export class ModelStates implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ModelState>();
+  readonly onDidChange = this.changed.event;
+  private current: ModelState | undefined;
+
+  get active(): ModelState | undefined {
+    return this.current;
+  }
+
+  async refresh(root: string): Promise<ModelState> {
+    const state = await readModelState(root);
+    this.current = state;
+    this.changed.fire(state);
+    return state;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

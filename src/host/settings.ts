@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import type { TrainConfig } from '../ml/config';
+
+/** The `xrayCurator.*` settings, typed; package.json `contributes.configuration` documents each one. */
+export interface CuratorSettings {
+  /** Backbone folder or `https://` URL of its `model.json`; empty until the user selects one. */
+  backbone: string;
+  /** Expected SHA-256 of a downloaded backbone's `model.json` (optional). */
+  backboneSha256: string;
+  /** Classes to train on, in order; empty = every class found in the labels. */
+  classes: string[];
+  train: Partial<Omit<TrainConfig, 'augment'>>;
+  fineTune: { blocks: number; learningRate: number; epochs: number };
+  thumbnailSize: number;
+  /** Name written into the label journal; empty = the OS user name. */
+  journalUser: string;
+}
+
+export function readSettings(): CuratorSettings {
+  const config = vscode.workspace.getConfiguration('xrayCurator');
+  const get = <T>(key: string, fallback: T): T => config.get<T>(key) ?? fallback;
+  return {
+    backbone: get('backbone', ''),
+    backboneSha256: get('backboneSha256', ''),
+    classes: get<string[]>('classes', []),
+    train: {
+      epochs: get('epochs', 40),
+      learningRate: get('learningRate', 0.001),
+      dropout: get('dropout', 0.5),
+      augmentViews: get('augmentViews', 2),
+      optimizer: get<'adam' | 'rmsprop'>('optimizer', 'adam'),
+      seed: get('seed', 42),
+    },
+    fineTune: { blocks: get('fineTuneBlocks', 1), learningRate: get('fineTuneLearningRate', 1e-5), epochs: get('fineTuneEpochs', 5) },
+    thumbnailSize: get('thumbnailSize', 256),
+    journalUser: get('journalUser', ''),
+  };
+}

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { openDataset } from '../dataset';
+import { REPORTS_DIR_NAME } from '../ml/report';
+import { stateDirOf } from '../ml/session';
+import type { ModelState, ModelStates } from './modelState';
+
+/** One row of a side-bar view: a label, a description, and what a click does. */
+interface Row {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  command?: vscode.Command;
+}
+
+/** A flat tree view whose rows are recomputed from the model state of the dataset in focus. */
+class RowsView implements vscode.TreeDataProvider<Row> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private rows: Row[] = [];
+
+  constructor(private readonly compute: (state: ModelState) => Promise<Row[]>) {}
+
+  async update(state: ModelState): Promise<void> {
+    this.rows = await this.compute(state);
+    this.changed.fire();
+  }
+
+  getTreeItem(row: Row): vscode.TreeItem {
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    item.description = row.description;
+    item.tooltip = row.tooltip;
+    item.iconPath = row.icon ? new vscode.ThemeIcon(row.icon) : undefined;
+    item.command = row.command;
+    return item;
+  }
+
+  getChildren(row?: Row): Row[] {
+    return row ? [] : this.rows;
+  }
+}
+
+/** The side bar: classes with counts, model versions, latest reports. Clicking a class filters the gallery. */
+export class Sidebar implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(states: ModelStates) {
+    const views: [string, RowsView][] = [
+      ['xrayCurator.classes', new RowsView(classRows)],
+      ['xrayCurator.models', new RowsView(modelRows)],
+      ['xrayCurator.reports', new RowsView(reportRows)],
+    ];
+    for (const [id, view] of views) this.disposables.push(vscode.window.registerTreeDataProvider(id, view));
+    this.disposables.push(
+      states.onDidChange((state) => {
+        for (const [, view] of views) {
+          view.update(state).catch((error: unknown) => console.warn(`X-Ray Curator: side bar: ${String(error)}`));
+        }
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function classRows(state: ModelState): Promise<Row[]> {
+  const dataset = await openDataset(state.root);
+  const predicted = new Map(state.predictions?.items.map((p) => [p.id, p.predicted]));
+  const classes = [...new Set([...dataset.classes, ...(state.latest?.classes ?? [])])];
+  return classes.map((name) => {
+    const items = dataset.items.filter((item) => item.label === name);
+    const predictedAs = [...predicted.values()].filter((p) => p === name).length;
+    const wrong = items.filter((item) => predicted.has(item.id) && predicted.get(item.id) !== name).length;
+    const flagged = items.filter((item) => item.flagged).length;
+    const counts = [`${items.length} labelled`];
+    if (state.predictions) counts.push(`${predictedAs} predicted`, `${wrong} misclassified`);
+    if (flagged) counts.push(`${flagged} flagged`);
+    return {
+      label: name,
+      description: counts.join(' · '),
+      icon: 'symbol-class',
+      command: { title: 'Filter the gallery', command: 'xrayCurator.filterGallery', arguments: [{ root: state.root, label: name }] },
+    };
+  });
+}
+
+async function modelRows(state: ModelState): Promise<Row[]> {
+  return [...state.versions].reverse().map((info) => {
+    const ba = info.metrics.balancedAccuracy;
+    const percent = (x: number | null): string => (x === null ? '–' : (x * 100).toFixed(1));
+    return {
+      label: `v${info.modelVersion}`,
+      description: `BA ${percent(ba.estimate)}% (${percent(ba.low)}–${percent(ba.high)})${info.parent ? ` · from v${info.parent}` : ''}`,
+      tooltip: `${info.classes.join(', ')} · trained ${new Date(info.createdAt).toLocaleString()} on ${info.trainedOn.train} items, validated on ${info.trainedOn.validation}`,
+      icon: info.modelVersion === state.latest?.modelVersion ? 'star-full' : 'history',
+      command: { title: 'Show Metrics Report', command: 'xrayCurator.showReport', arguments: [{ root: state.root, modelVersion: info.modelVersion }] },
+    };
+  });
+}
+
+async function reportRows(state: ModelState): Promise<Row[]> {
+  const dir = path.join(stateDirOf(state.root), REPORTS_DIR_NAME);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((name) => name.endsWith('.html'))
+    .sort()
+    .reverse()
+    .slice(0, 10)
+    .map((name) => ({
+      label: name.replace(/\.html$/, ''),
+      icon: 'graph',
+      command: { title: 'Open Report', command: 'xrayCurator.openReportFile', arguments: [vscode.Uri.file(path.join(dir, name))] },
+    }));
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { ModelState, ModelStates } from './modelState';
+
+/** Model version, balanced accuracy and label changes since training; a click retrains. */
+export class ModelStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('xrayCurator.model', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(states: ModelStates) {
+    this.item.name = 'X-Ray Curator model';
+    this.item.command = 'xrayCurator.retrainModel';
+    this.subscription = states.onDidChange((state) => this.show(state));
+  }
+
+  /** What the item says, kept separate so tests can read it. */
+  static text(state: ModelState): string {
+    const changes = state.labelChangesSinceTraining;
+    const changed = changes ? ` · ${changes} label change${changes === 1 ? '' : 's'}` : '';
+    if (!state.latest) return `$(beaker) no model${changed}`;
+    const ba = state.latest.metrics.balancedAccuracy.estimate;
+    return `$(beaker) v${state.latest.modelVersion} · BA ${ba === null ? '–' : `${(ba * 100).toFixed(1)}%`}${changed}`;
+  }
+
+  private show(state: ModelState): void {
+    this.item.text = ModelStatusBar.text(state);
+    const latest = state.latest;
+    this.item.tooltip = latest
+      ? `Model v${latest.modelVersion} of ${state.root}, trained ${new Date(latest.createdAt).toLocaleString()}; balanced accuracy on its validation split. Click to retrain.`
+      : `No model trained on ${state.root} yet. Click to train one.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The data audit: label issues, duplicates and leakage, and source shortcuts, from cached embeddings and
+ * per-image fingerprints, as one JSON-serialisable report (what `xray-curator audit --out` writes).
+ */
+import { findDuplicates, findLeakage, MAX_DHASH_DISTANCE, MIN_COSINE, suggestedGroups, type DuplicateReason } from './duplicates';
+import { findLabelIssues } from './labelIssues';
+import { checkMatrix, principalComponents, selectRows, type FeatureMatrix } from './matrix';
+import { fullCosine, knnProbabilities, searchNeighbours } from './neighbours';
+import type { ImageFingerprint } from './perceptualHash';
+import { auditShortcuts, type MetadataAttribute, type ShortcutReport } from './shortcuts';
+import { crossValidatedProbabilities } from './softmaxRegression';
+
+export { findLabelIssues, type ConfidentLearningResult, type LabelIssue } from './labelIssues';
+export { crossValidatedProbabilities, fitSoftmax, predictSoftmax, type SoftmaxModel, type SoftmaxOptions } from './softmaxRegression';
+export { principalComponents, type FeatureMatrix, type Projection } from './matrix';
+export { findDuplicates, findLeakage, suggestedGroups, MAX_DHASH_DISTANCE, MIN_COSINE, type DuplicateCluster } from './duplicates';
+export { dHashFromGrey, hammingDistance, readFingerprint, type ImageFingerprint } from './perceptualHash';
+export { auditShortcuts, encodeAttribute, type MetadataAttribute, type ShortcutReport } from './shortcuts';
+
+/** Version of the audit report format. */
+export const AUDIT_REPORT_VERSION = 1;
+
+/** The item fields the audit reads (a `DatasetItem` has them all). */
+export interface AuditItem {
+  id: string;
+  /** Effective label, or null when unlabelled (then only duplicates and leakage look at it). */
+  label: string | null;
+  /** Content hash (sha256 hex), or null. */
+  hash: string | null;
+  /** Manifest columns (source, patient_id, view, split, ...). */
+  metadata: Record<string, string>;
+  format?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface AuditInput {
+  /** Dataset root (or list), recorded in the report. */
+  dataset: string;
+  classes: readonly string[];
+  items: readonly AuditItem[];
+  /** Embeddings, row i for item i. */
+  features: FeatureMatrix;
+  /** Per item, from `readFingerprint` (null when the image could not be read); omit to skip perceptual hashes. */
+  fingerprints?: readonly (ImageFingerprint | null)[];
+  options?: AuditOptions;
+}
+
+export interface AuditOptions {
+  /** Default 0. */
+  seed?: number;
+  /** Cross-validation folds. Default 5. */
+  folds?: number;
+  /** Principal components the classifiers and the neighbour search work in. Default 64. */
+  components?: number;
+  /** Neighbours of the k-NN half of the label-issue probabilities. Default 10. */
+  neighbours?: number;
+}
+
+export interface AuditReport {
+  version: typeof AUDIT_REPORT_VERSION;
+  dataset: string;
+  classes: string[];
+  items: number;
+  labelIssues: LabelIssuesSection;
+  duplicates: DuplicatesSection;
+  leakage: LeakageSection;
+  shortcuts: ShortcutReport | null;
+  warnings: string[];
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+export interface LabelIssuesSection {
+  method: string;
+  /** t_j per class, in `classes` order. */
+  thresholds: number[];
+  /** Rows: given label, columns: confident true label. */
+  confidentJoint: number[][];
+  /** P(given = row | true = column). */
+  noiseMatrix: number[][];
+  /** Ranked, most suspicious first. */
+  issues: { id: string; givenLabel: string; suggestedLabel: string; score: number; selfConfidence: number; margin: number }[];
+  /** Issue score (1 − probability of the given label) of every labelled item, by id. */
+  scores: Record<string, number>;
+  /** Out-of-fold balanced accuracy of the probabilities used (how much to trust the ranking). */
+  balancedAccuracy: number | null;
+}
+
+export interface DuplicatesSection {
+  thresholds: { maxDhashDistance: number; minCosine: number };
+  clusters: {
+    id: string;
+    kind: 'exact' | 'near';
+    members: string[];
+    evidence: { a: string; b: string; reason: DuplicateReason; hammingDistance?: number; cosine?: number }[];
+  }[];
+}
+
+export interface LeakageSection {
+  splitColumn: string | null;
+  acrossSplits: { cluster: string; members: string[]; splits: string[] }[];
+  acrossClasses: { cluster: string; members: string[]; classes: string[] }[];
+  acrossPatients: { cluster: string; members: string[]; patients: string[] }[];
+  patientsAcrossSplits: { patient: string; splits: string[]; members: string[] }[];
+  /** Groups to split by (patients joined with duplicate clusters); only groups of two or more items. */
+  suggestedGroups: { group: string; members: string[] }[];
+  /** Patient ids not used as groups because they hold implausibly many items (a parsing artefact). */
+  ignoredPatientIds: { patient: string; items: number }[];
+}
+
+/** Manifest columns that are identifiers, the label itself, or a refinement of it: never shortcut candidates. */
+const NOT_METADATA = new Set(['path', 'label', 'patient_id', 'sha256', 'split', 'subtype', 'orig_width', 'orig_height']);
+/** A manifest column with more distinct values than this is an identifier, not a category. */
+const MAX_CATEGORIES = 50;
+
+export async function runAudit(input: AuditInput): Promise<AuditReport> {
+  const { items, classes, features } = input;
+  const n = items.length;
+  checkMatrix('features', features);
+  if (features.rows !== n) throw new RangeError(`features has ${features.rows} rows for ${n} items`);
+  if (input.fingerprints && input.fingerprints.length !== n) throw new RangeError(`fingerprints has ${input.fingerprints.length} entries for ${n} items`);
+  if (classes.length < 2) throw new RangeError(`the audit needs at least 2 classes, got ${classes.length}`);
+  const seed = input.options?.seed ?? 0;
+  const folds = input.options?.folds ?? 5;
+  const warnings: string[] = [];
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const result = await work();
+    timings[name] = Math.round(performance.now() - start);
+    return result;
+  };
+
+  const labels = items.map((item) => (item.label === null ? -1 : classes.indexOf(item.label)));
+  labels.forEach((label, i) => {
+    if (label < 0 && items[i].label !== null) throw new RangeError(`item ${items[i].id} has label ${items[i].label}, not one of ${classes.join(', ')}`);
+  });
+  const projection = await timed('projection', () => principalComponents(features, input.options?.components ?? 64, seed));
+  const search = await timed('neighbours', () => searchNeighbours(features, projection, input.options?.neighbours ?? 10, MIN_COSINE));
+
+  const clusters = await timed('duplicates', () =>
+    findDuplicates({
+      hashes: items.map((item) => item.hash),
+      dhashes: input.fingerprints?.map((f) => f?.dhash ?? null),
+      cosine: (a, b) => fullCosine(features, projection, a, b),
+      similarPairs: search.pairs,
+    }),
+  );
+  const patients = items.map((item) => item.metadata.patient_id || null);
+  const oversized = oversizedPatients(patients, n, folds);
+  for (const [patient, count] of oversized) {
+    warnings.push(`patient_id "${patient}" holds ${count} items: too many for one patient, so it is not used to group splits.`);
+  }
+  const groups = suggestedGroups(clusters, patients, new Set(oversized.keys()));
+  const splitColumn = items.some((item) => item.metadata.split) ? 'split' : null;
+  const leakage = findLeakage(clusters, { labels, classes, patients, splits: items.map((item) => item.metadata.split || null) });
+
+  const labelled = labels.flatMap((label, i) => (label >= 0 ? [i] : []));
+  if (labelled.length < n) warnings.push(`${n - labelled.length} unlabelled items are only checked for duplicates.`);
+  const labelledClasses = new Set(labelled.map((i) => labels[i]));
+  if (labelledClasses.size < 2) throw new RangeError('the audit needs labelled items of at least 2 classes');
+  const y = labelled.map((i) => labels[i]);
+  const x = selectRows(projection.scores, labelled);
+  const g = labelled.map((i) => groups[i]);
+
+  // Softmax and k-NN err differently; their average ranked flipped cxr labels better than either alone.
+  const probabilities = await timed('labelIssues', async () => {
+    const softmax = await crossValidatedProbabilities(x, y, classes.length, { groups: g, folds, seed });
+    const knn = knnProbabilities(search, labels, classes.length);
+    return softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
+  });
+  const confident = findLabelIssues(probabilities, y);
+
+  const attributes = metadataAttributes(labelled.map((i) => items[i]), input.fingerprints && labelled.map((i) => input.fingerprints![i]));
+  const shortcuts = await timed('shortcuts', () =>
+    auditShortcuts({ classes, labels: y, attributes, features: x, probabilities, groups: g, seed }),
+  );
+  const id = (i: number): string => items[i].id;
+  const ids = (list: readonly number[]): string[] => list.map(id);
+  const groupMembers = new Map<string, number[]>();
+  groups.forEach((group, i) => groupMembers.set(group, [...(groupMembers.get(group) ?? []), i]));
+
+  return {
+    version: AUDIT_REPORT_VERSION,
+    dataset: input.dataset,
+    classes: [...classes],
+    items: n,
+    labelIssues: {
+      method: 'confident learning (prune by noise rate) on out-of-fold probabilities: mean of softmax regression (grouped k-fold) and leave-one-out k-NN on the embeddings',
+      thresholds: confident.thresholds,
+      confidentJoint: confident.confidentJoint,
+      noiseMatrix: confident.noiseMatrix,
+      issues: confident.issues.map((issue) => ({
+        id: id(labelled[issue.index]),
+        givenLabel: classes[issue.givenLabel],
+        suggestedLabel: classes[issue.suggestedLabel],
+        score: 1 - issue.selfConfidence,
+        selfConfidence: issue.selfConfidence,
+        margin: issue.margin,
+      })),
+      scores: Object.fromEntries(labelled.map((i, r) => [id(i), confident.scores[r]])),
+      balancedAccuracy: shortcuts.classFromMetadata.find((p) => p.from === 'embeddings')?.balancedAccuracy ?? null,
+    },
+    duplicates: {
+      thresholds: { maxDhashDistance: MAX_DHASH_DISTANCE, minCosine: MIN_COSINE },
+      clusters: clusters.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        members: ids(c.members),
+        evidence: c.evidence.map((e) => ({ ...e, a: id(e.a), b: id(e.b) })),
+      })),
+    },
+    leakage: {
+      splitColumn,
+      acrossSplits: leakage.acrossSplits.map((l) => ({ cluster: l.cluster, members: ids(l.members), splits: l.splits ?? [] })),
+      acrossClasses: leakage.acrossClasses.map((l) => ({ cluster: l.cluster, members: ids(l.members), classes: l.classes ?? [] })),
+      acrossPatients: leakage.acrossPatients.map((l) => ({ cluster: l.cluster, members: ids(l.members), patients: l.patients ?? [] })),
+      patientsAcrossSplits: leakage.patientsAcrossSplits.map((l) => ({ ...l, members: ids(l.members) })),
+      suggestedGroups: [...groupMembers].filter(([, m]) => m.length > 1).map(([group, m]) => ({ group, members: ids(m) })),
+      ignoredPatientIds: [...oversized].map(([patient, count]) => ({ patient, items: count })),
+    },
+    shortcuts,
+    warnings,
+    timings,
+  };
+}
+
+/** Patient ids holding more than half a fold's worth of items cannot be real patients (e.g. a filename prefix). */
+function oversizedPatients(patients: readonly (string | null)[], n: number, folds: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of patients) if (p) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const limit = Math.max(20, n / (2 * folds));
+  return new Map([...counts].filter(([, c]) => c > limit));
+}
+
+/** The metadata the shortcut audit tries: manifest categories, image size, original size, format, channels, depth. */
+export function metadataAttributes(items: readonly AuditItem[], fingerprints?: readonly (ImageFingerprint | null)[]): MetadataAttribute[] {
+  const attributes: MetadataAttribute[] = [];
+  const columns = [...new Set(items.flatMap((item) => Object.keys(item.metadata)))].sort();
+  for (const column of columns) {
+    if (NOT_METADATA.has(column)) continue;
+    const values = items.map((item) => item.metadata[column] ?? null);
+    const distinct = new Set(values).size;
+    if (distinct < 2 || distinct > MAX_CATEGORIES) continue;
+    attributes.push({ name: column, columns: [{ kind: 'categorical', values }] });
+  }
+  const numeric = (values: (number | string | null | undefined)[]): { kind: 'numeric'; values: (number | string | null)[] } => ({
+    kind: 'numeric',
+    values: values.map((v) => v ?? null),
+  });
+  attributes.push({ name: 'image size', columns: [numeric(items.map((i) => i.width)), numeric(items.map((i) => i.height))] });
+  if (items.some((i) => i.metadata.orig_width)) {
+    attributes.push({ name: 'original size', columns: [numeric(items.map((i) => i.metadata.orig_width)), numeric(items.map((i) => i.metadata.orig_height))] });
+  }
+  attributes.push({ name: 'file format', columns: [{ kind: 'categorical', values: items.map((i) => i.format ?? null) }] });
+  if (fingerprints) {
+    attributes.push({ name: 'colour channels', columns: [{ kind: 'categorical', values: fingerprints.map((f) => (f ? String(f.channels) : null)) }] });
+    attributes.push({ name: 'bit depth', columns: [{ kind: 'categorical', values: fingerprints.map((f) => (f ? String(f.bitDepth) : null)) }] });
+  }
+  return attributes;
+}

@@ -1,0 +1,226 @@
+// The detail view: an overlay over the grid with the image at full resolution (wheel zooms, drag pans,
+// right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata.
+// Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies.
+import type { DetailReply, GalleryItem, HistoryEntry } from '../../shared/protocol';
+import { element } from './tile';
+import { dragWindowLevel, fitView, FULL_WINDOW, transfer, zoomAt } from './viewMath';
+import type { View, WindowLevel } from './viewMath';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export class DetailView {
+  readonly root = element('div', 'detail');
+  private readonly title = element('h2', 'detail-title');
+  private readonly stage = element('div', 'stage');
+  private readonly image = document.createElement('img');
+  private readonly readout = element('div', 'readout');
+  private readonly side = element('aside', 'detail-side');
+  private readonly funcs: SVGElement[] = [];
+  private view: View = { scale: 1, x: 0, y: 0 };
+  private wl: WindowLevel = FULL_WINDOW;
+  /** The item shown, or undefined when closed. */
+  shownId: string | undefined;
+  onClose: (() => void) | undefined;
+
+  constructor() {
+    this.root.hidden = true;
+    this.root.setAttribute('role', 'dialog');
+    this.root.setAttribute('aria-label', 'Image detail');
+    const bar = element('div', 'detail-bar');
+    const saliency = document.createElement('button');
+    saliency.className = 'saliency';
+    saliency.textContent = 'Saliency overlay';
+    saliency.disabled = true;
+    saliency.title = 'Saliency overlay (Grad-CAM): needs a trained model';
+    const reset = button('Reset view', () => this.resetView());
+    const close = button('Close (Esc)', () => this.onClose?.());
+    close.className = 'close';
+    bar.append(this.title, this.readout, saliency, reset, close);
+
+    this.image.className = 'full';
+    this.image.draggable = false;
+    this.image.alt = '';
+    this.image.addEventListener('load', () => this.resetView());
+    this.stage.append(this.image, this.windowLevelFilter());
+    this.stage.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    this.stage.addEventListener('pointerdown', (event) => this.onPointerDown(event));
+    this.stage.addEventListener('contextmenu', (event) => event.preventDefault());
+    this.stage.addEventListener('dblclick', () => this.resetView());
+    const body = element('div', 'detail-body');
+    body.append(this.stage, this.side);
+    this.root.append(bar, body);
+  }
+
+  show(detail: DetailReply, item: GalleryItem | undefined): void {
+    this.shownId = detail.id;
+    this.root.hidden = false;
+    this.title.textContent = detail.id;
+    if (detail.imageUrl) {
+      if (this.image.getAttribute('src') !== detail.imageUrl) this.image.src = detail.imageUrl;
+      this.image.alt = detail.id;
+      this.image.hidden = false;
+    } else {
+      this.image.hidden = true;
+    }
+    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), ...this.history(detail.history), ...this.metadata(detail));
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+    this.shownId = undefined;
+  }
+
+  private summary(detail: DetailReply, item: GalleryItem | undefined): HTMLElement[] {
+    const rows: [string, string][] = [['Label', item?.label ?? 'unlabelled']];
+    if (item?.prediction) rows.push(['Predicted', `${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`]);
+    if (item?.issueScore !== undefined) rows.push(['Issue score', item.issueScore.toFixed(3)]);
+    rows.push(['Flagged', item?.flagged ? 'yes ⚑' : 'no']);
+    if (item?.note) rows.push(['Note', item.note]);
+    if (detail.width) rows.push(['Size', `${detail.width} × ${detail.height} ${detail.format?.toUpperCase() ?? ''}`]);
+    return [heading('Item'), table(rows)];
+  }
+
+  private probabilities(detail: DetailReply): HTMLElement[] {
+    if (detail.probabilities.length === 0) return [heading('Probabilities'), paragraph('No model has scored this image yet.')];
+    const list = element('div', 'probabilities');
+    for (const { label, probability } of detail.probabilities) {
+      const row = element('div', 'probability');
+      const name = element('span', 'name');
+      name.textContent = label;
+      const bar = element('div', 'confidence');
+      const fill = element('div', 'fill');
+      fill.style.width = `${(probability * 100).toFixed(1)}%`;
+      bar.append(fill);
+      const value = element('span', 'value');
+      value.textContent = `${(probability * 100).toFixed(1)}%`;
+      row.append(name, bar, value);
+      list.append(row);
+    }
+    return [heading('Probabilities'), list];
+  }
+
+  private history(entries: readonly HistoryEntry[]): HTMLElement[] {
+    if (entries.length === 0) return [heading('History'), paragraph('No edits in the journal.')];
+    const list = element('ol', 'history');
+    for (const entry of [...entries].reverse()) {
+      const row = element('li', '');
+      const when = new Date(entry.time);
+      const change = entry.kind === 'flag' || entry.kind === 'unflag' ? entry.kind : `${entry.kind}: ${show(entry.old)} → ${show(entry.new)}`;
+      const shown = entry.model ? ` (model ${entry.model} said ${((entry.confidence ?? 0) * 100).toFixed(0)}%)` : '';
+      row.textContent = `${when.toLocaleString()} · ${entry.user} · ${change}${entry.via ? ` (${entry.via})` : ''}${shown}`;
+      list.append(row);
+    }
+    return [heading('History'), list];
+  }
+
+  private metadata(detail: DetailReply): HTMLElement[] {
+    const rows = Object.entries(detail.metadata);
+    return rows.length ? [heading('Metadata'), table(rows)] : [];
+  }
+
+  /** The SVG filter whose transfer functions implement window/level on the image. */
+  private windowLevelFilter(): SVGSVGElement {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('class', 'svg-defs');
+    svg.setAttribute('aria-hidden', 'true');
+    const filter = document.createElementNS(SVG, 'filter');
+    filter.id = 'window-level';
+    filter.setAttribute('color-interpolation-filters', 'sRGB');
+    const transferNode = document.createElementNS(SVG, 'feComponentTransfer');
+    for (const channel of ['R', 'G', 'B']) {
+      const func = document.createElementNS(SVG, `feFunc${channel}`);
+      func.setAttribute('type', 'linear');
+      this.funcs.push(func);
+      transferNode.append(func);
+    }
+    filter.append(transferNode);
+    svg.append(filter);
+    this.image.style.filter = 'url(#window-level)';
+    return svg;
+  }
+
+  private resetView(): void {
+    if (this.image.naturalWidth) {
+      this.view = fitView(this.image.naturalWidth, this.image.naturalHeight, this.stage.clientWidth, this.stage.clientHeight);
+    }
+    this.wl = FULL_WINDOW;
+    this.apply();
+  }
+
+  private apply(): void {
+    this.image.style.transform = `translate(${this.view.x}px, ${this.view.y}px) scale(${this.view.scale})`;
+    const { slope, intercept } = transfer(this.wl);
+    for (const func of this.funcs) {
+      func.setAttribute('slope', slope.toFixed(4));
+      func.setAttribute('intercept', intercept.toFixed(4));
+    }
+    this.readout.textContent = `zoom ${(this.view.scale * 100).toFixed(0)}% · W ${(this.wl.window * 100).toFixed(0)} L ${(this.wl.level * 100).toFixed(0)}`;
+  }
+
+  private onWheel(event: WheelEvent): void {
+    event.preventDefault();
+    const box = this.stage.getBoundingClientRect();
+    this.view = zoomAt(this.view, Math.exp(-event.deltaY / 500), event.clientX - box.left, event.clientY - box.top);
+    this.apply();
+  }
+
+  private onPointerDown(event: PointerEvent): void {
+    const windowing = event.button === 2 || event.shiftKey;
+    if (event.button !== 0 && event.button !== 2) return;
+    event.preventDefault();
+    this.stage.setPointerCapture(event.pointerId);
+    const start = { x: event.clientX, y: event.clientY, view: this.view, wl: this.wl };
+    const span = Math.max(200, this.stage.clientWidth / 2);
+    const move = (e: PointerEvent): void => {
+      const dx = e.clientX - start.x;
+      const dy = e.clientY - start.y;
+      if (windowing) this.wl = dragWindowLevel(start.wl, dx, dy, span);
+      else this.view = { ...start.view, x: start.view.x + dx, y: start.view.y + dy };
+      this.apply();
+    };
+    const up = (): void => {
+      this.stage.removeEventListener('pointermove', move);
+      this.stage.removeEventListener('pointerup', up);
+      this.stage.removeEventListener('pointercancel', up);
+    };
+    this.stage.addEventListener('pointermove', move);
+    this.stage.addEventListener('pointerup', up);
+    this.stage.addEventListener('pointercancel', up);
+  }
+}
+
+function show(value: string | boolean | null): string {
+  return value === null ? 'unlabelled' : String(value);
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const node = document.createElement('button');
+  node.textContent = label;
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function heading(text: string): HTMLElement {
+  const node = element('h3', '');
+  node.textContent = text;
+  return node;
+}
+
+function paragraph(text: string): HTMLElement {
+  const node = element('p', 'muted');
+  node.textContent = text;
+  return node;
+}
+
+function table(rows: readonly [string, string][]): HTMLElement {
+  const node = element('table', 'facts');
+  for (const [key, value] of rows) {
+    const row = node.insertRow();
+    const th = document.createElement('th');
+    th.textContent = key;
+    const td = row.insertCell();
+    td.textContent = value;
+    row.prepend(th);
+  }
+  return node;
+}

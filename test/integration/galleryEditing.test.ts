@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openDataset } from '../../src/dataset';
+import type { GalleryPanel } from '../../src/host/galleryPanel';
+import type { ToWebviewBody } from '../../src/shared/protocol';
+import { makeCxrSubset } from '../support/cxrSubset';
+import { CXR_DIR, requireShared } from '../support/shared';
+
+/** Journal lines on disk, parsed. */
+function journalLines(root: string): { kind: string; item: string; new: unknown; undoes?: string }[] {
+  const file = path.join(root, '.xray-curator', 'journal.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { kind: string; item: string; new: unknown });
+}
+
+describe('Gallery protocol in the real VS Code host: edits reach the journal', () => {
+  let root: string;
+  let panel: GalleryPanel;
+  let messageId = 100;
+  const send = async (body: unknown): Promise<ToWebviewBody | undefined> => panel.answer({ messageId: messageId++, body });
+  const effectiveLabel = async (id: string): Promise<string | null | undefined> => (await openDataset(root)).items.find((item) => item.id === id)?.label;
+
+  before(async () => {
+    root = makeCxrSubset(4);
+    panel = (await vscode.commands.executeCommand<GalleryPanel>('xrayCurator.openGallery', vscode.Uri.file(root)))!;
+    assert.ok(panel, 'the command returned no panel');
+    const rendered = await panel.whenRendered();
+    assert.equal(rendered.itemCount, 12);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('relabels through the protocol: one journal line on disk, and the effective label changes', async () => {
+    const id = (await openDataset(root)).items.find((item) => item.label === 'COVID')!.id;
+    const reply = await send({ type: 'relabel', ids: [id], label: 'NORMAL' });
+    assert.deepEqual(reply, { type: 'done', entries: 1 });
+    const lines = journalLines(root);
+    assert.equal(lines.length, 1);
+    assert.deepEqual({ kind: lines[0].kind, item: lines[0].item, new: lines[0].new }, { kind: 'relabel', item: id, new: 'NORMAL' });
+    assert.equal(await effectiveLabel(id), 'NORMAL');
+  });
+
+  it('flags several items as one step, and undo / redo write reversing lines', async () => {
+    const ids = (await openDataset(root)).items.filter((item) => item.label === 'PNEUMONIA').slice(0, 2).map((item) => item.id);
+    assert.deepEqual(await send({ type: 'flag', ids, flagged: true }), { type: 'done', entries: 2 });
+    assert.ok((await openDataset(root)).items.filter((item) => ids.includes(item.id)).every((item) => item.flagged));
+    assert.deepEqual(await send({ type: 'undo' }), { type: 'done', entries: 2 });
+    assert.ok((await openDataset(root)).items.filter((item) => ids.includes(item.id)).every((item) => !item.flagged));
+    const undoLines = journalLines(root).slice(-2);
+    assert.ok(undoLines.every((line) => line.kind === 'unflag' && line.undoes), JSON.stringify(undoLines));
+    assert.deepEqual(await send({ type: 'redo' }), { type: 'done', entries: 2 });
+    assert.ok((await openDataset(root)).items.filter((item) => ids.includes(item.id)).every((item) => item.flagged));
+  });
+
+  it('returns the detail of an item: full-resolution URL, metadata and its journal history', async () => {
+    const relabelled = journalLines(root)[0].item;
+    const reply = await send({ type: 'detail', id: relabelled });
+    assert.ok(reply?.type === 'detail', JSON.stringify(reply));
+    assert.match(reply.imageUrl ?? '', /^https?:\/\/|^vscode-/);
+    assert.ok(reply.imageUrl?.endsWith(relabelled.split('/').map(encodeURIComponent).join('/')), reply.imageUrl);
+    assert.ok(reply.metadata.source, 'manifest metadata is included');
+    assert.deepEqual(reply.history.map((entry) => [entry.kind, entry.new]), [['relabel', 'NORMAL']]);
+    assert.equal(reply.saliencyAvailable, false);
+  });
+
+  it('shows predictions pushed by setPredictions in the detail (probabilities, highest first)', async () => {
+    const items = (await openDataset(root)).items;
+    panel.setPredictions({
+      model: 'v1',
+      classes: ['COVID', 'NORMAL', 'PNEUMONIA'],
+      predictions: items.map((item) => ({ id: item.id, probs: [0.2, 0.7, 0.1], predicted: 1, confidence: 0.7, margin: 0.5, entropy: 0.8 })),
+    });
+    const reply = await send({ type: 'detail', id: items[0].id });
+    assert.ok(reply?.type === 'detail');
+    assert.deepEqual(reply.probabilities.map((p) => p.label), ['NORMAL', 'COVID', 'PNEUMONIA']);
+    // A relabel now records the model and confidence the user saw.
+    await send({ type: 'relabel', ids: [items[1].id], label: 'PNEUMONIA' });
+    const last = JSON.parse(fs.readFileSync(path.join(root, '.xray-curator', 'journal.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { model?: string; confidence?: number };
+    assert.deepEqual([last.model, last.confidence], ['v1', 0.7]);
+  });
+
+  it('refuses ids outside the dataset and unknown ids with an error reply, writing nothing', async () => {
+    const before = journalLines(root).length;
+    const climbing = await send({ type: 'detail', id: '../../../etc/passwd' });
+    assert.equal(climbing?.type, 'error');
+    assert.match((climbing as { message: string }).message, /leaves the dataset/);
+    const absolute = await send({ type: 'relabel', ids: ['/etc/passwd'], label: 'COVID' });
+    assert.equal(absolute?.type, 'error');
+    const unknown = await send({ type: 'flag', ids: ['COVID/not-there.png'], flagged: true });
+    assert.deepEqual(unknown, { type: 'error', message: 'no item "COVID/not-there.png" in this dataset' });
+    const badLabel = await send({ type: 'relabel', ids: [journalLines(root)[0].item], label: 'unlabeled' });
+    assert.equal(badLabel?.type, 'error');
+    assert.equal(journalLines(root).length, before);
+  });
+
+  it('opens the read-only shared folder, and an edit there fails with a clear error', async () => {
+    const shared = requireShared(CXR_DIR);
+    const readOnly = (await vscode.commands.executeCommand<GalleryPanel>('xrayCurator.openGallery', vscode.Uri.file(shared)))!;
+    await readOnly.whenRendered();
+    const reply = await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: ['COVID/cxnet__695.png'], label: 'NORMAL' } });
+    assert.equal(reply?.type, 'error');
+    assert.match((reply as { message: string }).message, /read-only/);
+    assert.ok(!fs.existsSync(path.join(shared, '.xray-curator', 'journal.jsonl')), 'nothing was written to the shared folder');
+  });
+});

@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LabelJournal, openDataset } from '../../src/dataset';
+import type { XrayCuratorApi } from '../../src/extension';
+import { ModelStatusBar } from '../../src/host/statusBar';
+import type { RetrainSummary, ScoreSummary } from '../../src/ml/jobs/datasetJobs';
+import { makeCxrSubset } from '../support/cxrSubset';
+import { BACKBONE_DIR, requireShared } from '../support/shared';
+
+describe('Score and Retrain from the command palette (real VS Code)', () => {
+  let api: XrayCuratorApi;
+  let root: string;
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('xrayCurator');
+
+  before(async () => {
+    api = (await vscode.extensions.getExtension<XrayCuratorApi>('xray-curator.xray-curator')!.activate())!;
+    root = makeCxrSubset(24);
+    await config().update('backbone', requireShared(BACKBONE_DIR), vscode.ConfigurationTarget.Global);
+    await config().update('augmentViews', 1, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    for (const key of ['backbone', 'augmentViews']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('Score Dataset embeds every image in a worker and says no model exists yet', async () => {
+    const summary = await vscode.commands.executeCommand<ScoreSummary>('xrayCurator.scoreDataset', { root });
+    assert.ok(summary, 'the command returned nothing');
+    assert.equal(summary.items, 72);
+    assert.equal(summary.embedded + summary.unreadable, 72);
+    assert.ok(summary.embedded >= 70, `${summary.embedded} embedded`);
+    assert.equal(summary.modelVersion, null);
+    assert.match(summary.backend, /wasm|tensorflow/);
+    assert.ok(fs.readdirSync(path.join(root, '.xray-curator')).includes('embeddings'), 'the embedding cache is in the dataset folder');
+  });
+
+  it('Retrain Model saves v1, predicts every item, and the status bar shows it', async () => {
+    const summary = await vscode.commands.executeCommand<RetrainSummary>('xrayCurator.retrainModel', { root });
+    assert.ok(summary);
+    assert.equal(summary.modelVersion, 1);
+    assert.equal(summary.parent, null);
+    assert.ok(summary.balancedAccuracy !== null && summary.balancedAccuracy > 0.5, `balanced accuracy ${summary.balancedAccuracy}`);
+    const state = api.modelStates.active;
+    assert.equal(state?.root, root);
+    assert.equal(state.latest?.modelVersion, 1);
+    assert.equal(state.predictions?.items.length, summary.predicted);
+    assert.match(ModelStatusBar.text(state), /^\$\(beaker\) v1 · BA \d+\.\d%$/);
+  });
+
+  it('after three relabels, the status bar counts them and a retrain makes v2 from v1', async () => {
+    const dataset = await openDataset(root);
+    const journal = await LabelJournal.open(root);
+    for (const item of dataset.items.filter((i) => i.label === 'COVID').slice(0, 3)) await journal.relabel(item, 'NORMAL');
+    const before = await api.modelStates.refresh(root);
+    assert.equal(before.labelChangesSinceTraining, 3);
+    assert.match(ModelStatusBar.text(before), / · 3 label changes$/);
+    const summary = await vscode.commands.executeCommand<RetrainSummary>('xrayCurator.retrainModel', { root });
+    assert.equal(summary?.modelVersion, 2);
+    assert.equal(summary.parent, 1);
+    assert.equal(summary.warmStarted, true);
+    const after = api.modelStates.active!;
+    assert.deepEqual(after.versions.map((v) => v.modelVersion), [1, 2]);
+    assert.equal(after.labelChangesSinceTraining, 0);
+    assert.equal(after.parentPredictions?.modelVersion, 1, 'the previous predictions are kept to show what changed');
+  });
+});

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BACKBONE_DIR, requireShared } from '../../support/shared';
+import { syntheticDataset, tempDir } from './mlFixtures';
+import type { Fixture } from './mlFixtures';
+
+const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli.js');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, XRAY_CURATOR_BACKBONE: '' };
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('xray-curator train / predict / evaluate', function () {
+  this.timeout(180_000);
+  let data: Fixture;
+  let other: Fixture;
+  let out: Fixture;
+
+  before(async () => {
+    requireShared(BACKBONE_DIR);
+    data = await syntheticDataset(8);
+    other = await syntheticDataset(4, 500);
+    out = tempDir('xray-cli-ml-');
+  });
+  after(() => {
+    for (const f of [data, other, out]) f.remove();
+  });
+
+  it('trains, then predicts and evaluates with the stable JSON shapes', async () => {
+    const train = await runCli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '5', '--seed', '1', '--augment-views', '0', '--classes', 'B,A']);
+    assert.equal(train.code, 0, train.stderr);
+    const trained = JSON.parse(train.stdout) as { version: number; modelVersion: number; dir: string; classes: string[]; metrics: { n: number; balancedAccuracy: { estimate: number } } };
+    assert.equal(trained.version, 1);
+    assert.equal(trained.modelVersion, 1);
+    assert.deepEqual(trained.classes, ['B', 'A']);
+    assert.equal(trained.dir, path.join(data.root, '.xray-curator', 'models', 'v1'));
+    assert.ok(trained.metrics.n > 0);
+
+    const predictionsFile = path.join(out.root, 'predictions.json');
+    const predict = await runCli(['predict', data.root, '--out', predictionsFile]);
+    assert.equal(predict.code, 0, predict.stderr);
+    const predictions = JSON.parse(fs.readFileSync(predictionsFile, 'utf8')) as { version: number; modelVersion: number; classes: string[]; items: Record<string, unknown>[] };
+    assert.equal(predictions.version, 1);
+    assert.equal(predictions.modelVersion, 1);
+    assert.deepEqual(predictions.classes, ['B', 'A']);
+    assert.equal(predictions.items.length, 16);
+    assert.deepEqual(Object.keys(predictions.items[0]).sort(), ['confidence', 'entropy', 'id', 'margin', 'predicted', 'probs']);
+
+    const evaluationFile = path.join(out.root, 'evaluation.json');
+    const evaluate = await runCli(['evaluate', '--model', trained.dir, other.root, '--out', evaluationFile]);
+    assert.equal(evaluate.code, 0, evaluate.stderr);
+    const evaluation = JSON.parse(fs.readFileSync(evaluationFile, 'utf8')) as { version: number; n: number; bySource: Record<string, unknown>; overall: { confusion: number[][] } };
+    assert.equal(evaluation.version, 1);
+    assert.equal(evaluation.n, 8);
+    assert.deepEqual(Object.keys(evaluation.bySource).sort(), ['s1', 's2']);
+    assert.equal(evaluation.overall.confusion.length, 2);
+  });
+
+  it('fails with a message on stderr and a non-zero exit code', async () => {
+    const noModel = await runCli(['predict', other.root, '--out', path.join(out.root, 'x.json')]);
+    assert.equal(noModel.code, 1);
+    assert.match(noModel.stderr, /no model trained yet/);
+    const noBackbone = await runCli(['train', other.root]);
+    assert.equal(noBackbone.code, 2);
+    assert.match(noBackbone.stderr, /no backbone/);
+    const noOut = await runCli(['evaluate', '--model', out.root, other.root]);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /missing --out/);
+    const badModel = await runCli(['evaluate', '--model', out.root, other.root, '--out', path.join(out.root, 'y.json')]);
+    assert.equal(badModel.code, 1);
+    assert.match(badModel.stderr, /not a model version folder/);
+  });
+});
