@@ -1,15 +1,14 @@
-// Seconds per fine-tuning step (last K=1 block + head, batch 16) on wasm, and on cpu for comparison. Prints JSON.
-// Build and run:
-//   npx esbuild bench/fineTune.ts --bundle --platform=node --format=cjs --external:@tensorflow/* --outfile=out/bench/fineTune.js
-//   node out/bench/fineTune.js [backboneDir] [wasmSteps] [cpuSteps]
-// backboneDir defaults to $XRAY_SHARED/models/mobilenet_v2_0.35_224, else ../shared/models/... beside the project.
-import * as path from 'node:path';
+// Seconds per fine-tuning step (last K=1 block + head, batch 16) on wasm, and optionally on cpu for comparison.
+// Part of `npm run bench`; alone: node out/bench/fineTune.js [--steps N] [--cpu-steps N] [--backbone DIR]
 import * as tf from '@tensorflow/tfjs';
 import { loadBackbone } from '../src/ml/backbone';
 import { initEngine } from '../src/ml/engine';
 import { cutPointModel, fineTune, splitBackboneAtBlock } from '../src/ml/fineTune';
 import { createHead } from '../src/ml/head';
 import { registerWasmGradientKernels } from '../src/ml/kernels';
+import { BACKBONE_DIR, requireShared } from '../test/support/shared';
+import { runBenchmark } from './lib/child';
+import { median } from './lib/stats';
 
 const BLOCKS = 1;
 const BATCH_SIZE = 16;
@@ -18,12 +17,6 @@ interface StepTiming {
   steps: number;
   secondsPerStep: number;
   slowestSecondsPerStep: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Runs `steps + 1` one-step epochs through `fineTune` and times the epochs after the first (warm-up). */
@@ -41,14 +34,14 @@ async function timeSteps(backbone: tf.LayersModel, activations: tf.Tensor4D, ste
   result.head.dispose();
   head.dispose();
   const durations = ends.slice(1).map((end, i) => (end - ends[i]) / 1000);
-  return { steps, secondsPerStep: median(durations), slowestSecondsPerStep: Math.max(...durations) };
+  return { steps, secondsPerStep: median(durations) ?? NaN, slowestSecondsPerStep: Math.max(...durations) };
 }
 
-async function main(): Promise<void> {
-  const sharedDir = process.env.XRAY_SHARED ?? path.resolve(__dirname, '..', '..', '..', 'shared');
-  const backboneDir = process.argv[2] ?? path.join(sharedDir, 'models', 'mobilenet_v2_0.35_224');
-  const wasmSteps = Number(process.argv[3] ?? 10);
-  const cpuSteps = Number(process.argv[4] ?? 1);
+runBenchmark('fineTune', async ({ quick, options }) => {
+  const backboneDir = options.get('backbone') ?? requireShared(BACKBONE_DIR);
+  const wasmSteps = Number(options.get('steps') ?? (quick ? 3 : 10));
+  // A cpu step takes minutes on 2 cores; measured only when asked (`--cpu-steps 1`).
+  const cpuSteps = Number(options.get('cpu-steps') ?? 0);
 
   const engine = await initEngine(['wasm']);
   if (engine.backend !== 'wasm') throw new Error(`the wasm backend did not load (got ${engine.backend})`);
@@ -62,21 +55,18 @@ async function main(): Promise<void> {
   tf.dispose([images, features]);
 
   const wasm = await timeSteps(backbone.model, activations as tf.Tensor4D, wasmSteps);
-  await tf.setBackend('cpu');
-  const cpu = await timeSteps(backbone.model, activations as tf.Tensor4D, cpuSteps);
-  console.log(JSON.stringify({
-    backbone: backbone.id,
-    cutLayerName,
-    blocks: BLOCKS,
-    batchSize: BATCH_SIZE,
-    cutShape: activations.shape.slice(1),
-    wasm: { simd: engine.simd, ...wasm },
-    cpu,
-    target: { secondsPerStep: 1 },
-  }, null, 2));
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  let cpu: StepTiming | null = null;
+  if (cpuSteps > 0) {
+    await tf.setBackend('cpu');
+    cpu = await timeSteps(backbone.model, activations as tf.Tensor4D, cpuSteps);
+  }
+  return {
+    metrics: {
+      'fineTune.wasm.secondsPerStep': wasm.secondsPerStep,
+      'fineTune.wasm.slowestSecondsPerStep': wasm.slowestSecondsPerStep,
+      ...(cpu ? { 'fineTune.cpu.secondsPerStep': cpu.secondsPerStep } : {}),
+    },
+    inputs: { backbone: backbone.id, cutLayerName, blocks: BLOCKS, batchSize: BATCH_SIZE, cutShape: activations.shape.slice(1), simd: engine.simd, wasmSteps, cpuSteps },
+    notes: cpu ? [] : ['fine-tuning on the pure-JS cpu backend is not timed by default (minutes per step here); pass --cpu-steps 1'],
+  };
 });

@@ -7,6 +7,7 @@ import { scanCommand } from './cli/scan';
 import { trainCommand } from './cli/train';
 import { predictCommand } from './cli/predict';
 import { evaluateCommand } from './cli/evaluate';
+import { auditCommand } from './cli/audit';
 
 const commands: Record<string, CliCommand> = {
   scan: scanCommand,
@@ -15,6 +16,7 @@ const commands: Record<string, CliCommand> = {
   predict: predictCommand,
   evaluate: evaluateCommand,
   report: reportCommand,
+  audit: auditCommand,
 };
 
 function usage(): string {

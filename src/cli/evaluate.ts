@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { openDataset } from '../dataset';
-import { readVersionInfo } from '../ml/modelStore';
+import { backboneLocation, readVersionInfo } from '../ml/modelStore';
 import { evaluateItems } from '../ml/predictItems';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
@@ -23,7 +23,7 @@ export const evaluateCommand: CliCommand = {
     const dir = path.resolve(values.model);
     const model = { dir, info: await readVersionInfo(dir) };
     const dataset = await openDataset(root, { files: values.files });
-    const session = await openSession(root, chooseBackbone(values.backbone, model.info.backbone.location), values['backbone-sha256'] ?? model.info.backbone.digest);
+    const session = await openSession(root, chooseBackbone(values.backbone, backboneLocation(model)), values['backbone-sha256'] ?? model.info.backbone.digest);
     try {
       const report = await evaluateItems(session, model, dataset.items, { onProgress: stderrProgress() });
       await writeJson(values.out, report);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { openDataset } from '../dataset';
-import { latestVersion, readVersionInfo } from '../ml/modelStore';
+import { backboneLocation, latestVersion, readVersionInfo } from '../ml/modelStore';
 import type { ModelVersion } from '../ml/modelStore';
 import { predictItems } from '../ml/predictItems';
 import { stateDirOf } from '../ml/session';
@@ -31,7 +31,7 @@ export const predictCommand: CliCommand = {
     if (!values.out) throw new UsageError('missing --out FILE.json');
     const model = await chooseModel(root, values.model);
     const dataset = await openDataset(root, { files: values.files });
-    const session = await openSession(root, chooseBackbone(values.backbone, model.info.backbone.location), values['backbone-sha256'] ?? model.info.backbone.digest);
+    const session = await openSession(root, chooseBackbone(values.backbone, backboneLocation(model)), values['backbone-sha256'] ?? model.info.backbone.digest);
     try {
       const predictions = await predictItems(session, model, dataset.items, { onProgress: stderrProgress() });
       await writeJson(values.out, predictions);

@@ -4,21 +4,16 @@ import { writeAtomically } from '../dataset/atomicFile';
 import { openDataset } from '../dataset';
 import type { Dataset } from '../dataset';
 import { latestVersion, loadHead, modelsDir, readVersionInfo } from '../ml/modelStore';
-import type { ModelVersionInfo } from '../ml/modelStore';
 import { predictProbabilities, PREDICTIONS_VERSION } from '../ml/predict';
 import type { PredictionsFile } from '../ml/predict';
-import { buildReport, latestReport, parseReport, renderHtml, renderMarkdown, reportsDir, writeReport } from '../ml/report';
-import type { Report, ReportItem, ReportModel } from '../ml/report';
+import { buildReport, latestReport, parseReport, renderHtml, renderMarkdown, reportItemsOf, reportModelOf, reportsDir, writeReport } from '../ml/report';
+import type { Report, ReportModel } from '../ml/report';
 import { MlSession, stateDirOf } from '../ml/session';
-import { GROUP_COLUMN } from '../ml/trainModel';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-
-/** The manifest column of the per-source breakdown. */
-const SOURCE_COLUMN = 'source';
 
 /** Probabilities of one model on the dataset, whichever way they were obtained. */
 interface ModelPredictions {
@@ -58,7 +53,7 @@ export const reportCommand: CliCommand = {
     const predictions = values.predictions
       ? await readPredictions(values.predictions, stateDir)
       : await runModel(dataset, values.model ?? (await latestModelDir(stateDir)), values.backbone);
-    const { items, skipped } = reportItems(dataset, predictions);
+    const { items, skipped } = reportItemsOf(dataset, predictions.classes, predictions.probs);
     if (items.length === 0) throw new Error('no labelled item of the model\'s classes has a prediction: nothing to report');
 
     const previous = values.previous
@@ -93,26 +88,6 @@ function summaryLine(report: Report): string {
   return `model ${report.model.version}, ${e.n} items: balanced accuracy ${fmt(e.balancedAccuracy.estimate)}, macro F1 ${fmt(e.macroF1.estimate)}, MCC ${fmt(e.mcc.estimate)}`;
 }
 
-/** Labelled, readable items of the model's classes that have a prediction; the rest counted in words. */
-function reportItems(dataset: Dataset, predictions: ModelPredictions): { items: ReportItem[]; skipped: string[] } {
-  const items: ReportItem[] = [];
-  const counts = { unlabelled: 0, otherClass: 0, unreadable: 0, unpredicted: 0 };
-  for (const item of dataset.items) {
-    const probs = predictions.probs.get(item.id);
-    if (item.error) counts.unreadable++;
-    else if (item.label === null) counts.unlabelled++;
-    else if (!predictions.classes.includes(item.label)) counts.otherClass++;
-    else if (probs === undefined) counts.unpredicted++;
-    else items.push({ id: item.id, label: item.label, probs, group: item.metadata[GROUP_COLUMN] || null, source: item.metadata[SOURCE_COLUMN] || null });
-  }
-  const skipped: string[] = [];
-  if (counts.unreadable) skipped.push(`${counts.unreadable} unreadable items left out`);
-  if (counts.unlabelled) skipped.push(`${counts.unlabelled} unlabelled items left out`);
-  if (counts.otherClass) skipped.push(`${counts.otherClass} items of classes the model does not know left out`);
-  if (counts.unpredicted) skipped.push(`${counts.unpredicted} items without a prediction left out`);
-  return { items, skipped };
-}
-
 /** A predictions JSON (`{version, modelVersion, classes, items: [{id, probs}]}`), as the ML engine writes it. */
 async function readPredictions(file: string, stateDir: string): Promise<ModelPredictions> {
   const data = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<PredictionsFile>;
@@ -131,7 +106,7 @@ async function readPredictions(file: string, stateDir: string): Promise<ModelPre
   const versionDir = path.join(modelsDir(stateDir), `v${modelVersion}`);
   const hasFolder = modelVersion !== null && (await fs.access(path.join(versionDir, 'version.json')).then(() => true, () => false));
   const info = hasFolder ? await readVersionInfo(versionDir) : null;
-  return { classes, probs, model: info ? modelOf(info) : { version: modelVersion === null ? 'unknown' : `v${modelVersion}` } };
+  return { classes, probs, model: info ? reportModelOf(info) : { version: modelVersion === null ? 'unknown' : `v${modelVersion}` } };
 }
 
 async function latestModelDir(stateDir: string): Promise<string> {
@@ -158,20 +133,11 @@ async function runModel(dataset: Dataset, modelDir: string, backbone: string | u
       candidates.forEach((item, i) => {
         if (errors[i] === null) probs.set(item.id, Array.from(flat.subarray(i * k, (i + 1) * k)));
       });
-      return { classes: info.classes, probs, model: modelOf(info) };
+      return { classes: info.classes, probs, model: reportModelOf(info) };
     } finally {
       head.dispose();
     }
   } finally {
     await session.close();
   }
-}
-
-function modelOf(info: ModelVersionInfo): ReportModel {
-  return {
-    version: `v${info.modelVersion}`,
-    parent: info.parent === null ? null : `v${info.parent}`,
-    trainedAt: info.createdAt,
-    backboneId: info.backbone.id,
-  };
 }

@@ -10,13 +10,14 @@ import { chooseBackbone, intOption, openSession, stderrProgress } from './mlComm
 export const TRAIN_OUTPUT_VERSION = 1;
 
 export const trainCommand: CliCommand = {
-  usage: 'train DATASET [--classes A,B] [--files LIST] [--epochs N] [--seed S] [--augment-views V] [--backbone DIR|URL] [--backbone-sha256 HEX]',
+  usage: 'train DATASET [--classes A,B] [--files LIST] [--epochs N] [--fine-tune-blocks K] [--seed S] [--augment-views V] [--backbone DIR|URL] [--backbone-sha256 HEX]',
   summary: 'Trains the next model version from cached embeddings and prints it with its validation metrics as JSON.',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       classes: { type: 'string' },
       files: { type: 'string' },
       epochs: { type: 'string' },
+      'fine-tune-blocks': { type: 'string' },
       seed: { type: 'string' },
       'augment-views': { type: 'string' },
       backbone: { type: 'string' },
@@ -28,11 +29,14 @@ export const trainCommand: CliCommand = {
     const config = {
       ...(values.epochs !== undefined ? { epochs: intOption('epochs', values.epochs) } : {}),
       ...(values.seed !== undefined ? { seed: intOption('seed', values.seed) } : {}),
+      ...(values['fine-tune-blocks'] !== undefined ? { fineTuneBlocks: intOption('fine-tune-blocks', values['fine-tune-blocks']) } : {}),
       ...(values['augment-views'] !== undefined ? { augmentViews: intOption('augment-views', values['augment-views']) } : {}),
     };
     const dataset = await openDataset(root, { files: values.files });
     const previous = await latestVersion(stateDirOf(root));
-    const session = await openSession(root, chooseBackbone(values.backbone, previous?.info.backbone.location), values['backbone-sha256']);
+    // A new version starts from the base backbone, not from a previous version's fine-tuned one.
+    const previousBase = previous?.info.backbone.fineTunedFrom?.location ?? previous?.info.backbone.location;
+    const session = await openSession(root, chooseBackbone(values.backbone, previousBase), values['backbone-sha256']);
     try {
       const version = await trainModel(session, dataset.items, { classes, config, onProgress: stderrProgress() });
       const { info } = version;

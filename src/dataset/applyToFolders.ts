@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { isReadOnlyFolder } from './readOnly';
 import type { JournalEntry } from './journalEntry';
 import type { LabelJournal } from './labelJournal';
 import { classNameProblem } from './manifest';
@@ -39,6 +40,9 @@ export async function planApplyToFolders(dataset: Dataset): Promise<PlannedMove[
  * Updates the moved items of `dataset` in place.
  */
 export async function applyToFolders(dataset: Dataset, journal: LabelJournal, moves: readonly PlannedMove[]): Promise<JournalEntry[]> {
+  if (moves.length > 0 && (await isReadOnlyFolder(dataset.root))) {
+    throw new Error(`the dataset folder is read-only: files cannot be moved into class folders (${dataset.root}); export a curated copy instead`);
+  }
   const byId = new Map(dataset.items.map((item) => [item.id, item]));
   const edits = moves.map((move) => {
     const item = byId.get(move.from);

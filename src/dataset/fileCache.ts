@@ -3,9 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeAtomically } from './atomicFile';
 import { readImageHeader } from './image';
-import { isReadOnlyFolder } from './readOnly';
 import type { ImageHeader } from './image';
-import { STATE_DIR_NAME } from './safePath';
+import { stateDirOf } from './userCache';
 
 /** What a scan learns about one file; reused while the file's size and mtime are unchanged. */
 export interface FileFacts {
@@ -33,7 +32,6 @@ export class FileFactsCache {
   private dirty = false;
 
   private constructor(
-    private readonly root: string,
     private readonly file: string,
     entries: Map<string, FileFacts>,
   ) {
@@ -42,7 +40,7 @@ export class FileFactsCache {
 
   /** Loads the cache; a missing, unreadable or other-version file gives an empty cache. */
   static async load(root: string): Promise<FileFactsCache> {
-    const file = path.join(root, STATE_DIR_NAME, CACHE_FILE_NAME);
+    const file = path.join(stateDirOf(root), CACHE_FILE_NAME);
     const entries = new Map<string, FileFacts>();
     try {
       const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<CacheFile>;
@@ -52,7 +50,7 @@ export class FileFactsCache {
     } catch {
       // No cache yet, or a damaged one: everything is hashed again.
     }
-    return new FileFactsCache(root, file, entries);
+    return new FileFactsCache(file, entries);
   }
 
   /** Facts about `absPath` (item `id`): from the cache when size and mtime match, else read now. */
@@ -77,10 +75,9 @@ export class FileFactsCache {
     }
   }
 
-  /** Saves when anything changed; returns a warning instead of throwing (a read-only dataset still opens). */
+  /** Saves when anything changed; returns a warning instead of throwing (the dataset still opens). */
   async save(): Promise<string | null> {
     if (!this.dirty) return null;
-    if (await isReadOnlyFolder(this.root)) return 'read-only dataset folder: hashes are not cached, the next open hashes every file again';
     const content: CacheFile = { version: CACHE_VERSION, files: Object.fromEntries(this.entries) };
     try {
       await writeAtomically(this.file, JSON.stringify(content));

@@ -15,4 +15,4 @@ export { planApplyToFolders, applyToFolders } from './applyToFolders';
 export type { PlannedMove } from './applyToFolders';
 export { exportCurated } from './exportCurated';
 export type { ExportOptions, ExportReport } from './exportCurated';
-export { userThumbnailCacheDir } from './userCache';
+export { stateDirOf, userCacheDir, userThumbnailCacheDir } from './userCache';

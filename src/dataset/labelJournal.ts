@@ -7,8 +7,8 @@ import { writeAtomically } from './atomicFile';
 import { withFileLock } from './fileLock';
 import { applyEntry, entriesToKeep, JOURNAL_VERSION, parseJournalLine, replayJournal } from './journalEntry';
 import type { JournalEntry, JournalKind, JournalState } from './journalEntry';
-import { isReadOnlyFolder, isReadOnlyFolderSync } from './readOnly';
-import { resolveInside, STATE_DIR_NAME } from './safePath';
+import { resolveInside } from './safePath';
+import { stateDirOf } from './userCache';
 import type { DatasetItem } from './types';
 
 export const JOURNAL_FILE_NAME = 'journal.jsonl';
@@ -44,7 +44,7 @@ export interface JournalContents {
 
 /** Reads a journal file without locking (readers never block writers); a missing file is an empty journal. */
 export async function readJournal(root: string): Promise<JournalContents> {
-  const file = path.join(root, STATE_DIR_NAME, JOURNAL_FILE_NAME);
+  const file = path.join(stateDirOf(root), JOURNAL_FILE_NAME);
   let content: Buffer;
   try {
     content = await fs.readFile(file);
@@ -78,8 +78,9 @@ export class LabelJournal {
   readonly warnings: string[] = [];
 
   private constructor(readonly root: string, readonly user: string) {
-    this.file = path.join(root, STATE_DIR_NAME, JOURNAL_FILE_NAME);
-    this.lockFile = path.join(root, STATE_DIR_NAME, LOCK_FILE_NAME);
+    const stateDir = stateDirOf(root);
+    this.file = path.join(stateDir, JOURNAL_FILE_NAME);
+    this.lockFile = path.join(stateDir, LOCK_FILE_NAME);
   }
 
   static async open(root: string, options: { user?: string } = {}): Promise<LabelJournal> {
@@ -224,7 +225,6 @@ export class LabelJournal {
    * and an atomic rename, under the lock. Other processes notice the new file and reload it.
    */
   async compact(): Promise<{ before: number; after: number }> {
-    if (await isReadOnlyFolder(this.root)) throw new Error(`the dataset folder is read-only: the journal cannot be compacted (${this.root})`);
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     return withFileLock(this.lockFile, async () => {
       await this.refresh();
@@ -248,14 +248,14 @@ export class LabelJournal {
     const folder = path.dirname(this.file);
     try {
       // The state folder is created now so a journal another window starts later is seen too.
-      if (!isReadOnlyFolderSync(this.root)) mkdirSync(folder, { recursive: true });
+      mkdirSync(folder, { recursive: true });
       watcher = watch(folder, (_event, name) => {
         if (name !== JOURNAL_FILE_NAME) return;
         clearTimeout(timer);
         timer = setTimeout(() => void this.refresh().catch(() => undefined), 50);
       });
     } catch {
-      // A read-only dataset without a journal: nobody can write one.
+      // The state folder cannot be created (a full or locked disk): nothing to watch, edits will report it.
       return () => undefined;
     }
     return () => {
@@ -266,7 +266,6 @@ export class LabelJournal {
 
   /** Under the lock: merges others' entries, builds ours, performs moves, appends what happened. */
   private async append(build: (state: JournalState, group: string) => JournalEntry[]): Promise<{ entries: JournalEntry[]; failure?: Error }> {
-    if (await isReadOnlyFolder(this.root)) throw new Error(`the dataset folder is read-only: edits cannot be recorded (${this.root})`);
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     return withFileLock(this.lockFile, async () => {
       await this.refresh();

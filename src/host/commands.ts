@@ -1,11 +1,25 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { runAuditCommand } from './auditCommands';
 import type { CuratorContext } from './curatorContext';
+import { exportDataset, exportModel } from './exportCommands';
 import type { GalleryPanel } from './galleryPanel';
-import { retrainModel, scoreDataset, selectBackbone } from './modelCommands';
+import { applyLabelsToFolders, filterGallery, undoLabel } from './labelCommands';
+import { fineTuneBackbone, retrainModel, scoreDataset, selectBackbone } from './modelCommands';
+import { compareModels, openReportFile, showReport } from './reportCommands';
 
 /** A command's implementation, given the extension's services. */
 type CommandFactory = (ctx: CuratorContext) => (...args: unknown[]) => unknown;
+
+/** What a command on a dataset gets: the services, the dataset folder, and the argument it was invoked with. */
+type DatasetCommand = (ctx: CuratorContext, root: string, target: DatasetTarget) => Promise<unknown>;
+
+/** Arguments commands accept from the side bar, notifications and scripts (filters add their own fields). */
+interface DatasetTarget {
+  root?: string;
+  modelVersion?: number;
+  [filter: string]: unknown;
+}
 
 /** Every command the extension contributes, by id (the ids and titles are declared in package.json). */
 export function createCommands(): Record<string, CommandFactory> {
@@ -14,28 +28,35 @@ export function createCommands(): Record<string, CommandFactory> {
       const root = await pickDatasetFolder(target);
       return root ? ctx.galleries.open(root) : undefined;
     },
-    'xrayCurator.scoreDataset': (ctx) => async (target?: unknown) => {
-      const root = await datasetFor(ctx, target);
-      return root ? scoreDataset(ctx, root) : undefined;
-    },
-    'xrayCurator.retrainModel': (ctx) => async (target?: unknown) => {
-      const root = await datasetFor(ctx, target);
-      return root ? retrainModel(ctx, root) : undefined;
-    },
+    'xrayCurator.scoreDataset': onDataset((ctx, root) => scoreDataset(ctx, root)),
+    'xrayCurator.retrainModel': onDataset((ctx, root) => retrainModel(ctx, root)),
+    'xrayCurator.fineTuneBackbone': onDataset((ctx, root) => fineTuneBackbone(ctx, root)),
+    'xrayCurator.findLabelIssues': onDataset((ctx, root) => runAuditCommand(ctx, root, 'labelIssues')),
+    'xrayCurator.findDuplicates': onDataset((ctx, root) => runAuditCommand(ctx, root, 'duplicates')),
+    'xrayCurator.auditShortcuts': onDataset((ctx, root) => runAuditCommand(ctx, root, 'shortcuts')),
+    'xrayCurator.showReport': onDataset((ctx, root, target) => showReport(ctx, root, target.modelVersion)),
+    'xrayCurator.compareModels': onDataset((ctx, root) => compareModels(ctx, root)),
+    'xrayCurator.undoLabel': onDataset((ctx, root) => undoLabel(ctx, root)),
+    'xrayCurator.applyLabelsToFolders': onDataset((ctx, root) => applyLabelsToFolders(ctx, root)),
+    'xrayCurator.filterGallery': onDataset(async (ctx, root, target) => filterGallery(ctx, root, target)),
+    'xrayCurator.exportDataset': onDataset((_ctx, root) => exportDataset(root)),
+    'xrayCurator.exportModel': onDataset((ctx, root) => exportModel(ctx, root)),
     'xrayCurator.selectBackbone': () => () => selectBackbone(),
+    'xrayCurator.openReportFile': () => async (file?: unknown) => (file instanceof vscode.Uri ? openReportFile(file) : undefined),
   };
 }
 
-/** The dataset a model command works on: the one it was given, else the gallery in focus, else as for the gallery. */
-async function datasetFor(ctx: CuratorContext, target: unknown): Promise<string | undefined> {
-  if (typeof target === 'object' && target !== null && typeof (target as { root?: unknown }).root === 'string') {
-    return pickDatasetFolder((target as { root: string }).root);
-  }
-  if (target === undefined) {
-    const active = ctx.galleries.activeRoot();
-    if (active) return active;
-  }
-  return pickDatasetFolder(target);
+/**
+ * A command on a dataset: the one it was given (`{root}`, a folder URI or path), else the gallery in focus,
+ * else the folder the gallery command would pick. Cancelled pickers end the command quietly.
+ */
+function onDataset(run: DatasetCommand): CommandFactory {
+  return (ctx) => async (arg?: unknown) => {
+    const target: DatasetTarget = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as DatasetTarget) : {};
+    const given = typeof target.root === 'string' ? target.root : arg instanceof vscode.Uri || typeof arg === 'string' ? arg : undefined;
+    const root = given === undefined ? (ctx.galleries.activeRoot() ?? (await pickDatasetFolder(undefined))) : await pickDatasetFolder(given);
+    return root ? run(ctx, root, { ...target, modelVersion: typeof target.modelVersion === 'number' ? target.modelVersion : undefined }) : undefined;
+  };
 }
 
 /**

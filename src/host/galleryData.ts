@@ -35,6 +35,7 @@ export class PredictionStore {
   private current = new Map<string, PredictionInput>();
   private changed = new Set<string>();
   private classes: readonly string[] = [];
+  private issueScores = new Map<string, number>();
   model: string | undefined;
 
   /** Replaces the predictions; returns the ids whose gallery view changed. */
@@ -56,14 +57,25 @@ export class PredictionStore {
     return touched;
   }
 
-  /** The fields a prediction adds to a gallery item. */
+  get hasIssueScores(): boolean {
+    return this.issueScores.size > 0;
+  }
+
+  /** Label-issue scores of the latest audit (they do not depend on a model version); returns the ids touched. */
+  setIssueScores(scores: Readonly<Record<string, number>>): Set<string> {
+    const touched = new Set([...this.issueScores.keys(), ...Object.keys(scores)]);
+    this.issueScores = new Map(Object.entries(scores));
+    return touched;
+  }
+
+  /** The fields a prediction (and the audit) add to a gallery item. */
   galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'split'> {
     const p = this.current.get(id);
-    if (!p) return {};
+    const issueScore = this.issueScores.get(id) ?? p?.issueScore;
     return {
-      prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) },
-      ...(p.issueScore !== undefined ? { issueScore: p.issueScore } : {}),
-      ...(p.split !== undefined ? { split: p.split } : {}),
+      ...(p ? { prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) } } : {}),
+      ...(issueScore !== undefined ? { issueScore } : {}),
+      ...(p?.split !== undefined ? { split: p.split } : {}),
     };
   }
 

@@ -1,23 +1,31 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, classNameProblem, LabelJournal, openDataset, thumbnail, thumbnailPath, watchDataset } from '../dataset';
-import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry } from '../dataset';
+import { applyJournalState, applyToFolders, classNameProblem, LabelJournal, openDataset, planApplyToFolders, stateDirOf, thumbnail, thumbnailPath, watchDataset } from '../dataset';
+import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
+import { runJob } from '../ml/jobs/runJob';
+import { latestVersion, listVersions } from '../ml/modelStore';
+import type { SaliencyMap, SaliencyParams } from '../ml/saliency';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/protocol';
-import type { DetailReply, ErrorReply, FromWebviewBody, GalleryItem, RenderedEvent, ToWebviewBody } from '../shared/protocol';
+import type { DetailReply, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, RenderedEvent, SaliencyReply, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { PredictionSet } from './galleryData';
+import { latestIssueScores } from './auditFiles';
 import { latestPredictions, predictionsDir } from './predictionFiles';
 import { webviewHtml } from './webviewHtml';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';
 
-/** Thumbnails made at once in the background: sharp decodes on the libuv pool, and this machine has 2 cores. */
+/** Thumbnails made at once: sharp decodes on the libuv pool, and this machine has 2 cores. */
 const THUMBNAIL_CONCURRENCY = 2;
-/** How often newly made thumbnails are pushed to the webview, in ms. */
-const THUMBNAIL_PUSH_MS = 1000;
+/** How long newly made thumbnails are collected before they are pushed to the webview, in ms. */
+const THUMBNAIL_PUSH_MS = 150;
+/** Most thumbnail requests kept waiting: a few screens of tiles. */
+const MAX_QUEUED_THUMBNAILS = 500;
+/** Saliency maps kept (per image content and model version): going back to an item shows its map at once. */
+const MAX_CACHED_SALIENCY = 64;
 
 /** What the webview persists through `setState` and the serializer hands back after a reload. */
 export interface GalleryWebviewState {
@@ -47,15 +55,29 @@ export class GalleryPanel extends Disposable {
   private readonly predictions = new PredictionStore();
   private loading: Promise<Loaded> | undefined;
   private loaded: Loaded | undefined;
+  private editChain: Promise<unknown> = Promise.resolve();
+  private pendingFilter: GalleryFilterRequest | undefined;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
   private readonly thumbnailDir: string | undefined;
   /** Item ids whose thumbnail exists in `thumbnailDir`. */
   private readonly thumbnails = new Set<string>();
+  private readonly thumbnailFailed = new Set<string>();
+  /** Ids waiting for a thumbnail, oldest request first. */
+  private readonly thumbnailQueue = new Set<string>();
+  private thumbnailWorkers = 0;
+  private readonly thumbnailsMade: string[] = [];
+  private thumbnailPush: NodeJS.Timeout | undefined;
   private readonly rootUrl: string;
   private readonly thumbnailUrl: string | undefined;
   /** Problems met while loading, before the webview could be told; sent with the ready reply. */
   private readonly openWarnings: string[] = [];
+  /** Where the ML jobs cache downloaded backbones (as the model commands do). */
+  private readonly backboneCacheDir: string | undefined;
+  /** Saliency maps by model version folder and content hash, computed or in progress. */
+  private readonly saliencyMaps = new Map<string, Promise<SaliencyMap>>();
+  /** The saliency job running: a newer request stops it (one worker at a time; the user moved on). */
+  private saliencyJob: AbortController | undefined;
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
@@ -75,6 +97,7 @@ export class GalleryPanel extends Disposable {
     const webview = panel.webview;
     const thumbnailRoot = storageUri ? vscode.Uri.joinPath(storageUri, 'thumbnails') : undefined;
     this.thumbnailDir = thumbnailRoot?.fsPath;
+    this.backboneCacheDir = storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined;
     webview.options = {
       enableScripts: true,
       localResourceRoots: [
@@ -132,6 +155,35 @@ export class GalleryPanel extends Disposable {
     if (this.loaded) this.pushPatch([...touched], []);
   }
 
+  /** Undo Last Label Change: the same step as `u` in the gallery; returns the journal entries reversed. */
+  async undo(): Promise<number> {
+    const { journal } = await this.editable();
+    return (await this.serialized(() => journal.undo())).length;
+  }
+
+  /** The dry run of Apply Labels to Folders on the dataset as this panel shows it. */
+  async planMoves(): Promise<PlannedMove[]> {
+    return planApplyToFolders((await this.load()).dataset);
+  }
+
+  /** Moves files into their class folders through this panel's journal: one step that `undo` reverses. */
+  async applyMoves(moves: readonly PlannedMove[]): Promise<number> {
+    const { dataset, journal } = await this.editable();
+    return (await this.serialized(() => applyToFolders(dataset, journal, moves))).length;
+  }
+
+  /** Shows the label-issue score of every item (from an audit) on its tile, for the issue filter and sort. */
+  setIssueScores(scores: Readonly<Record<string, number>>): void {
+    const touched = this.predictions.setIssueScores(scores);
+    if (this.loaded) this.pushPatch([...touched], []);
+  }
+
+  /** Shows exactly this filter in the gallery (commands, the side bar); sent with the ready reply if not ready yet. */
+  showFilter(filter: GalleryFilterRequest): void {
+    if (this.webviewReady) this.push({ type: 'setFilter', filter });
+    else this.pendingFilter = filter;
+  }
+
   /**
    * Handles one raw message exactly as if the webview had sent it (validation included) and returns the reply.
    * The integration tests drive the protocol through this.
@@ -148,6 +200,9 @@ export class GalleryPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    clearTimeout(this.thumbnailPush);
+    this.thumbnailQueue.clear();
+    this.saliencyJob?.abort();
     this.disposeEmitter.fire();
     this.messages.dispose();
     super.dispose();
@@ -159,7 +214,10 @@ export class GalleryPanel extends Disposable {
       case 'ready': {
         const { dataset, journal } = await this.load();
         this.webviewReady = true;
+        const filter = this.pendingFilter;
+        this.pendingFilter = undefined;
         return {
+          ...(filter ? { filter } : {}),
           type: 'ready',
           dataset: summarize(dataset, this.predictions.model),
           items: dataset.items.map((item) => this.toGalleryItem(item)),
@@ -184,11 +242,16 @@ export class GalleryPanel extends Disposable {
       case 'undo':
       case 'redo': {
         const { journal } = await this.editable();
-        const entries = body.type === 'undo' ? await journal.undo() : await journal.redo();
+        const entries = await this.serialized(() => (body.type === 'undo' ? journal.undo() : journal.redo()));
         return { type: 'done', entries: entries.length };
       }
       case 'detail':
         return this.detail(body.id);
+      case 'saliency':
+        return this.saliency(body.id);
+      case 'thumbnails':
+        this.requestThumbnails(body.ids);
+        return undefined;
     }
   }
 
@@ -202,8 +265,18 @@ export class GalleryPanel extends Disposable {
       const edit = make(item);
       return prediction && this.predictions.model ? { ...edit, shown: { model: this.predictions.model, confidence: prediction.confidence } } : edit;
     });
-    const entries = await journal.record(edits);
+    const entries = await this.serialized(() => journal.record(edits));
     return { type: 'done', entries: entries.length };
+  }
+
+  /**
+   * Runs edits one after another in the order they arrived: a fast `2` then `u` must undo that relabel, not the
+   * edit before it (the journal's undo stack only holds an edit once its write finished).
+   */
+  private serialized<T>(edit: () => Promise<T>): Promise<T> {
+    const run = this.editChain.then(edit);
+    this.editChain = run.catch(() => undefined);
+    return run;
   }
 
   private async editable(): Promise<Loaded> {
@@ -226,8 +299,44 @@ export class GalleryPanel extends Disposable {
       metadata: { ...item.metadata, ...(item.hash ? { sha256: item.hash } : {}) },
       probabilities: this.predictions.probabilities(id),
       history: historyOf(journal.entries, id),
-      saliencyAvailable: false,
+      saliencyAvailable: await this.canExplain(item),
     };
+  }
+
+  /** A saliency map can be made: trusted folder, readable item that a model predicted, a saved model version. */
+  private async canExplain(item: DatasetItem): Promise<boolean> {
+    if (!vscode.workspace.isTrusted || item.error || !item.hash || !this.predictions.galleryFields(item.id).prediction) return false;
+    return (await listVersions(stateDirOf(this.datasetRoot))).length > 0;
+  }
+
+  /** Grad-CAM of an item under the latest model version, computed in a worker thread (cached per content and version). */
+  private async saliency(id: string): Promise<SaliencyReply> {
+    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: no model runs until you trust this folder.');
+    const { byId } = await this.load();
+    const item = byId.get(id);
+    if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
+    if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);
+    const version = await latestVersion(stateDirOf(this.datasetRoot));
+    if (!version) throw new Error('no trained model yet: run Retrain Model');
+    const key = `${version.dir}\0${item.hash}`;
+    let map = this.saliencyMaps.get(key);
+    if (!map) {
+      this.saliencyJob?.abort();
+      const job = new AbortController();
+      this.saliencyJob = job;
+      const params: SaliencyParams = { file: item.absPath, versionDir: version.dir, cacheDir: this.backboneCacheDir };
+      map = runJob<SaliencyMap>('saliency', params, { signal: job.signal });
+      this.saliencyMaps.set(key, map);
+      map.catch(() => this.saliencyMaps.delete(key)).finally(() => {
+        if (this.saliencyJob === job) this.saliencyJob = undefined;
+      });
+      for (const stale of this.saliencyMaps.keys()) {
+        if (this.saliencyMaps.size <= MAX_CACHED_SALIENCY) break;
+        this.saliencyMaps.delete(stale);
+      }
+    }
+    const { modelVersion, className, width, height, values } = await map;
+    return { type: 'saliency', id, modelVersion, className, width, height, values };
   }
 
   /** Opens the dataset and its journal once, then keeps them live (journal appends, files on disk, thumbnails). */
@@ -243,7 +352,6 @@ export class GalleryPanel extends Disposable {
       this.register({ dispose: journal.watchForOtherWriters() });
       this.watchPredictionFiles();
       void this.watchFiles(loaded);
-      void this.makeThumbnails(dataset.items);
       return loaded;
     })();
     return this.loading;
@@ -254,6 +362,8 @@ export class GalleryPanel extends Disposable {
     try {
       const latest = await latestPredictions(this.datasetRoot, this.predictions.model);
       if (latest) this.setPredictions(latest);
+      const scores = this.predictions.hasIssueScores ? undefined : await latestIssueScores(this.datasetRoot);
+      if (scores) this.setIssueScores(scores);
     } catch (error) {
       const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
       if (this.webviewReady) this.push({ type: 'showError', message });
@@ -310,7 +420,9 @@ export class GalleryPanel extends Disposable {
         (changes) => {
           loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
           const upserted = [...changes.added, ...changes.changed];
-          void this.makeThumbnails(upserted);
+          // New content has a new hash: its thumbnail is looked up again (the webview asks when it needs it).
+          for (const item of upserted) this.thumbnails.delete(item.id);
+          this.noteExistingThumbnails(upserted);
           this.pushPatch(
             upserted.map((item) => item.id),
             changes.removed,
@@ -376,30 +488,48 @@ export class GalleryPanel extends Disposable {
     }
   }
 
-  /** Makes missing thumbnails in the background and pushes them in batches; tiles show the original until then. */
-  private async makeThumbnails(items: readonly DatasetItem[]): Promise<void> {
-    const dir = this.thumbnailDir;
-    if (!dir) return;
-    const queue = items.filter((item) => item.hash && !item.error && !this.thumbnails.has(item.id));
-    let made: string[] = [];
-    let lastPush = Date.now();
-    const worker = async (): Promise<void> => {
-      for (let item = queue.shift(); item && !this.isDisposed; item = queue.shift()) {
-        try {
-          await thumbnail(item.absPath, item.hash!, dir);
-          this.thumbnails.add(item.id);
-          made.push(item.id);
-        } catch {
-          // Undecodable files keep showing their error or the original; nothing to cache.
-        }
-        if (Date.now() - lastPush >= THUMBNAIL_PUSH_MS) {
-          this.pushPatch(made, []);
-          made = [];
-          lastPush = Date.now();
-        }
+  /**
+   * Queues thumbnails the webview wants (tiles on screen without one); the most recently asked are made first, so
+   * after a fast scroll the tiles now on screen win. Made ones are pushed in batches; tiles show the original until then.
+   */
+  private requestThumbnails(ids: readonly string[]): void {
+    const loaded = this.loaded;
+    if (!loaded || !this.thumbnailDir) return;
+    for (const id of ids) {
+      const item = loaded.byId.get(id);
+      if (!item?.hash || item.error || this.thumbnails.has(id) || this.thumbnailFailed.has(id)) continue;
+      this.thumbnailQueue.delete(id);
+      this.thumbnailQueue.add(id);
+    }
+    // Requests long scrolled past are dropped; their tiles ask again if they come back on screen.
+    for (const stale of this.thumbnailQueue) {
+      if (this.thumbnailQueue.size <= MAX_QUEUED_THUMBNAILS) break;
+      this.thumbnailQueue.delete(stale);
+    }
+    while (this.thumbnailWorkers < THUMBNAIL_CONCURRENCY && this.thumbnailQueue.size > 0) {
+      this.thumbnailWorkers++;
+      void this.makeThumbnails(this.thumbnailDir).finally(() => this.thumbnailWorkers--);
+    }
+  }
+
+  private async makeThumbnails(dir: string): Promise<void> {
+    while (this.thumbnailQueue.size > 0 && !this.isDisposed) {
+      const id = [...this.thumbnailQueue].pop()!;
+      this.thumbnailQueue.delete(id);
+      const item = this.loaded?.byId.get(id);
+      if (!item?.hash) continue;
+      try {
+        await thumbnail(item.absPath, item.hash, dir);
+        this.thumbnails.add(id);
+        this.thumbnailsMade.push(id);
+        this.thumbnailPush ??= setTimeout(() => {
+          this.thumbnailPush = undefined;
+          this.pushPatch(this.thumbnailsMade.splice(0), []);
+        }, THUMBNAIL_PUSH_MS);
+      } catch {
+        // Undecodable files keep showing their error or the original; not tried again.
+        this.thumbnailFailed.add(id);
       }
-    };
-    await Promise.all(Array.from({ length: THUMBNAIL_CONCURRENCY }, worker));
-    this.pushPatch(made, []);
+    }
   }
 }

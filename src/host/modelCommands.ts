@@ -5,7 +5,7 @@ import { runJobWithProgress } from './jobProgress';
 import { readSettings } from './settings';
 
 /** Job parameters from the settings; asks for a backbone first when none is configured. */
-async function jobParams(ctx: CuratorContext, root: string): Promise<DatasetJobParams | undefined> {
+export async function jobParams(ctx: CuratorContext, root: string): Promise<DatasetJobParams | undefined> {
   let settings = readSettings();
   if (!settings.backbone) {
     const choice = await vscode.window.showWarningMessage('X-Ray Curator needs a backbone (a TensorFlow.js MobileNetV2 model) to embed images.', 'Select Backbone');
@@ -34,16 +34,20 @@ export async function scoreDataset(ctx: CuratorContext, root: string): Promise<S
 }
 
 /** Retrain Model: embed what is new, train a new version from the journal's labels (warm-started), re-score. */
-export async function retrainModel(ctx: CuratorContext, root: string): Promise<RetrainSummary | undefined> {
+export function retrainModel(ctx: CuratorContext, root: string): Promise<RetrainSummary | undefined> {
+  return train(ctx, root, 'Retraining the model', {});
+}
+
+async function train(ctx: CuratorContext, root: string, title: string, extra: Partial<RetrainParams['train']>): Promise<RetrainSummary | undefined> {
   const base = await jobParams(ctx, root);
   if (!base) return undefined;
   const settings = readSettings();
-  const params: RetrainParams = { ...base, classes: settings.classes.length ? settings.classes : undefined, train: settings.train };
-  const summary = await runJobWithProgress<RetrainSummary>('Retraining the model', 'retrain', params);
+  const params: RetrainParams = { ...base, classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
+  const summary = await runJobWithProgress<RetrainSummary>(title, 'retrain', params);
   if (!summary) return undefined;
   await ctx.modelStates.refresh(root);
   const ba = summary.balancedAccuracy === null ? '–' : `${(summary.balancedAccuracy * 100).toFixed(1)}%`;
-  const from = summary.parent ? `, warm-started from v${summary.parent}` : '';
+  const from = summary.parent ? `, ${summary.warmStarted ? 'warm-started' : 'child'} from v${summary.parent}` : '';
   void vscode.window
     .showInformationMessage(
       `X-Ray Curator: model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${from}; validation balanced accuracy ${ba}.`,
@@ -81,4 +85,17 @@ export async function selectBackbone(): Promise<string | undefined> {
   if (!location) return undefined;
   await vscode.workspace.getConfiguration('xrayCurator').update('backbone', location, vscode.ConfigurationTarget.Global);
   return location;
+}
+
+/** Fine-Tune Backbone: the heavier path; trains the last K backbone blocks with the head, as a new version. */
+export async function fineTuneBackbone(ctx: CuratorContext, root: string): Promise<RetrainSummary | undefined> {
+  const settings = readSettings();
+  const blocks = await vscode.window.showInputBox({
+    title: 'Fine-tune how many of the last backbone blocks?',
+    value: String(settings.fineTuneBlocks),
+    prompt: `Each block costs roughly a second per batch of 16; images are re-embedded through the fine-tuned backbone afterwards (learning rate ${settings.train.fineTuneLearningRate}).`,
+    validateInput: (value) => (/^[1-9]\d*$/.test(value) ? undefined : 'a positive whole number'),
+  });
+  if (!blocks) return undefined;
+  return train(ctx, root, 'Fine-tuning the backbone', { fineTuneBlocks: Number(blocks) });
 }

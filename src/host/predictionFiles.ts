@@ -1,14 +1,14 @@
-// Reads the predictions the ML jobs leave in `<dataset>/.xray-curator/predictions/vN.json` (see
+// Reads the predictions the ML jobs leave in `<state folder>/predictions/vN.json` (see
 // src/ml/jobs/datasetJobs.ts), so a gallery opened on a dataset with a trained model shows its predictions, and a
 // retrain (a new vN.json) reaches an open gallery. Only types come from src/ml: no TensorFlow.js is loaded here.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { STATE_DIR_NAME } from '../dataset';
+import { stateDirOf } from '../dataset';
 import type { PredictionsFile } from '../ml/predict';
 import type { PredictionSet } from './galleryData';
 
 export function predictionsDir(root: string): string {
-  return path.join(root, STATE_DIR_NAME, 'predictions');
+  return path.join(stateDirOf(root), 'predictions');
 }
 
 /**

@@ -10,7 +10,8 @@ export interface CuratorSettings {
   /** Classes to train on, in order; empty = every class found in the labels. */
   classes: string[];
   train: Partial<Omit<TrainConfig, 'augment'>>;
-  fineTune: { blocks: number; learningRate: number; epochs: number };
+  /** Fine-Tune Backbone's default number of blocks (K). */
+  fineTuneBlocks: number;
   thumbnailSize: number;
   /** Name written into the label journal; empty = the OS user name. */
   journalUser: string;
@@ -30,8 +31,10 @@ export function readSettings(): CuratorSettings {
       augmentViews: get('augmentViews', 2),
       optimizer: get<'adam' | 'rmsprop'>('optimizer', 'adam'),
       seed: get('seed', 42),
+      fineTuneLearningRate: get('fineTuneLearningRate', 1e-5),
+      fineTuneEpochs: get('fineTuneEpochs', 5),
     },
-    fineTune: { blocks: get('fineTuneBlocks', 1), learningRate: get('fineTuneLearningRate', 1e-5), epochs: get('fineTuneEpochs', 5) },
+    fineTuneBlocks: get('fineTuneBlocks', 1),
     thumbnailSize: get('thumbnailSize', 256),
     journalUser: get('journalUser', ''),
   };

@@ -1,4 +1,5 @@
 // Every tunable of the ML engine, with its default stated once here (JSDoc) and applied by `resolve*`.
+import { DEFAULT_FINE_TUNE_CONFIG } from './fineTune';
 
 /** Random geometric and photometric changes, like Keras `ImageDataGenerator` (fill mode `nearest`). */
 export interface AugmentConfig {
@@ -14,13 +15,6 @@ export interface AugmentConfig {
   horizontalFlip: boolean;
   /** Brightness multiplier drawn from this range. Default `[0.9, 1.1]`. */
   brightnessRange: [number, number];
-}
-
-export interface EmbedConfig {
-  /** Worker threads for bulk embedding. Default: `os.availableParallelism()`, at most 4. */
-  workers?: number;
-  /** Images per forward pass in a worker. Default `16`. */
-  batchSize: number;
 }
 
 export type OptimizerName = 'adam' | 'rmsprop';
@@ -42,8 +36,19 @@ export interface TrainConfig {
   validationFraction: number;
   /** Stop after this many epochs without a lower validation loss, keeping the best weights. Default `5`. */
   patience: number;
+  /** Smallest drop of the validation loss that counts as lower. Default `0.001`. */
+  minDelta: number;
   /** Augmented views embedded per training image (0 = none). Default `2`. */
   augmentViews: number;
+  /**
+   * Backbone blocks fine-tuned with the head after the head trains on frozen features (the paper's second
+   * phase; slower: it decodes and runs the training images again). 0 = none. Default `0`.
+   */
+  fineTuneBlocks: number;
+  /** Adam learning rate of the fine-tuning phase; low, so pretrained filters move little. Default `1e-5`. */
+  fineTuneLearningRate: number;
+  /** Passes over the training images in the fine-tuning phase. Default `5`. */
+  fineTuneEpochs: number;
   /** Start from the parent version's head when its classes and backbone match. Default `true`. */
   warmStart: boolean;
   /** Seed for the split, augmentation, initialisation and shuffling. Default `42`. */
@@ -60,8 +65,6 @@ export const DEFAULT_AUGMENT_CONFIG: Readonly<AugmentConfig> = Object.freeze({
   brightnessRange: [0.9, 1.1] as [number, number],
 });
 
-export const DEFAULT_EMBED_CONFIG: Readonly<EmbedConfig> = Object.freeze({ batchSize: 16 });
-
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   epochs: 40,
   batchSize: 64,
@@ -71,7 +74,11 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   classWeights: true,
   validationFraction: 0.2,
   patience: 5,
+  minDelta: 0.001,
   augmentViews: 2,
+  fineTuneBlocks: 0,
+  fineTuneLearningRate: DEFAULT_FINE_TUNE_CONFIG.learningRate,
+  fineTuneEpochs: DEFAULT_FINE_TUNE_CONFIG.epochs,
   warmStart: true,
   seed: 42,
   augment: DEFAULT_AUGMENT_CONFIG,
@@ -91,7 +98,11 @@ export function resolveTrainConfig(partial: Partial<Omit<TrainConfig, 'augment'>
   check(c.dropout >= 0 && c.dropout < 1, `dropout must be in [0, 1), got ${c.dropout}`);
   check(c.validationFraction > 0 && c.validationFraction < 1, `validationFraction must be in (0, 1), got ${c.validationFraction}`);
   check(Number.isInteger(c.patience) && c.patience >= 1, `patience must be a positive integer, got ${c.patience}`);
+  check(c.minDelta >= 0 && Number.isFinite(c.minDelta), `minDelta must be non-negative, got ${c.minDelta}`);
   check(Number.isInteger(c.augmentViews) && c.augmentViews >= 0, `augmentViews must be a non-negative integer, got ${c.augmentViews}`);
+  check(Number.isInteger(c.fineTuneBlocks) && c.fineTuneBlocks >= 0, `fineTuneBlocks must be a non-negative integer, got ${c.fineTuneBlocks}`);
+  check(c.fineTuneLearningRate > 0 && Number.isFinite(c.fineTuneLearningRate), `fineTuneLearningRate must be positive, got ${c.fineTuneLearningRate}`);
+  check(Number.isInteger(c.fineTuneEpochs) && c.fineTuneEpochs >= 1, `fineTuneEpochs must be a positive integer, got ${c.fineTuneEpochs}`);
   check(Number.isSafeInteger(c.seed), `seed must be an integer, got ${c.seed}`);
   const a = c.augment;
   check(a.rotationRange >= 0 && a.rotationRange <= 180, `augment.rotationRange must be in [0, 180], got ${a.rotationRange}`);

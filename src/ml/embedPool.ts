@@ -64,14 +64,18 @@ export class EmbedPool {
   ) {
     for (const worker of workers) {
       worker.on('message', (message: FromEmbedWorker) => {
-        if (message.type === 'fatal') this.fatal = new Error(`embedding worker failed: ${message.message}`);
-        for (const listener of this.listeners) listener(worker, message);
+        if (message.type === 'fatal') this.fail(worker, `embedding worker failed: ${message.message}`);
+        else for (const listener of this.listeners) listener(worker, message);
       });
-      worker.on('error', (error) => {
-        this.fatal = new Error(`embedding worker crashed: ${error.message}`);
-        for (const listener of this.listeners) listener(worker, { type: 'fatal', message: error.message });
-      });
+      worker.on('error', (error) => this.fail(worker, `embedding worker crashed: ${error.message}`));
+      worker.on('exit', (code) => this.fail(worker, `embedding worker exited (code ${code})`));
     }
+  }
+
+  /** Marks the pool unusable and fails the run in progress; the first failure is the one reported. */
+  private fail(worker: Worker, message: string): void {
+    this.fatal ??= new Error(message);
+    for (const listener of this.listeners) listener(worker, { type: 'fatal', message });
   }
 
   /** Starts the workers and waits until each has loaded the backbone. */
@@ -101,6 +105,7 @@ export class EmbedPool {
 
   /** Stops the workers; the pool cannot be used afterwards. */
   async close(): Promise<void> {
+    this.fatal ??= new Error('the embedding pool is closed');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 

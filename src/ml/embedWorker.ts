@@ -47,19 +47,21 @@ async function main(): Promise<void> {
   });
 
   async function embedJob(jobId: number, decoded: Promise<Decoded[]>): Promise<void> {
-      const images = await decoded;
-      const ok = images.flatMap((d, i) => ('rgb' in d ? [i] : []));
-      const vectors = new Float32Array(images.length * backbone.featureDim);
-      if (ok.length > 0) {
-        const input = new Float32Array(ok.length * pixels);
-        ok.forEach((index, row) => scaleToInput((images[index] as { rgb: Uint8Array }).rgb, input, row * pixels));
-        const pooled = tf.tidy(() => tf.mean(run(tf.tensor4d(input, [ok.length, height, width, 3])), [1, 2]));
-        const data = pooled.dataSync() as Float32Array;
-        pooled.dispose();
-        ok.forEach((index, row) => vectors.set(data.subarray(row * backbone.featureDim, (row + 1) * backbone.featureDim), index * backbone.featureDim));
-      }
-      const errors = images.map((d) => ('error' in d ? d.error : null));
-      post({ type: 'result', jobId, vectors, errors }, [vectors.buffer]);
+    const images = await decoded;
+    const dim = backbone.featureDim;
+    const ok = images.flatMap((d, i) => ('rgb' in d ? [i] : []));
+    const vectors = new Float32Array(images.length * dim);
+    if (ok.length > 0) {
+      const input = new Float32Array(ok.length * pixels);
+      ok.forEach((index, row) => scaleToInput((images[index] as { rgb: Uint8Array }).rgb, input, row * pixels));
+      // Global average pooling of the feature map: the paper's GlobalAveragePooling2D.
+      const pooled = tf.tidy(() => tf.mean(run(tf.tensor4d(input, [ok.length, height, width, 3])), [1, 2]));
+      const data = pooled.dataSync() as Float32Array;
+      pooled.dispose();
+      ok.forEach((index, row) => vectors.set(data.subarray(row * dim, (row + 1) * dim), index * dim));
+    }
+    const errors = images.map((d) => ('error' in d ? d.error : null));
+    post({ type: 'result', jobId, vectors, errors }, [vectors.buffer]);
   }
 }
 

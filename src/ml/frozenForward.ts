@@ -49,6 +49,13 @@ function pair(value: unknown): [number, number] {
   return Array.isArray(v) ? [v[0], v[1]] : [v, v];
 }
 
+/** ZeroPadding2D's `padding` in its three config forms (p, [h, w], [[top, bottom], [left, right]]). */
+function zeroPadding(value: unknown): [[number, number], [number, number]] {
+  if (typeof value === 'number') return [[value, value], [value, value]];
+  const [h, w] = value as [number | [number, number], number | [number, number]];
+  return [typeof h === 'number' ? [h, h] : h, typeof w === 'number' ? [w, w] : w];
+}
+
 function activationOf(spec: LayerSpec): Activation | undefined {
   if (spec.className === 'ReLU') {
     const { maxValue: max, negativeSlope: slope, threshold } = spec.config as { maxValue?: number | null; negativeSlope?: number; threshold?: number };
@@ -121,7 +128,7 @@ function plan(model: tf.LayersModel): { steps: Step[]; input: string; output: st
         const source = byName.get(l.inputs[0]);
         let pad: Padding = c.padding as 'valid' | 'same';
         if (source?.className === 'ZeroPadding2D') {
-          const [[t, b], [left, r]] = (source.config.padding as [[number, number], [number, number]]);
+          const [[t, b], [left, r]] = zeroPadding(source.config.padding);
           pad = [[0, 0], [t, b], [left, r], [0, 0]];
         }
         const own = activationOf({ ...l, className: 'Activation', config: { activation: c.activation } });

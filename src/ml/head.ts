@@ -22,12 +22,24 @@ export function headVariables(head: tf.LayersModel): { kernel: tf.Variable; bias
   return { kernel, bias };
 }
 
-/** Copies the parent's dense weights into `head` when the shapes agree; says whether it did. */
-export function warmStart(head: tf.LayersModel, parent: tf.LayersModel): boolean {
-  const to = headVariables(head);
-  const from = headVariables(parent);
-  if (!tf.util.arraysEqual(to.kernel.shape, from.kernel.shape)) return false;
-  to.kernel.assign(from.kernel);
-  to.bias.assign(from.bias);
-  return true;
+/** The head's dense weights as plain arrays: kernel row-major `[featureDim][classes]`, then bias. */
+export interface HeadWeights {
+  featureDim: number;
+  numClasses: number;
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+export function readHeadWeights(head: tf.LayersModel): HeadWeights {
+  const { kernel, bias } = headVariables(head);
+  const [featureDim, numClasses] = kernel.shape as [number, number];
+  return { featureDim, numClasses, kernel: kernel.dataSync() as Float32Array, bias: bias.dataSync() as Float32Array };
+}
+
+export function writeHeadWeights(head: tf.LayersModel, weights: HeadWeights): void {
+  const { kernel, bias } = headVariables(head);
+  tf.tidy(() => {
+    kernel.assign(tf.tensor2d(weights.kernel, [weights.featureDim, weights.numClasses]));
+    bias.assign(tf.tensor1d(weights.bias));
+  });
 }

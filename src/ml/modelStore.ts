@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { backboneDigest } from './backbone';
 import type { TrainConfig } from './config';
 import { loadModelFromDir, saveModelToDir } from './layersModelIO';
 import type { Evaluation } from './metrics';
@@ -15,8 +16,15 @@ export const MODEL_VERSION_FORMAT = 1;
 export interface BackboneRecord {
   id: string;
   digest: string;
-  /** Folder or URL it was loaded from (informative; the digest identifies it). */
+  /**
+   * Folder or URL it was loaded from (the digest identifies it); a relative path is inside the version folder
+   * (`backbone`: the fine-tuned backbone saved with the version).
+   */
   location: string;
+  /** Backbone blocks fine-tuned in this version (0: the backbone as loaded). */
+  fineTunedBlocks: number;
+  /** The backbone it was fine-tuned from, when `fineTunedBlocks > 0`. */
+  fineTunedFrom?: { id: string; digest: string; location: string };
   inputSize: [number, number];
   featureDim: number;
   preprocessVersion: number;
@@ -33,7 +41,15 @@ export interface ModelVersionInfo {
   trainConfig: TrainConfig;
   /** sha256 over the sorted `(content hash, label)` pairs the model was trained and validated on. */
   labelsFingerprint: string;
-  trainedOn: { train: number; validation: number; augmentedViews: number; perClass: Record<string, number>; groupedBy: string | null };
+  trainedOn: {
+    train: number;
+    validation: number;
+    augmentedViews: number;
+    perClass: Record<string, number>;
+    groupedBy: string | null;
+    /** Group ids too large to be patients (e.g. a file-name prefix), not used to keep items together. */
+    ignoredGroups?: { group: string; items: number }[];
+  };
   warmStarted: boolean;
   bestEpoch: number;
   history: EpochLog[];
@@ -44,6 +60,25 @@ export interface ModelVersionInfo {
 export interface ModelVersion {
   dir: string;
   info: ModelVersionInfo;
+}
+
+/** The held-out validation items of a version and its probabilities for them: what an honest report is made of. */
+export interface ValidationPredictions {
+  version: typeof MODEL_VERSION_FORMAT;
+  ids: string[];
+  /** Row i: class probabilities of `ids[i]`, in the version's class order. */
+  probs: number[][];
+}
+
+const VALIDATION_FILE = 'validation.json';
+
+/** The validation predictions saved with a version; undefined for versions saved without them. */
+export async function readValidation(dir: string): Promise<ValidationPredictions | undefined> {
+  const text = await fs.promises.readFile(path.join(dir, VALIDATION_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as ValidationPredictions;
+  if (parsed.version !== MODEL_VERSION_FORMAT || parsed.ids.length !== parsed.probs.length) throw new Error(`${path.join(dir, VALIDATION_FILE)}: not a valid validation file`);
+  return parsed;
 }
 
 export function modelsDir(stateDir: string): string {
@@ -91,26 +126,68 @@ export async function latestVersion(stateDir: string): Promise<ModelVersion | un
   return { dir, info: await readVersionInfo(dir) };
 }
 
+/** Where to load a version's backbone from: its folder or URL, resolving a path inside the version folder. */
+export function backboneLocation(version: ModelVersion): string {
+  const { location } = version.info.backbone;
+  return /^https?:\/\//i.test(location) || path.isAbsolute(location) ? location : path.join(version.dir, location);
+}
+
 /** Loads the head of a version folder; the caller disposes it. */
 export async function loadHead(dir: string): Promise<tf.LayersModel> {
   return loadModelFromDir(dir);
 }
 
+/** A fine-tuned backbone to store in the version folder, and how it was made. */
+export interface SavedBackbone {
+  model: tf.LayersModel;
+  /** The record of the backbone it was fine-tuned from. */
+  base: BackboneRecord;
+  blocks: number;
+}
+
+/** Folder of the fine-tuned backbone inside a version folder. */
+const BACKBONE_SUBDIR = 'backbone';
+
 /**
  * Saves a new version `v(N+1)`: written into a temporary folder and renamed into place, so a reader never
- * sees a half-written version and two concurrent trainings get different numbers.
+ * sees a half-written version and two concurrent trainings get different numbers. `validation` is saved as
+ * `validation.json`; with `backbone`, the fine-tuned backbone is saved inside and recorded as the version's backbone.
  */
-export async function saveVersion(stateDir: string, head: tf.LayersModel, info: Omit<ModelVersionInfo, 'version' | 'modelVersion' | 'createdAt'>): Promise<ModelVersion> {
+export async function saveVersion(
+  stateDir: string,
+  head: tf.LayersModel,
+  info: Omit<ModelVersionInfo, 'version' | 'modelVersion' | 'createdAt'>,
+  validation?: ValidationPredictions,
+  backbone?: SavedBackbone,
+): Promise<ModelVersion> {
   const root = modelsDir(stateDir);
   await fs.promises.mkdir(root, { recursive: true });
   const tmp = path.join(root, `.tmp-${process.pid}-${Date.now()}`);
   await fs.promises.mkdir(tmp);
   try {
     await saveModelToDir(head, tmp);
+    if (validation) await fs.promises.writeFile(path.join(tmp, VALIDATION_FILE), JSON.stringify(validation));
+    let record = info.backbone;
+    if (backbone) {
+      const dir = path.join(tmp, BACKBONE_SUBDIR);
+      await fs.promises.mkdir(dir);
+      await saveModelToDir(backbone.model, dir);
+      const digest = await backboneDigest(dir);
+      const name = backbone.base.id.replace(/@[0-9a-f]+$/, '');
+      const { id, location } = backbone.base;
+      record = {
+        ...backbone.base,
+        id: `${name}-ft${backbone.blocks}@${digest.slice(0, 16)}`,
+        digest,
+        location: BACKBONE_SUBDIR,
+        fineTunedBlocks: backbone.blocks,
+        fineTunedFrom: { id, digest: backbone.base.digest, location },
+      };
+    }
     for (let attempt = 0; attempt < 100; attempt++) {
       const versions = await listVersions(stateDir);
       const modelVersion = (versions[versions.length - 1] ?? 0) + 1;
-      const full: ModelVersionInfo = { version: MODEL_VERSION_FORMAT, modelVersion, createdAt: new Date().toISOString(), ...info };
+      const full: ModelVersionInfo = { version: MODEL_VERSION_FORMAT, modelVersion, createdAt: new Date().toISOString(), ...info, backbone: record };
       await fs.promises.writeFile(path.join(tmp, 'version.json'), `${JSON.stringify(full, null, 2)}\n`);
       const dir = path.join(root, `v${modelVersion}`);
       try {

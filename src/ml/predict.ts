@@ -1,11 +1,10 @@
 // Class probabilities from the head, and per-item summaries: predicted class, confidence, margin, entropy.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { dot, softmaxInPlace, transpose } from './dense';
+import { readHeadWeights } from './head';
 
 /** Format version of the predictions JSON. */
 export const PREDICTIONS_VERSION = 1;
-
-/** Rows per forward pass of the head. */
-const PREDICT_BATCH = 4096;
 
 export interface ItemPrediction {
   id: string;
@@ -30,17 +29,22 @@ export interface PredictionsFile {
   errors: { id: string; error: string }[];
 }
 
-/** Runs the head on `rows × featureDim` features; returns `rows × classes` probabilities. */
+/**
+ * Runs the head (dropout is inactive at inference, so: dense + softmax) on `rows × featureDim` features and
+ * returns `rows × classes` probabilities, with the loops of `dense.ts` (no tensors).
+ */
 export function predictProbabilities(head: tf.LayersModel, features: Float32Array, featureDim: number): Float32Array {
-  const rows = features.length / featureDim;
-  if (!Number.isInteger(rows)) throw new Error(`features length ${features.length} is not a multiple of ${featureDim}`);
-  const numClasses = head.outputs[0].shape[1] as number;
-  const out = new Float32Array(rows * numClasses);
-  for (let start = 0; start < rows; start += PREDICT_BATCH) {
-    const size = Math.min(PREDICT_BATCH, rows - start);
-    const probs = tf.tidy(() => head.predict(tf.tensor2d(features.subarray(start * featureDim, (start + size) * featureDim), [size, featureDim])) as tf.Tensor2D);
-    out.set(probs.dataSync(), start * numClasses);
-    probs.dispose();
+  const { featureDim: d, numClasses: k, kernel, bias } = readHeadWeights(head);
+  if (d !== featureDim) throw new Error(`the head takes ${d} features, got rows of ${featureDim}`);
+  const rows = features.length / d;
+  if (!Number.isInteger(rows)) throw new Error(`features length ${features.length} is not a multiple of ${d}`);
+  const kernelT = transpose(kernel, d, k);
+  const out = new Float32Array(rows * k);
+  const logits = new Float64Array(k);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < k; c++) logits[c] = bias[c] + dot(features, i * d, kernelT, c * d, d);
+    softmaxInPlace(logits);
+    out.set(logits, i * k);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // (with a per-`source` breakdown when the manifest has that column).
 import { evaluate } from './metrics';
 import type { Evaluation } from './metrics';
-import { loadHead } from './modelStore';
+import { backboneLocation, loadHead } from './modelStore';
 import type { ModelVersion } from './modelStore';
 import { PREDICTIONS_VERSION, predictProbabilities, summarize } from './predict';
 import type { PredictionsFile } from './predict';
@@ -31,8 +31,9 @@ export interface EvaluationReport {
 
 function checkBackbone(session: MlSession, version: ModelVersion): void {
   const wanted = version.info.backbone;
-  if (session.backbone.id !== wanted.id) {
-    throw new Error(`model v${version.info.modelVersion} was trained on backbone ${wanted.id}, but ${session.backbone.id} is loaded (use ${wanted.location})`);
+  // Identity is the digest: the same weights may sit in folders of different names.
+  if (session.backbone.digest !== wanted.digest) {
+    throw new Error(`model v${version.info.modelVersion} was trained on backbone ${wanted.id}, but ${session.backbone.id} is loaded (use ${backboneLocation(version)})`);
   }
 }
 

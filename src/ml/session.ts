@@ -1,7 +1,6 @@
 // What training, prediction and evaluation share for one dataset: the backbone, the worker pool and the
 // dataset's embedding cache. Open one per dataset and close it when done (it owns worker threads).
-import * as path from 'node:path';
-import { STATE_DIR_NAME } from '../dataset/safePath';
+import { stateDirOf } from '../dataset/userCache';
 import { augmentTag, sampleAugmentation } from './augment';
 import { fetchBackbone } from './backbone';
 import type { BackboneFiles, LoadBackboneOptions } from './backbone';
@@ -46,10 +45,8 @@ export interface ItemFeatures {
   errors: (string | null)[];
 }
 
-/** The state folder of a dataset root. */
-export function stateDirOf(datasetRoot: string): string {
-  return path.join(path.resolve(datasetRoot), STATE_DIR_NAME);
-}
+/** The state folder of a dataset root (re-exported: the ML code's callers find it here). */
+export { stateDirOf };
 
 export class MlSession {
   private constructor(
@@ -92,6 +89,7 @@ export class MlSession {
       inputSize: this.pool.info.inputSize,
       featureDim: this.featureDim,
       preprocessVersion: PREPROCESS_VERSION,
+      fineTunedBlocks: 0,
     };
   }
 

@@ -242,3 +242,16 @@ function sidesOf(sideOfItem: Int32Array, count: number): number[][] {
   sideOfItem.forEach((side, i) => sides[side].push(i));
   return sides;
 }
+
+/**
+ * Group ids holding more than half a fold's share of the items (and more than 20) cannot be single patients
+ * (e.g. a file-name prefix parsed as a patient id): they are dropped, each of their items standing alone, so one
+ * bogus group cannot put a whole class on one side of a split.
+ */
+export function withoutOversizedGroups(groups: readonly GroupId[], folds: number): { groups: GroupId[]; dropped: Map<string, number> } {
+  const counts = new Map<string, number>();
+  for (const g of groups) if (g) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const limit = Math.max(20, groups.length / (2 * folds));
+  const dropped = new Map([...counts].filter(([, c]) => c > limit));
+  return { groups: groups.map((g) => (g && dropped.has(g) ? null : g)), dropped };
+}

@@ -5,11 +5,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { resolveTrainConfig } from './config';
 import type { AugmentConfig, TrainConfig } from './config';
 import { evaluate } from './metrics';
-import { labelsFingerprint, latestVersion, loadHead, saveVersion } from './modelStore';
+import { labelsFingerprint, latestVersion, loadHead, MODEL_VERSION_FORMAT, saveVersion } from './modelStore';
 import type { ModelVersion } from './modelStore';
 import { predictProbabilities } from './predict';
 import type { EmbeddableItem, MlSession, RunOptions } from './session';
-import { stratifiedGroupSplit } from './splits';
+import { stratifiedGroupSplit, withoutOversizedGroups } from './splits';
+import { trainFineTuned } from './trainFineTuned';
+import type { FineTunedModel } from './trainFineTuned';
 import { trainHead } from './trainHead';
 
 /** The manifest column that groups items by patient. */
@@ -59,8 +61,9 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
   }
   const dim = session.featureDim;
   const features = rowsOf(embedded.features, dim, okRows);
-  const hasGroups = labelled.some((item) => item.metadata[GROUP_COLUMN]);
-  const groups = labelled.map((item) => item.metadata[GROUP_COLUMN] || null);
+  const folds = Math.round(1 / config.validationFraction);
+  const { groups, dropped } = withoutOversizedGroups(labelled.map((item) => item.metadata[GROUP_COLUMN] || null), folds);
+  const hasGroups = groups.some((g) => g);
   const split = stratifiedGroupSplit(labels, groups, { train: 1 - config.validationFraction, validation: config.validationFraction }, config.seed);
 
   // Augmented views join the training side only; validation stays on real images.
@@ -80,9 +83,10 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
   }
 
   const previous = await latestVersion(session.stateDir);
-  const compatible = previous && previous.info.backbone.id === session.backbone.id && previous.info.classes.join('\n') === classes.join('\n');
+  const compatible = previous && previous.info.backbone.digest === session.backbone.digest && previous.info.classes.join('\n') === classes.join('\n');
   const parent: tf.LayersModel | undefined = compatible && config.warmStart ? await loadHead(previous.dir) : undefined;
   let head: tf.Sequential | undefined;
+  let fineTuned: FineTunedModel | undefined;
   try {
     const valFeatures = rowsOf(features, dim, split.validation);
     const valLabels = Int32Array.from(split.validation, (i) => labels[i]);
@@ -97,26 +101,45 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
       onEpoch: (log) => options.onProgress?.({ phase: 'train', done: log.epoch, total: config.epochs }),
     });
     head = trained.head;
-    const probs = toRows(predictProbabilities(head, valFeatures, dim), classes.length);
+    let probs = toRows(predictProbabilities(head, valFeatures, dim), classes.length);
+    if (config.fineTuneBlocks > 0) {
+      // Second phase: the last blocks and the head at a low learning rate, on the real training images.
+      fineTuned = await trainFineTuned({
+        backboneDir: session.backbone.dir,
+        backboneDigest: session.backbone.digest,
+        head,
+        blocks: config.fineTuneBlocks,
+        seed: config.seed,
+        learningRate: config.fineTuneLearningRate,
+        epochs: config.fineTuneEpochs,
+        train: { paths: trainItems.map((item) => item.absPath), labels: split.train.map((i) => labels[i]) },
+        validation: { paths: split.validation.map((i) => labelled[i].absPath), labels: Array.from(valLabels) },
+        signal: options.signal,
+        onProgress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
+      });
+      probs = toRows(fineTuned.validationProbs, classes.length);
+    }
     const metrics = evaluate(probs, Array.from(valLabels), classes, {
       groups: hasGroups ? split.validation.map((i) => groups[i]) : undefined,
       bootstrap: { iterations: VALIDATION_BOOTSTRAP_ITERATIONS, seed: config.seed },
     });
     const perClass = Object.fromEntries(classes.map((c, k) => [c, labels.filter((y) => y === k).length]));
-    return await saveVersion(session.stateDir, head, {
+    return await saveVersion(session.stateDir, fineTuned?.head ?? head, {
       parent: previous?.info.modelVersion ?? null,
       classes,
       backbone: session.backboneRecord(),
       trainConfig: config,
       labelsFingerprint: labelsFingerprint(labelled.map((item) => ({ hash: item.hash!, label: item.label! }))),
-      trainedOn: { train: split.train.length, validation: split.validation.length, augmentedViews, perClass, groupedBy: hasGroups ? GROUP_COLUMN : null },
+      trainedOn: { train: split.train.length, validation: split.validation.length, augmentedViews, perClass, groupedBy: hasGroups ? GROUP_COLUMN : null, ignoredGroups: [...dropped].map(([group, items]) => ({ group, items })) },
       warmStarted: trained.warmStarted,
       bestEpoch: trained.bestEpoch,
       history: trained.history,
       metrics,
-    });
+    }, { version: MODEL_VERSION_FORMAT, ids: split.validation.map((i) => labelled[i].id), probs }, fineTuned && { model: fineTuned.backbone, base: session.backboneRecord(), blocks: config.fineTuneBlocks });
   } finally {
     parent?.dispose();
     head?.dispose();
+    fineTuned?.backbone.dispose();
+    fineTuned?.head.dispose();
   }
 }

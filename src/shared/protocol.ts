@@ -70,6 +70,22 @@ export interface HistoryEntry {
   via?: 'undo' | 'redo';
 }
 
+/** A filter set from outside the webview (a command, the side bar): the gallery shows exactly this. */
+export interface GalleryFilterRequest {
+  /** A class, or null for unlabelled items. */
+  label?: string | null;
+  predicted?: string;
+  correctness?: 'correct' | 'misclassified';
+  flagged?: boolean;
+  /** Only items whose prediction changed with the last retrain. */
+  changedOnly?: boolean;
+  split?: string;
+  source?: string;
+  search?: string;
+  sort?: 'name' | 'confidence' | 'margin' | 'issue';
+  descending?: boolean;
+}
+
 //#region to webview
 
 export interface ReadyReply {
@@ -80,6 +96,8 @@ export interface ReadyReply {
   editable: boolean;
   /** Problems found while opening (bad manifest rows, skipped journal lines), shown in the banner. */
   warnings: string[];
+  /** A filter asked for before the webview was ready; replaces the saved one. */
+  filter?: GalleryFilterRequest;
 }
 
 export interface ErrorReply {
@@ -106,8 +124,23 @@ export interface DetailReply {
   /** Class probabilities of the current model, highest first; empty without a model. */
   probabilities: { label: string; probability: number }[];
   history: HistoryEntry[];
-  /** A saliency map can be computed for this item (a trained model that offers it is loaded). */
+  /** A saliency map can be asked for (`SaliencyRequest`): a model has predicted this item. */
   saliencyAvailable: boolean;
+}
+
+/** Grad-CAM of the item's predicted class under the latest model version. */
+export interface SaliencyReply {
+  type: 'saliency';
+  id: string;
+  /** N of the model version `vN` that was explained. */
+  modelVersion: number;
+  /** The class explained: the one the model predicts. */
+  className: string;
+  /** Grid size; the grid covers the whole image (the backbone sees it squashed to a square). */
+  width: number;
+  height: number;
+  /** Row-major `height × width` values in [0, 1]; 1 is the strongest evidence for `className`. */
+  values: number[];
 }
 
 /** Everything changed (reopened dataset): replaces the item list. */
@@ -133,6 +166,11 @@ export interface EditableChangedEvent {
   editable: boolean;
 }
 
+export interface SetFilterEvent {
+  type: 'setFilter';
+  filter: GalleryFilterRequest;
+}
+
 /** A problem the user should see in the gallery itself (where they are looking). */
 export interface ShowErrorEvent {
   type: 'showError';
@@ -144,9 +182,11 @@ export type ToWebviewBody =
   | ErrorReply
   | DoneReply
   | DetailReply
+  | SaliencyReply
   | ItemsChangedEvent
   | ItemsPatchedEvent
   | EditableChangedEvent
+  | SetFilterEvent
   | ShowErrorEvent;
 
 //#endregion
@@ -191,7 +231,27 @@ export interface DetailRequest {
   id: string;
 }
 
-export type FromWebviewBody = ReadyRequest | RenderedEvent | RelabelRequest | FlagRequest | UndoRequest | DetailRequest;
+/** Asks for the saliency map of one item, computed in a worker. Answered with `SaliencyReply` or an error. */
+export interface SaliencyRequest {
+  type: 'saliency';
+  id: string;
+}
+
+/** Tiles on screen that have no thumbnail yet; the host makes them and pushes them as `itemsPatched`. */
+export interface ThumbnailsEvent {
+  type: 'thumbnails';
+  ids: string[];
+}
+
+export type FromWebviewBody =
+  | ReadyRequest
+  | RenderedEvent
+  | RelabelRequest
+  | FlagRequest
+  | UndoRequest
+  | DetailRequest
+  | SaliencyRequest
+  | ThumbnailsEvent;
 
 //#endregion
 
@@ -200,6 +260,8 @@ export type FromWebviewMessage = WebviewMessage<FromWebviewBody>;
 
 /** Most items one edit may name: a bulk relabel of a whole filtered view of the largest datasets. */
 export const MAX_IDS_PER_EDIT = 100_000;
+/** Most thumbnails one message may ask for: a screen of the smallest tiles, with room to spare. */
+const MAX_THUMBNAIL_IDS = 2000;
 const MAX_ID_LENGTH = 1024;
 const MAX_LABEL_LENGTH = 100;
 
@@ -228,7 +290,7 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       }
       return { type: 'rendered', itemCount: body.itemCount, classCount: body.classCount, visibleTiles: body.visibleTiles };
     case 'relabel': {
-      const ids = parseIds(body.ids);
+      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
       if (typeof ids === 'string') return { refused: ids };
       if (body.label !== null && (typeof body.label !== 'string' || body.label.length === 0 || body.label.length > MAX_LABEL_LENGTH)) {
         return { refused: `label must be null or a string of 1 to ${MAX_LABEL_LENGTH} characters` };
@@ -236,25 +298,31 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       return { type: 'relabel', ids, label: body.label };
     }
     case 'flag': {
-      const ids = parseIds(body.ids);
+      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
       if (typeof ids === 'string') return { refused: ids };
       if (typeof body.flagged !== 'boolean') return { refused: 'flagged must be a boolean' };
       return { type: 'flag', ids, flagged: body.flagged };
     }
-    case 'detail': {
+    case 'thumbnails': {
+      const ids = parseIds(body.ids, MAX_THUMBNAIL_IDS);
+      if (typeof ids === 'string') return { refused: ids };
+      return { type: 'thumbnails', ids };
+    }
+    case 'detail':
+    case 'saliency': {
       const problem = itemIdProblem(body.id);
       if (problem) return { refused: problem };
-      return { type: 'detail', id: body.id as string };
+      return { type: body.type, id: body.id as string };
     }
     default:
       return { refused: `unknown message type ${JSON.stringify(body.type).slice(0, 60)}` };
   }
 }
 
-/** The ids of an edit, or why they are refused. */
-function parseIds(value: unknown): string[] | string {
+/** The ids of a message, or why they are refused. */
+function parseIds(value: unknown, max: number): string[] | string {
   if (!Array.isArray(value) || value.length === 0) return 'ids must be a non-empty array';
-  if (value.length > MAX_IDS_PER_EDIT) return `at most ${MAX_IDS_PER_EDIT} ids per edit`;
+  if (value.length > max) return `at most ${max} ids per message`;
   for (const id of value) {
     const problem = itemIdProblem(id);
     if (problem) return problem;

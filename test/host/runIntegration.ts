@@ -14,7 +14,7 @@ const NOISE = /ENOTFOUND|open-vsx|marketplace|Service Worker|connection token|Cr
 
 async function main(): Promise<number> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-it-workspace-'));
-  const host = await VsCodeHost.start();
+  const host = await VsCodeHost.start({ isolatedCache: true });
   const browser = await launchBrowser();
   let result: SuiteResult | undefined;
   try {

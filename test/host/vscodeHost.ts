@@ -75,6 +75,11 @@ export interface HostOptions {
   host?: string;
   /** Settings written to the server's machine settings before it starts. */
   settings?: Record<string, unknown>;
+  /**
+   * Give the server (and so the extension host) a throwaway user cache (`XDG_CACHE_HOME`), removed by `stop`:
+   * tests on the read-only shared data then keep its stand-in state folder out of the real cache.
+   */
+  isolatedCache?: boolean;
 }
 
 /** A running VS Code server. */
@@ -90,7 +95,8 @@ export class VsCodeHost {
     const port = options.port ?? (await freePort());
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-vscode-'));
     if (options.settings) {
-      const machine = path.join(dataDir, 'server', 'data', 'Machine');
+      // The server keeps machine settings in its user-data folder (the one `--user-data-dir` names).
+      const machine = path.join(dataDir, 'user', 'Machine');
       fs.mkdirSync(machine, { recursive: true });
       fs.writeFileSync(path.join(machine, 'settings.json'), JSON.stringify(options.settings, null, 2));
     }
@@ -106,7 +112,8 @@ export class VsCodeHost {
       '--extensions-dir', path.join(dataDir, 'extensions'),
     ];
     if (options.trusted !== false) args.push('--disable-workspace-trust');
-    const server = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = options.isolatedCache ? { ...process.env, XDG_CACHE_HOME: path.join(dataDir, 'cache') } : process.env;
+    const server = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const host = new VsCodeHost(port, server, dataDir);
     await new Promise<void>((resolve, reject) => {
       let output = '';
@@ -150,7 +157,17 @@ export class VsCodeHost {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (this.server.exitCode === null) this.server.kill('SIGKILL');
     }
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    // The extension host can outlive the server for a while, still writing thumbnails into global storage: a
+    // removal that races a new file is started over (rmSync's own retries only retry the emptied folder).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.rmSync(this.dataDir, { recursive: true, force: true });
+        return;
+      } catch (error) {
+        if (attempt >= 30) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 }
 

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openDataset } from '../../src/dataset';
+import { openDataset, stateDirOf, thumbnailPath } from '../../src/dataset';
+import type { XrayCuratorApi } from '../../src/extension';
 import type { GalleryPanel } from '../../src/host/galleryPanel';
 import type { ToWebviewBody } from '../../src/shared/protocol';
 import { makeCxrSubset } from '../support/cxrSubset';
@@ -35,6 +36,15 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('makes thumbnails of the tiles on screen in the extension\'s global storage', async () => {
+    const api = await vscode.extensions.getExtension<XrayCuratorApi>('xray-curator.xray-curator')!.activate();
+    const dir = vscode.Uri.joinPath(api.extensionContext.globalStorageUri, 'thumbnails').fsPath;
+    const files = (await openDataset(root)).items.map((item) => thumbnailPath(dir, item.hash!));
+    const deadline = Date.now() + 60_000;
+    while (!files.every((file) => fs.existsSync(file)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.deepEqual(files.filter((file) => !fs.existsSync(file)), [], 'all 12 tiles fit on screen, so all 12 thumbnails are made');
+  });
+
   it('relabels through the protocol: one journal line on disk, and the effective label changes', async () => {
     const id = (await openDataset(root)).items.find((item) => item.label === 'COVID')!.id;
     const reply = await send({ type: 'relabel', ids: [id], label: 'NORMAL' });
@@ -55,6 +65,16 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
     assert.ok(undoLines.every((line) => line.kind === 'unflag' && line.undoes), JSON.stringify(undoLines));
     assert.deepEqual(await send({ type: 'redo' }), { type: 'done', entries: 2 });
     assert.ok((await openDataset(root)).items.filter((item) => ids.includes(item.id)).every((item) => item.flagged));
+  });
+
+  it('applies a relabel and an undo sent together in order: the undo reverses that relabel', async () => {
+    const id = (await openDataset(root)).items.find((item) => item.label === 'NORMAL' && !journalLines(root).some((l) => l.item === item.id))!.id;
+    const before = journalLines(root).length;
+    const [relabel, undo] = await Promise.all([send({ type: 'relabel', ids: [id], label: 'COVID' }), send({ type: 'undo' })]);
+    assert.deepEqual([relabel, undo], [{ type: 'done', entries: 1 }, { type: 'done', entries: 1 }]);
+    const added = journalLines(root).slice(before);
+    assert.deepEqual(added.map((l) => [l.item, l.new, Boolean(l.undoes)]), [[id, 'COVID', false], [id, 'NORMAL', true]]);
+    assert.equal(await effectiveLabel(id), 'NORMAL');
   });
 
   it('returns the detail of an item: full-resolution URL, metadata and its journal history', async () => {
@@ -98,13 +118,17 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
     assert.equal(journalLines(root).length, before);
   });
 
-  it('opens the read-only shared folder, and an edit there fails with a clear error', async () => {
+  it('opens the read-only shared folder and labels it through a stand-in journal, writing nothing into it', async () => {
     const shared = requireShared(CXR_DIR);
     const readOnly = (await vscode.commands.executeCommand<GalleryPanel>('xrayCurator.openGallery', vscode.Uri.file(shared)))!;
-    await readOnly.whenRendered();
-    const reply = await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: ['COVID/cxnet__695.png'], label: 'NORMAL' } });
-    assert.equal(reply?.type, 'error');
-    assert.match((reply as { message: string }).message, /read-only/);
-    assert.ok(!fs.existsSync(path.join(shared, '.xray-curator', 'journal.jsonl')), 'nothing was written to the shared folder');
+    assert.equal((await readOnly.whenRendered()).itemCount, 1502);
+    const id = 'COVID/cxnet__695.png';
+    assert.deepEqual(await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: [id], label: 'NORMAL' } }), { type: 'done', entries: 1 });
+    const standIn = path.join(stateDirOf(shared), 'journal.jsonl');
+    assert.ok(!standIn.startsWith(shared), `the stand-in state folder is outside the dataset: ${standIn}`);
+    assert.match(fs.readFileSync(standIn, 'utf8'), /"item":"COVID\/cxnet__695.png"/);
+    assert.ok(!fs.existsSync(path.join(shared, '.xray-curator')), 'nothing was written to the shared folder');
+    assert.deepEqual(await readOnly.answer({ messageId: 2, body: { type: 'undo' } }), { type: 'done', entries: 1 });
+    assert.equal((await openDataset(shared)).items.find((item) => item.id === id)?.label, 'COVID');
   });
 });

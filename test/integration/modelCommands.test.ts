@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelJournal, openDataset } from '../../src/dataset';
 import type { XrayCuratorApi } from '../../src/extension';
+import type { ReportPanel } from '../../src/host/reportPanel';
 import { ModelStatusBar } from '../../src/host/statusBar';
 import type { RetrainSummary, ScoreSummary } from '../../src/ml/jobs/datasetJobs';
 import { makeCxrSubset } from '../support/cxrSubset';
@@ -65,5 +66,19 @@ describe('Score and Retrain from the command palette (real VS Code)', () => {
     assert.deepEqual(after.versions.map((v) => v.modelVersion), [1, 2]);
     assert.equal(after.labelChangesSinceTraining, 0);
     assert.equal(after.parentPredictions?.modelVersion, 1, 'the previous predictions are kept to show what changed');
+  });
+
+  it('Show Metrics Report shows v2 on its validation split: confusion matrix, ROC, and the change against v1', async () => {
+    const panel = await vscode.commands.executeCommand<ReportPanel>('xrayCurator.showReport', { root });
+    assert.ok(panel, 'no report panel');
+    const html = panel.html;
+    assert.match(html, /Confusion matrix/);
+    assert.match(html, /ROC/);
+    assert.ok((html.match(/<svg/g) ?? []).length >= 3, 'the heat map, ROC and PR plots are SVG');
+    assert.match(html, /v1/, 'the change against the previous version is shown');
+    assert.match(html, /Content-Security-Policy/);
+    assert.doesNotMatch(html, /<script/);
+    const reports = fs.readdirSync(path.join(root, '.xray-curator', 'reports'));
+    for (const ext of ['json', 'md', 'html']) assert.ok(reports.some((name) => name.startsWith('report-v2-') && name.endsWith(`.${ext}`)), `no v2 .${ext} report`);
   });
 });

@@ -7,6 +7,7 @@ import { makeCxrSubset } from '../support/cxrSubset';
 import { Workbench } from './workbench';
 
 interface JournalLine {
+  group: string;
   kind: string;
   item: string;
   new: unknown;
@@ -129,6 +130,7 @@ describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {
     await gallery.locator(tile(misclassified[2])).click();
     await workbench.page.keyboard.press('f');
     await settled();
+    await gallery.locator('.grid-host').evaluate((host) => host.scrollTo(0, 0));
     await gallery.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.tile:not([hidden]) img')].every((img) => img.complete && img.naturalWidth > 0));
     assert.equal(await gallery.locator('.tile:not([hidden]).disagree').count(), 2, 'two misclassified remain after the relabel');
     assert.equal(await gallery.locator('.tile:not([hidden]).agree').count(), 22);
@@ -172,6 +174,10 @@ describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {
   });
 
   it('keeps filters, focus and tile size when the webview reloads', async () => {
+    await gallery.locator('.tile-size input').evaluate((input: HTMLInputElement) => {
+      input.value = '240';
+      input.dispatchEvent(new Event('input'));
+    });
     const options = await gallery.locator('select[aria-label="Filter by label"] option').allTextContents();
     assert.ok(options.includes('Label: NORMAL (9)'), options.join(' | '));
     await gallery.locator('select[aria-label="Filter by label"]').selectOption({ label: 'Label: NORMAL (9)' });
@@ -182,5 +188,25 @@ describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {
     await gallery.waitForFunction(() => /Showing 9 of 24/.test(document.querySelector('.counts')?.textContent ?? ''));
     assert.equal(await gallery.locator('.tile.focused').getAttribute('data-id'), relabelled);
     assert.equal(await gallery.locator('select[aria-label="Filter by label"] option:checked').textContent(), 'Label: NORMAL (9)');
+  });
+
+  it('relabels a shift+arrow selection as one step, and one undo reverts it all', async () => {
+    const ids = await gallery.locator('.tile:not([hidden])').evaluateAll((tiles) => tiles.slice(0, 3).map((t) => (t as HTMLElement).dataset.id!));
+    await gallery.locator(tile(ids[0])).click();
+    await workbench.page.keyboard.press('Shift+ArrowRight');
+    await workbench.page.keyboard.press('Shift+ArrowRight');
+    assert.match((await gallery.locator('.counts').textContent()) ?? '', /3 selected/);
+    assert.equal(await gallery.locator('.tile:not([hidden]).selected').count(), 3);
+    const before = journal(root).length;
+    await workbench.page.keyboard.press('3');
+    for (const id of ids) assert.equal(await gallery.locator(`${tile(id)} .label`).textContent(), 'PNEUMONIA');
+    await settled();
+    const added = journal(root).slice(before);
+    assert.deepEqual(added.map((l) => [l.item, l.new]).sort(), ids.map((id) => [id, 'PNEUMONIA']).sort());
+    assert.equal(new Set(added.map((l) => l.group)).size, 1, 'one journal group: one undo step');
+    await workbench.page.keyboard.press('u');
+    await settled();
+    await gallery.waitForFunction((sels) => sels.every((sel) => document.querySelector(sel)?.textContent === 'NORMAL'), ids.map((id) => `${tile(id)} .label`));
+    assert.equal(journal(root).length, before + 6);
   });
 });

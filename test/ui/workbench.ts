@@ -14,8 +14,8 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(folder: string, options: { trusted?: boolean } = {}): Promise<Workbench> {
-    const host = await VsCodeHost.start({ trusted: options.trusted });
+  static async open(folder: string, options: { trusted?: boolean; settings?: Record<string, unknown> } = {}): Promise<Workbench> {
+    const host = await VsCodeHost.start({ trusted: options.trusted, settings: options.settings, isolatedCache: true });
     const browser = await launchBrowser();
     const page = await openWorkbench(browser, host.url({ folder, extensionDevelopmentPath: PROJECT_ROOT }));
     return new Workbench(host, browser, page);
@@ -54,6 +54,20 @@ export class Workbench {
       await this.page.waitForTimeout(250);
     }
     throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
+  }
+
+  /** Waits for a notification toast whose text matches, and returns its text. */
+  async notification(text: RegExp, timeoutMs = 10 * 60_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.textContent()) ?? '';
+  }
+
+  /** The text of a status-bar item by its id. */
+  async statusBarText(id: string): Promise<string> {
+    const item = this.page.locator(`.statusbar-item[id="${id}"]`);
+    await item.waitFor({ state: 'visible' });
+    return (await item.textContent()) ?? '';
   }
 
   async screenshot(name: string): Promise<string> {

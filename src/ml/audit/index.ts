@@ -3,18 +3,21 @@
  * per-image fingerprints, as one JSON-serialisable report (what `xray-curator audit --out` writes).
  */
 import { findDuplicates, findLeakage, MAX_DHASH_DISTANCE, MIN_COSINE, suggestedGroups, type DuplicateReason } from './duplicates';
+import { predictedClasses } from '../metrics';
 import { findLabelIssues } from './labelIssues';
 import { checkMatrix, principalComponents, selectRows, type FeatureMatrix } from './matrix';
 import { fullCosine, knnProbabilities, searchNeighbours } from './neighbours';
 import type { ImageFingerprint } from './perceptualHash';
-import { auditShortcuts, type MetadataAttribute, type ShortcutReport } from './shortcuts';
+import { auditShortcuts, balancedAccuracyOf, type MetadataAttribute, type ShortcutReport } from './shortcuts';
 import { crossValidatedProbabilities } from './softmaxRegression';
+import { withoutOversizedGroups } from '../splits';
 
 export { findLabelIssues, type ConfidentLearningResult, type LabelIssue } from './labelIssues';
 export { crossValidatedProbabilities, fitSoftmax, predictSoftmax, type SoftmaxModel, type SoftmaxOptions } from './softmaxRegression';
 export { principalComponents, type FeatureMatrix, type Projection } from './matrix';
 export { findDuplicates, findLeakage, suggestedGroups, MAX_DHASH_DISTANCE, MIN_COSINE, type DuplicateCluster } from './duplicates';
 export { dHashFromGrey, hammingDistance, readFingerprint, type ImageFingerprint } from './perceptualHash';
+export { FINGERPRINT_CACHE_FILE, fingerprintsOf, type FingerprintItem } from './fingerprints';
 export { auditShortcuts, encodeAttribute, type MetadataAttribute, type ShortcutReport } from './shortcuts';
 
 /** Version of the audit report format. */
@@ -148,7 +151,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     }),
   );
   const patients = items.map((item) => item.metadata.patient_id || null);
-  const oversized = oversizedPatients(patients, n, folds);
+  const oversized = withoutOversizedGroups(patients, folds).dropped;
   for (const [patient, count] of oversized) {
     warnings.push(`patient_id "${patient}" holds ${count} items: too many for one patient, so it is not used to group splits.`);
   }
@@ -164,17 +167,18 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const x = selectRows(projection.scores, labelled);
   const g = labelled.map((i) => groups[i]);
 
-  // Softmax and k-NN err differently; their average ranked flipped cxr labels better than either alone.
-  const probabilities = await timed('labelIssues', async () => {
+  const { softmax, probabilities, confident } = await timed('labelIssues', async () => {
     const softmax = await crossValidatedProbabilities(x, y, classes.length, { groups: g, folds, seed });
+    // Softmax and k-NN err differently: their average ranked flipped cxr labels better than either alone
+    // (recall in the top 2×, 5 seeds: 0.82 softmax, 0.81 k-NN, 0.85 both).
     const knn = knnProbabilities(search, labels, classes.length);
-    return softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
+    const probabilities = softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
+    return { softmax, probabilities, confident: findLabelIssues(probabilities, y) };
   });
-  const confident = findLabelIssues(probabilities, y);
 
   const attributes = metadataAttributes(labelled.map((i) => items[i]), input.fingerprints && labelled.map((i) => input.fingerprints![i]));
   const shortcuts = await timed('shortcuts', () =>
-    auditShortcuts({ classes, labels: y, attributes, features: x, probabilities, groups: g, seed }),
+    auditShortcuts({ classes, labels: y, attributes, features: x, probabilities: softmax, groups: g, seed }),
   );
   const id = (i: number): string => items[i].id;
   const ids = (list: readonly number[]): string[] => list.map(id);
@@ -200,7 +204,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
         margin: issue.margin,
       })),
       scores: Object.fromEntries(labelled.map((i, r) => [id(i), confident.scores[r]])),
-      balancedAccuracy: shortcuts.classFromMetadata.find((p) => p.from === 'embeddings')?.balancedAccuracy ?? null,
+      balancedAccuracy: balancedAccuracyOf(y, predictedClasses(probabilities), classes),
     },
     duplicates: {
       thresholds: { maxDhashDistance: MAX_DHASH_DISTANCE, minCosine: MIN_COSINE },
@@ -224,14 +228,6 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     warnings,
     timings,
   };
-}
-
-/** Patient ids holding more than half a fold's worth of items cannot be real patients (e.g. a filename prefix). */
-function oversizedPatients(patients: readonly (string | null)[], n: number, folds: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const p of patients) if (p) counts.set(p, (counts.get(p) ?? 0) + 1);
-  const limit = Math.max(20, n / (2 * folds));
-  return new Map([...counts].filter(([, c]) => c > limit));
 }
 
 /** The metadata the shortcut audit tries: manifest categories, image size, original size, format, channels, depth. */

@@ -34,14 +34,14 @@ export interface Projection {
 }
 
 /** Rows used to estimate the components; more adds time, not accuracy, for a few hundred components. */
-const MAX_SAMPLE_ROWS = 2000;
+const MAX_SAMPLE_ROWS = 1000;
 const OVERSAMPLING = 10;
 
 /**
  * Projects the centred rows on their top `components` principal axes, found by a randomized range finder
- * with one power iteration (Halko, Martinsson & Tropp 2011) on at most 2,000 seeded rows. The audit's
- * classifiers and near-duplicate search run in this space: 1,280 features cost ~20× more per pass and
- * the small components are mostly noise. Unsupervised, so fitting it on all items leaks no label.
+ * (Halko, Martinsson & Tropp 2011) on at most 1,000 seeded rows. The audit's classifiers and near-duplicate
+ * search run in this space: 1,280 features cost ~20× more per pass and the small components are mostly
+ * noise. Unsupervised, so fitting it on all items leaks no label.
  */
 export function principalComponents(input: FeatureMatrix, components: number, seed: number): Projection {
   checkMatrix('features', input);
@@ -56,12 +56,11 @@ export function principalComponents(input: FeatureMatrix, components: number, se
   const sample = sampleRows(n, Math.min(n, MAX_SAMPLE_ROWS), random);
   const centred = sample.map((row) => centredRow(data, row, d, mean));
 
-  // Y = A·Ω, then one power iteration Y = A·orth(Aᵀ·orth(Y)); Q = orth(Y) spans the top directions.
+  // Q = orth(A·Ω) spans the top directions. A power iteration sharpens them, but ranked flipped cxr labels
+  // no better and doubled the cost.
   // Tall matrices are kept as lists of columns so every inner loop runs over contiguous memory.
   const omega = Array.from({ length: l }, () => Float64Array.from({ length: d }, () => gaussian(random)));
-  const y = orthonormalise(columnsOfProduct(centred, omega));
-  const z = orthonormalise(combineRows(centred, y, d));
-  const q = orthonormalise(columnsOfProduct(centred, z));
+  const q = orthonormalise(columnsOfProduct(centred, omega));
   // B = Qᵀ·A (l rows of d); the eigenvectors of B·Bᵀ give the right singular vectors V = Bᵀ·U / σ.
   const b = combineRows(centred, q, d);
   const bbt = new Float64Array(l * l);

@@ -5,6 +5,8 @@
  */
 import { dot, type FeatureMatrix, type Projection } from './matrix';
 
+const BLOCK = 64;
+
 export interface NeighbourSearch {
   /** `n × k` item indices, most similar first (cosine in the component space). */
   neighbours: Int32Array;
@@ -37,20 +39,27 @@ export function searchNeighbours(features: FeatureMatrix, projection: Projection
   const neighbours = new Int32Array(n * kk).fill(-1);
   const best = new Float64Array(n * kk).fill(-Infinity);
   const candidates: [number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const ni = projection.norms[i];
-    const pi = projectedNorms[i];
-    for (let j = i + 1; j < n; j++) {
-      const raw = dot(p, i * m, p, j * m, m);
-      const similarity = pi > 0 && projectedNorms[j] > 0 ? raw / (pi * projectedNorms[j]) : 0;
-      insert(neighbours, best, i, kk, j, similarity);
-      insert(neighbours, best, j, kk, i, similarity);
+  // Rows in blocks of BLOCK, each block compared with every later row: the block stays in cache while the
+  // other rows stream past once per block instead of once per row.
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(start + BLOCK, n);
+    for (let j = start + 1; j < n; j++) {
+      const pj = projectedNorms[j];
       const nj = projection.norms[j];
-      if (ni === 0 || nj === 0) continue;
-      const distance = (pi * pi) / (ni * ni) + (projectedNorms[j] * projectedNorms[j]) / (nj * nj) - (2 * raw) / (ni * nj);
-      if (distance <= bound + 1e-9) candidates.push([i, j]);
+      for (let i = start; i < Math.min(end, j); i++) {
+        const raw = dot(p, i * m, p, j * m, m);
+        const pi = projectedNorms[i];
+        const similarity = pi > 0 && pj > 0 ? raw / (pi * pj) : 0;
+        insert(neighbours, best, i, kk, j, similarity);
+        insert(neighbours, best, j, kk, i, similarity);
+        const ni = projection.norms[i];
+        if (ni === 0 || nj === 0) continue;
+        const distance = (pi * pi) / (ni * ni) + (pj * pj) / (nj * nj) - (2 * raw) / (ni * nj);
+        if (distance <= bound + 1e-9) candidates.push([i, j]);
+      }
     }
   }
+  candidates.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const pairs: SimilarPair[] = [];
   for (const [a, b] of candidates) {
     const cosine = fullCosine(features, projection, a, b);

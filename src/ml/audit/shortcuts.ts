@@ -4,7 +4,7 @@
  * it never saw, and what do grouped splits and source-balanced training change. Every number is out of fold.
  */
 import { classificationMetrics, predictedClasses } from '../metrics';
-import type { GroupId } from '../splits';
+import { seededRandom, shuffled, stratifiedGroupKFold, type GroupId } from '../splits';
 import { selectRows, type FeatureMatrix } from './matrix';
 import { crossValidatedProbabilities, fitSoftmax, predictSoftmax } from './softmaxRegression';
 
@@ -23,7 +23,7 @@ export interface ShortcutInput {
   sourceAttribute?: string;
   /** Embeddings (projected), for metadata-from-embeddings, per-source and leave-one-source-out models. */
   features: FeatureMatrix;
-  /** Out-of-fold class probabilities of the audit's classifier (grouped folds). */
+  /** Out-of-fold class probabilities of softmax regression on `features`, folds grouped by `groups`. */
   probabilities: readonly (readonly number[])[];
   /** Groups for every cross-validation here (patients and duplicate clusters). */
   groups: readonly GroupId[];
@@ -72,6 +72,8 @@ export interface Remedy {
 
 export interface ShortcutReport {
   sourceAttribute: string | null;
+  /** Items the diagnostic models (metadata from embeddings, leave-one-source-out, remedies) trained on: all, or a seeded sample. */
+  diagnosticSample: number;
   /** Rows: sources; `counts[c]` items of class c. */
   classBySource: { source: string; counts: number[] }[];
   /** Class predicted from each attribute alone and from all of them together. */
@@ -89,13 +91,17 @@ export interface ShortcutReport {
 
 /** A category with fewer items is merged into `other` (it cannot be learned out of fold anyway). */
 export const MIN_CATEGORY_ITEMS = 10;
-/** A numeric value shared by this share of items keeps its own category (e.g. 224 × 224 squashed images). */
+/** A numeric value shared by this share of items (and at least MIN_CATEGORY_ITEMS) keeps its own category (e.g. 224 × 224 squashed images). */
 const COMMON_VALUE_SHARE = 0.02;
 const NUMERIC_BINS = 5;
 /** Attributes with more categories are not predicted from the embeddings (cost grows with categories). */
 const MAX_PREDICTED_CATEGORIES = 12;
 /** One-vs-rest balanced accuracy from metadata alone at which a class is called "predictable". */
 const PREDICTABLE = 0.8;
+/** Fewer items of a class in a source are mentioned, not counted as the source holding that class. */
+const FEW_ITEMS = 5;
+/** Diagnostic models train on a seeded sample of at most this many items. */
+const MAX_FIT_ITEMS = 3000;
 /** A source evaluated alone needs this many items. */
 const MIN_SOURCE_ITEMS = 10;
 
@@ -117,9 +123,9 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
   const encoded = input.attributes.map((attribute) => ({ name: attribute.name, ...encodeAttribute(attribute) }));
   const useful = encoded.filter((a) => new Set(a.category).size > 1);
   const classFromMetadata: ClassPrediction[] = [];
+  const folds = stratifiedGroupKFold(labels, input.groups, 5, seed);
   for (const attribute of useful) {
-    const probs = await crossValidatedProbabilities(attribute.matrix, labels, k, cv);
-    classFromMetadata.push(classPrediction(attribute.name, labels, predictedClasses(probs), classes));
+    classFromMetadata.push(classPrediction(attribute.name, labels, lookupOutOfFold(attribute.category, labels, k, folds), classes));
   }
   if (useful.length > 1) {
     const all = concatColumns(useful.map((a) => a.matrix));
@@ -127,9 +133,12 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
   }
   classFromMetadata.push(classPrediction('embeddings', labels, predictedClasses(input.probabilities), classes));
 
+  // Models fitted only to answer a question (does the embedding know the source?) train on a seeded sample
+  // of at most MAX_FIT_ITEMS items: thousands more items would not change the answer, only the time.
+  const sample = n > MAX_FIT_ITEMS ? seededSample(n, MAX_FIT_ITEMS, seed) : Array.from({ length: n }, (_, i) => i);
   const metadataFromEmbeddings: AttributePrediction[] = [];
   for (const attribute of useful.filter((a) => new Set(a.category).size <= MAX_PREDICTED_CATEGORIES)) {
-    const prediction = await predictAttribute(attribute.name, attribute.category, input.features, input.groups, seed);
+    const prediction = await predictAttribute(attribute.name, attribute.category, input.features, input.groups, seed, sample);
     if (prediction) metadataFromEmbeddings.push(prediction);
   }
 
@@ -137,6 +146,7 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
   const source = encoded.find((a) => a.name === sourceName);
   const report: ShortcutReport = {
     sourceAttribute: source ? sourceName : null,
+    diagnosticSample: sample.length,
     classBySource: [],
     classFromMetadata,
     metadataFromEmbeddings,
@@ -145,14 +155,16 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
     remedies: [],
     findings: [],
   };
-  const grouped = await crossValidatedProbabilities(input.features, labels, k, cv);
-  const ungrouped = await crossValidatedProbabilities(input.features, labels, k, { seed });
+  const sampleFeatures = sample.length < n ? selectRows(input.features, sample) : input.features;
+  const sampleLabels = sample.map((i) => labels[i]);
+  const ungrouped = await crossValidatedProbabilities(sampleFeatures, sampleLabels, k, { seed });
+  const grouped = sample.length < n ? await crossValidatedProbabilities(sampleFeatures, sampleLabels, k, { seed, groups: sample.map((i) => input.groups[i]) }) : input.probabilities;
   report.remedies.push({
     name: 'grouped-splits',
     description: 'Folds that keep each patient and each duplicate cluster on one side. The drop from random folds is how much leakage inflated the score.',
     metric: 'out-of-fold balanced accuracy (softmax on embeddings), random folds → grouped folds',
-    before: balancedAccuracyOf(labels, predictedClasses(ungrouped), classes),
-    after: balancedAccuracyOf(labels, predictedClasses(grouped), classes),
+    before: balancedAccuracyOf(sampleLabels, predictedClasses(ungrouped), classes),
+    after: balancedAccuracyOf(sampleLabels, predictedClasses(grouped), classes),
   });
   if (source) {
     const sourceOf = source.rawCategory;
@@ -162,9 +174,9 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
       .map((s) => indicesWhere(sourceOf, s))
       .filter((rows) => rows.length >= MIN_SOURCE_ITEMS)
       .map((rows) => sourceEvaluation(sourceOf[rows[0]], rows, labels, input.probabilities, classes));
-    report.leaveOneSourceOut = leaveOneSourceOut(sources, sourceOf, input.features, labels, classes);
+    report.leaveOneSourceOut = leaveOneSourceOut(sources, sourceOf, input.features, labels, classes, sample);
     const weights = sourceBalancedWeights(labels, sourceOf);
-    const balanced = leaveOneSourceOut(sources, sourceOf, input.features, labels, classes, weights);
+    const balanced = leaveOneSourceOut(sources, sourceOf, input.features, labels, classes, sample, weights);
     report.remedies.push({
       name: 'source-balanced-training',
       description: 'Training weights that give every source the same total weight within each class, so no class is learned mostly from one collection.',
@@ -202,7 +214,7 @@ function numericCategories(values: readonly (string | number | null)[]): string[
   const known = numbers.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   const frequency = new Map<number, number>();
   for (const v of known) frequency.set(v, (frequency.get(v) ?? 0) + 1);
-  const common = new Set([...frequency].filter(([, c]) => c >= COMMON_VALUE_SHARE * values.length).map(([v]) => v));
+  const common = new Set([...frequency].filter(([, c]) => c >= Math.max(MIN_CATEGORY_ITEMS, COMMON_VALUE_SHARE * values.length)).map(([v]) => v));
   const rest = known.filter((v) => !common.has(v));
   const edges = Array.from({ length: NUMERIC_BINS - 1 }, (_, b) => rest[Math.floor(((b + 1) * rest.length) / NUMERIC_BINS)]).filter((e) => e !== undefined);
   return numbers.map((v) => {
@@ -244,14 +256,50 @@ function concatColumns(blocks: readonly FeatureMatrix[]): FeatureMatrix {
   return { data, rows, cols };
 }
 
-async function predictAttribute(name: string, category: readonly string[], features: FeatureMatrix, groups: readonly GroupId[], seed: number): Promise<AttributePrediction | null> {
-  const names = [...new Set(category)].filter((c) => c !== 'other' && c !== 'unknown').sort();
+async function predictAttribute(
+  name: string,
+  category: readonly string[],
+  features: FeatureMatrix,
+  groups: readonly GroupId[],
+  seed: number,
+  sample: readonly number[],
+): Promise<AttributePrediction | null> {
+  const names = [...new Set(sample.map((i) => category[i]))].filter((c) => c !== 'other' && c !== 'unknown').sort();
   if (names.length < 2) return null;
-  const rows = category.flatMap((c, i) => (names.includes(c) ? [i] : []));
+  const rows = sample.filter((i) => names.includes(category[i]));
   const labels = rows.map((i) => names.indexOf(category[i]));
   const subset = selectRows(features, rows);
   const probs = await crossValidatedProbabilities(subset, labels, names.length, { groups: rows.map((i) => groups[i]), seed });
   return { attribute: name, categories: names, items: rows.length, balancedAccuracy: balancedAccuracyOf(labels, predictedClasses(probs), names), chance: 1 / names.length };
+}
+
+/**
+ * Out-of-fold class of each item from its category alone: the most frequent class of that category in the
+ * other folds (the best any model of this one attribute can do); an unseen category gets the commonest class.
+ */
+function lookupOutOfFold(category: readonly string[], labels: readonly number[], k: number, folds: readonly (readonly number[])[]): number[] {
+  const predicted = new Array<number>(labels.length).fill(0);
+  const foldOf = new Int32Array(labels.length);
+  folds.forEach((fold, f) => fold.forEach((i) => (foldOf[i] = f)));
+  folds.forEach((fold, f) => {
+    const counts = new Map<string, number[]>();
+    const overall = new Array<number>(k).fill(0);
+    labels.forEach((label, i) => {
+      if (foldOf[i] === f) return;
+      const row = counts.get(category[i]) ?? new Array<number>(k).fill(0);
+      row[label]++;
+      counts.set(category[i], row);
+      overall[label]++;
+    });
+    for (const i of fold) predicted[i] = argmax(counts.get(category[i]) ?? overall);
+  });
+  return predicted;
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let j = 1; j < values.length; j++) if (values[j] > values[best]) best = j;
+  return best;
 }
 
 function classPrediction(from: string, labels: readonly number[], predicted: readonly number[], classes: readonly string[]): ClassPrediction {
@@ -293,12 +341,13 @@ function leaveOneSourceOut(
   features: FeatureMatrix,
   labels: readonly number[],
   classes: readonly string[],
+  trainable: readonly number[],
   sampleWeights?: readonly number[],
 ): SourceEvaluation[] {
   const out: SourceEvaluation[] = [];
   for (const s of sources) {
     const test = indicesWhere(sourceOf, s);
-    const train = sourceOf.flatMap((v, i) => (v === s ? [] : [i]));
+    const train = trainable.filter((i) => sourceOf[i] !== s);
     if (test.length < MIN_SOURCE_ITEMS || new Set(train.map((i) => labels[i])).size < 2) continue;
     const model = fitSoftmax(features, train, labels, classes.length, { sampleWeights });
     const probs = predictSoftmax(model, features, test);
@@ -328,6 +377,12 @@ function findings(report: ShortcutReport, classes: readonly string[]): string[] 
   const percent = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v * 100)}%`);
   for (const prediction of report.classFromMetadata) {
     if (prediction.from === 'embeddings' || prediction.from === 'all metadata') continue;
+    if (classes.length === 2) {
+      // With two classes, "A is predictable" and "B is predictable" are the same statement.
+      const value = prediction.balancedAccuracy;
+      if (value !== null && value >= PREDICTABLE) out.push(`${classes[0]} and ${classes[1]} are told apart by ${prediction.from} alone: ${percent(value)} (balanced accuracy, out of fold).`);
+      continue;
+    }
     for (const c of prediction.perClass) {
       if (c.balancedAccuracy !== null && c.balancedAccuracy >= PREDICTABLE) {
         out.push(`${c.class} is predictable from ${prediction.from} alone: ${percent(c.balancedAccuracy)} (one-vs-rest balanced accuracy, out of fold).`);
@@ -345,14 +400,21 @@ function findings(report: ShortcutReport, classes: readonly string[]): string[] 
     }
   }
   for (const row of report.classBySource) {
-    const present = classes.filter((_, c) => row.counts[c] > 0);
-    if (present.length < classes.length) out.push(`Source ${row.source} holds only ${present.join(', ') || 'no labelled items'}.`);
+    const main = classes.filter((_, c) => row.counts[c] >= FEW_ITEMS);
+    const few = classes.flatMap((name, c) => (row.counts[c] > 0 && row.counts[c] < FEW_ITEMS ? [`${row.counts[c]} ${name}`] : []));
+    if (main.length < classes.length && main.length > 0) out.push(`Source ${row.source} holds only ${main.join(', ')}${few.length ? ` (and ${few.join(', ')})` : ''}.`);
   }
   const overall = embeddings?.balancedAccuracy ?? null;
   for (const e of report.perSource) {
-    if (overall !== null && e.balancedAccuracy !== null && e.balancedAccuracy < overall - 0.1) {
-      out.push(`Within ${e.source} the classifier reaches ${percent(e.balancedAccuracy)} balanced accuracy, against ${percent(overall)} overall: it relies on telling sources apart.`);
-    }
+    const present = classes.filter((_, c) => e.counts[c] >= FEW_ITEMS);
+    // A source of one class has no balanced accuracy of its own: its accuracy is that class's sensitivity.
+    const value = present.length <= 1 ? e.accuracy : e.balancedAccuracy;
+    if (overall === null || value === null || value >= overall - 0.1) continue;
+    out.push(
+      present.length <= 1
+        ? `In ${e.source} (${present[0] ?? 'few items per class'}${present.length === 1 && e.items > e.counts[classes.indexOf(present[0])] ? ' mostly' : ' only'}) the classifier gets ${percent(value)} right, against ${percent(overall)} balanced accuracy overall.`
+        : `Within ${e.source} (${present.join(', ')}) the classifier reaches ${percent(value)} balanced accuracy, against ${percent(overall)} overall: where the source does not give the class away, it tells the classes apart less well.`,
+    );
   }
   for (const e of report.leaveOneSourceOut) {
     out.push(`Trained without ${e.source}, the classifier gets ${percent(e.accuracy)} of its ${e.items} images right (${classes.map((c, i) => (e.counts[i] > 0 ? `${c} ${percent(e.sensitivity[i])}` : null)).filter(Boolean).join(', ')}).`);
@@ -361,8 +423,14 @@ function findings(report: ShortcutReport, classes: readonly string[]): string[] 
   return out;
 }
 
-function balancedAccuracyOf(labels: readonly number[], predicted: readonly number[], classes: readonly string[]): number | null {
+/** Balanced accuracy of predicted class indices; null where undefined (JSON has no NaN). */
+export function balancedAccuracyOf(labels: readonly number[], predicted: readonly number[], classes: readonly string[]): number | null {
   return orNull(classificationMetrics(labels, predicted, classes).balancedAccuracy);
+}
+
+/** `count` distinct indices of 0..n-1, seeded, ascending. */
+function seededSample(n: number, count: number, seed: number): number[] {
+  return shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(seed)).slice(0, count).sort((a, b) => a - b);
 }
 
 function indicesWhere(values: readonly string[], value: string): number[] {

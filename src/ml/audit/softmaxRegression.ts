@@ -3,7 +3,7 @@
  * TypeScript: the audit's fast out-of-fold classifier on cached embeddings and on metadata, with no tfjs.
  */
 import { outOfFold, stratifiedGroupKFold, type GroupId } from '../splits';
-import { checkMatrix, type FeatureMatrix } from './matrix';
+import { checkMatrix, dot as dotAt, type FeatureMatrix } from './matrix';
 
 export interface SoftmaxOptions {
   /** L2 penalty on the weights (not the biases), per item of the mean loss. Default `1e-2`. */
@@ -22,7 +22,7 @@ export interface SoftmaxModel {
   /** Standardisation fitted on the training rows. */
   mean: Float64Array;
   scale: Float64Array;
-  /** `(cols + 1) × numClasses`; the last row holds the biases. */
+  /** `numClasses × (cols + 1)`, class-major; the last value of each class is its bias. */
   weights: Float64Array;
 }
 
@@ -67,35 +67,34 @@ export function fitSoftmax(
   if (!(totalWeight > 0)) throw new RangeError('sample weights of the training rows sum to 0');
   for (let i = 0; i < n; i++) w[i] /= totalWeight;
 
+  // Weights are class-major, `d + 1` per class (bias last), so every inner loop runs over contiguous memory.
+  const stride = d + 1;
   const logits = new Float64Array(k);
   const objective = (theta: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const zo = i * d;
-      for (let j = 0; j < k; j++) logits[j] = theta[d * k + j];
-      for (let c = 0; c < d; c++) {
-        const v = z[zo + c];
-        const to = c * k;
-        for (let j = 0; j < k; j++) logits[j] += v * theta[to + j];
-      }
+      for (let j = 0; j < k; j++) logits[j] = theta[j * stride + d] + dotAt(z, zo, theta, j * stride, d);
       const logSum = logSumExp(logits);
       loss -= w[i] * (logits[y[i]] - logSum);
-      for (let j = 0; j < k; j++) logits[j] = w[i] * (Math.exp(logits[j] - logSum) - (j === y[i] ? 1 : 0));
-      for (let c = 0; c < d; c++) {
-        const v = z[zo + c];
-        const to = c * k;
-        for (let j = 0; j < k; j++) gradient[to + j] += v * logits[j];
+      for (let j = 0; j < k; j++) {
+        const g = w[i] * (Math.exp(logits[j] - logSum) - (j === y[i] ? 1 : 0));
+        const go = j * stride;
+        for (let c = 0; c < d; c++) gradient[go + c] += g * z[zo + c];
+        gradient[go + d] += g;
       }
-      for (let j = 0; j < k; j++) gradient[d * k + j] += logits[j];
     }
-    for (let t = 0; t < d * k; t++) {
-      loss += 0.5 * l2 * theta[t] * theta[t];
-      gradient[t] += l2 * theta[t];
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < d; c++) {
+        const t = j * stride + c;
+        loss += 0.5 * l2 * theta[t] * theta[t];
+        gradient[t] += l2 * theta[t];
+      }
     }
     return loss;
   };
-  const weights = minimiseLbfgs(objective, new Float64Array((d + 1) * k), iterations);
+  const weights = minimiseLbfgs(objective, new Float64Array(stride * k), iterations);
   return { numClasses: k, mean, scale, weights };
 }
 
@@ -104,13 +103,12 @@ export function predictSoftmax(model: SoftmaxModel, x: FeatureMatrix, rows: read
   const d = x.cols;
   const k = model.numClasses;
   if (model.mean.length !== d) throw new RangeError(`model expects ${model.mean.length} features, got ${d}`);
+  const stride = d + 1;
+  const z = new Float64Array(d);
   const logits = new Float64Array(k);
   return rows.map((r) => {
-    for (let j = 0; j < k; j++) logits[j] = model.weights[d * k + j];
-    for (let c = 0; c < d; c++) {
-      const v = (x.data[r * d + c] - model.mean[c]) * model.scale[c];
-      for (let j = 0; j < k; j++) logits[j] += v * model.weights[c * k + j];
-    }
+    for (let c = 0; c < d; c++) z[c] = (x.data[r * d + c] - model.mean[c]) * model.scale[c];
+    for (let j = 0; j < k; j++) logits[j] = model.weights[j * stride + d] + dotAt(z, 0, model.weights, j * stride, d);
     const logSum = logSumExp(logits);
     return Array.from(logits, (value) => Math.exp(value - logSum));
   });
@@ -238,9 +236,7 @@ function minimiseLbfgs(f: (theta: Float64Array, gradient: Float64Array) => numbe
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
+  return dotAt(a, 0, b, 0, a.length);
 }
 
 function axpy(scale: number, x: Float64Array, y: Float64Array): void {

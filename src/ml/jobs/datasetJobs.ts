@@ -4,13 +4,18 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { openDataset } from '../../dataset';
+import type { Dataset } from '../../dataset';
+import { auditDataset, auditSummary } from '../audit/auditDataset';
+import { renderAuditMarkdown } from '../audit/auditMarkdown';
+import type { AuditSection } from '../audit/auditMarkdown';
 import { writeAtomically } from '../../dataset/atomicFile';
 import type { TrainConfig } from '../config';
-import { latestVersion } from '../modelStore';
+import { backboneLocation, latestVersion } from '../modelStore';
 import type { ModelVersion } from '../modelStore';
 import type { PredictionsFile } from '../predict';
 import { PREDICTIONS_VERSION } from '../predict';
 import { predictItems } from '../predictItems';
+import { saveValidationReport } from '../report';
 import { MlSession, stateDirOf } from '../session';
 import type { MlProgress } from '../session';
 import { trainModel } from '../trainModel';
@@ -50,6 +55,8 @@ export interface RetrainSummary extends ScoreSummary {
   macroAuc: number | null;
   warmStarted: boolean;
   trainSeconds: number;
+  /** The validation report written after training (HTML; JSON and Markdown beside it). */
+  report: string;
 }
 
 export function predictionsPath(root: string, modelVersion: number): string {
@@ -66,51 +73,107 @@ export async function readPredictions(root: string, modelVersion: number): Promi
 }
 
 export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): Promise<ScoreSummary> {
-  return withSession(params, ctx, async (session, items) => {
-    const version = await latestVersion(session.stateDir);
-    const onProgress = progressReporter(ctx, version ? 0.95 : 1);
-    if (!version) {
-      const { errors } = await session.embedItems(items, { signal: ctx.signal, onProgress });
+  const dataset = await readDataset(params, ctx);
+  const version = await latestVersion(stateDirOf(params.root));
+  if (!version) {
+    return withSession(params, params.backbone, ctx, async (session) => {
+      const { errors } = await session.embedItems(dataset.items, { signal: ctx.signal, onProgress: progressReporter(ctx, 1) });
       const unreadable = errors.filter(Boolean).length;
-      return { items: items.length, embedded: items.length - unreadable, unreadable, modelVersion: null, predicted: 0, backend: engineName(session) };
-    }
-    return scoreWith(params.root, session, version, items, ctx, onProgress);
-  });
-}
-
-export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary> {
-  return withSession(params, ctx, async (session, items) => {
-    const started = performance.now();
-    const version = await trainModel(session, items, {
-      classes: params.classes,
-      config: params.train,
-      signal: ctx.signal,
-      onProgress: progressReporter(ctx, 0.8),
+      return { items: dataset.items.length, embedded: dataset.items.length - unreadable, unreadable, modelVersion: null, predicted: 0, backend: engineName(session) };
     });
-    const trainSeconds = (performance.now() - started) / 1000;
-    throwIfCancelled(ctx.signal);
-    const scored = await scoreWith(params.root, session, version, items, ctx, progressReporter(ctx, 1, 0.8));
-    const { metrics, parent, warmStarted } = version.info;
-    return {
-      ...scored,
-      modelVersion: version.info.modelVersion,
-      parent,
-      balancedAccuracy: metrics.balancedAccuracy.estimate,
-      macroAuc: metrics.macroAuc.estimate,
-      warmStarted,
-      trainSeconds,
-    };
-  });
+  }
+  return withSession(params, backboneLocation(version), ctx, (session) => scoreWith(params.root, session, version, dataset.items, ctx, progressReporter(ctx, 1)));
 }
 
-async function withSession<T>(params: DatasetJobParams, ctx: JobContext, run: (session: MlSession, items: Awaited<ReturnType<typeof openDataset>>['items']) => Promise<T>): Promise<T> {
+/**
+ * Trains a new version from the labels as they are now (the journal included), warm-started from the latest,
+ * then re-scores every item and writes the version's validation report. With `train.fineTuneBlocks` > 0 the
+ * last blocks of the backbone are fine-tuned too, and scoring runs through the fine-tuned backbone.
+ */
+export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary> {
+  const dataset = await readDataset(params, ctx);
+  const started = performance.now();
+  let trainSeconds = 0;
+  const scoreProgress = progressReporter(ctx, 0.95, 0.8);
+  const { version, scored } = await withSession(params, params.backbone, ctx, async (session) => {
+    const trained = await trainModel(session, dataset.items, { classes: params.classes, config: params.train, signal: ctx.signal, onProgress: progressReporter(ctx, 0.8) });
+    trainSeconds = (performance.now() - started) / 1000;
+    throwIfCancelled(ctx.signal);
+    // A fine-tuned version sees images through its own backbone; the others through this session's.
+    const fineTuned = backboneLocation(trained) !== params.backbone;
+    return { version: trained, scored: fineTuned ? undefined : await scoreWith(params.root, session, trained, dataset.items, ctx, scoreProgress) };
+  });
+  const scores = scored ?? (await withSession(params, backboneLocation(version), ctx, (session) => scoreWith(params.root, session, version, dataset.items, ctx, scoreProgress)));
+  ctx.progress({ message: 'writing the report', fraction: 0.95 });
+  const { paths } = await saveValidationReport(params.root, version.info.modelVersion, { signal: ctx.signal });
+  const { metrics, parent, warmStarted } = version.info;
+  return {
+    ...scores,
+    modelVersion: version.info.modelVersion,
+    parent,
+    balancedAccuracy: metrics.balancedAccuracy.estimate,
+    macroAuc: metrics.macroAuc.estimate,
+    warmStarted,
+    trainSeconds,
+    report: paths.html,
+  };
+}
+
+export interface AuditSummary {
+  /** The audit JSON and its Markdown page, in `<state>/audits/`. */
+  json: string;
+  markdown: string;
+  summary: string;
+  labelIssues: number;
+  duplicateClusters: number;
+  shortcutFindings: string[];
+  /** Issue score of every labelled item, for the gallery. */
+  issueScores: Record<string, number>;
+}
+
+/** Label issues, duplicates and leakage, and source shortcuts, from the cached embeddings. */
+export async function auditDatasetJob(params: DatasetJobParams & { section?: AuditSection }, ctx: JobContext): Promise<AuditSummary> {
+  const dataset = await readDataset(params, ctx);
+  const report = await withSession(params, params.backbone, ctx, (session) =>
+    auditDataset(session, dataset, { files: params.files, signal: ctx.signal, onProgress: progressReporter(ctx, 0.7) }),
+  );
+  throwIfCancelled(ctx.signal);
+  const dir = path.join(stateDirOf(params.root), 'audits');
+  await fs.mkdir(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const json = path.join(dir, `audit-${stamp}.json`);
+  const markdown = path.join(dir, `audit-${stamp}.md`);
+  await writeAtomically(json, JSON.stringify(report, null, 1));
+  await writeAtomically(markdown, renderAuditMarkdown(report, params.section));
+  return {
+    json,
+    markdown,
+    summary: auditSummary(report),
+    labelIssues: report.labelIssues.issues.length,
+    duplicateClusters: report.duplicates.clusters.length,
+    shortcutFindings: report.shortcuts?.findings ?? [],
+    issueScores: report.labelIssues.scores,
+  };
+}
+
+async function readDataset(params: DatasetJobParams, ctx: JobContext): Promise<Dataset> {
   ctx.progress({ message: 'reading the dataset', fraction: 0 });
   const dataset = await openDataset(params.root, { files: params.files });
   throwIfCancelled(ctx.signal);
+  return dataset;
+}
+
+/** Runs `run` with an ML session on `backbone` (the configured one, or a fine-tuned version's own). */
+async function withSession<T>(params: DatasetJobParams, backbone: string, ctx: JobContext, run: (session: MlSession) => Promise<T>): Promise<T> {
   ctx.progress({ message: 'loading the backbone' });
-  const session = await MlSession.open(params.root, { backbone: params.backbone, sha256: params.backboneSha256, cacheDir: params.cacheDir });
+  const configured = backbone === params.backbone;
+  const session = await MlSession.open(params.root, {
+    backbone,
+    sha256: configured ? params.backboneSha256 : undefined,
+    cacheDir: params.cacheDir,
+  });
   try {
-    return await run(session, dataset.items);
+    return await run(session);
   } finally {
     await session.close();
   }
@@ -120,7 +183,7 @@ async function scoreWith(
   root: string,
   session: MlSession,
   version: ModelVersion,
-  items: Awaited<ReturnType<typeof openDataset>>['items'],
+  items: Dataset['items'],
   ctx: JobContext,
   onProgress: (progress: MlProgress) => void,
 ): Promise<ScoreSummary & { modelVersion: number }> {

@@ -1,9 +1,22 @@
 import type { JobContext } from './jobContext';
-import { retrainDataset, scoreDataset } from './datasetJobs';
+import { saveValidationReport } from '../report';
+import { explainImage } from '../saliency';
+import type { SaliencyParams } from '../saliency';
+import { auditDatasetJob, retrainDataset, scoreDataset } from './datasetJobs';
 import type { DatasetJobParams, RetrainParams } from './datasetJobs';
 
 /** The jobs a worker thread can run, by name. Parameters come from the host, which built them itself. */
 export const JOBS: Record<string, (params: unknown, ctx: JobContext) => Promise<unknown>> = {
   score: (params, ctx) => scoreDataset(params as DatasetJobParams, ctx),
   retrain: (params, ctx) => retrainDataset(params as RetrainParams, ctx),
+  audit: (params, ctx) => auditDatasetJob(params as DatasetJobParams, ctx),
+  report: (params, ctx) => {
+    const { root, modelVersion } = params as { root: string; modelVersion?: number };
+    ctx.progress({ message: 'bootstrapping confidence intervals' });
+    return saveValidationReport(root, modelVersion, { signal: ctx.signal });
+  },
+  saliency: (params, ctx) => {
+    ctx.progress({ message: 'computing the saliency map' });
+    return explainImage(params as SaliencyParams, ctx.signal);
+  },
 };

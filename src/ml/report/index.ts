@@ -16,3 +16,4 @@ export {
   type SourceBreakdown,
   type ThresholdTable,
 } from './types';
+export { reportItemsOf, reportModelOf, saveValidationReport, type SavedReport } from './datasetReport';

@@ -1,7 +1,9 @@
 // The detail view: an overlay over the grid with the image at full resolution (wheel zooms, drag pans,
-// right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata.
+// right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata,
+// and on request a Grad-CAM overlay (computed by the host in a worker) that follows zoom and pan.
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies.
-import type { DetailReply, GalleryItem, HistoryEntry } from '../../shared/protocol';
+import type { DetailReply, GalleryItem, HistoryEntry, SaliencyReply } from '../../shared/protocol';
+import { heatPixels } from './heatmap';
 import { element } from './tile';
 import { dragWindowLevel, fitView, FULL_WINDOW, transfer, zoomAt } from './viewMath';
 import type { View, WindowLevel } from './viewMath';
@@ -16,22 +18,33 @@ export class DetailView {
   private readonly readout = element('div', 'readout');
   private readonly side = element('aside', 'detail-side');
   private readonly funcs: SVGElement[] = [];
+  private readonly saliencyButton = document.createElement('button');
+  /** The heat map: a small canvas stretched over the image by the same transform. */
+  private readonly heat = document.createElement('canvas');
+  private readonly saliencyInfo = element('div', 'saliency-info');
+  /** The overlay is wanted (stays on from item to item until toggled off). */
+  private overlayOn = false;
+  private saliencyAvailable = false;
+  /** Counts requests, so a late reply for an item no longer shown is dropped. */
+  private saliencyRequest = 0;
   private view: View = { scale: 1, x: 0, y: 0 };
   private wl: WindowLevel = FULL_WINDOW;
   /** The item shown, or undefined when closed. */
   shownId: string | undefined;
   onClose: (() => void) | undefined;
+  /** Asks the host for an item's saliency map. */
+  fetchSaliency: ((id: string) => Promise<SaliencyReply>) | undefined;
 
   constructor() {
     this.root.hidden = true;
     this.root.setAttribute('role', 'dialog');
     this.root.setAttribute('aria-label', 'Image detail');
     const bar = element('div', 'detail-bar');
-    const saliency = document.createElement('button');
+    const saliency = this.saliencyButton;
     saliency.className = 'saliency';
     saliency.textContent = 'Saliency overlay';
-    saliency.disabled = true;
-    saliency.title = 'Saliency overlay (Grad-CAM): needs a trained model';
+    saliency.setAttribute('aria-pressed', 'false');
+    saliency.addEventListener('click', () => this.toggleSaliency());
     const reset = button('Reset view', () => this.resetView());
     const close = button('Close (Esc)', () => this.onClose?.());
     close.className = 'close';
@@ -41,7 +54,10 @@ export class DetailView {
     this.image.draggable = false;
     this.image.alt = '';
     this.image.addEventListener('load', () => this.resetView());
-    this.stage.append(this.image, this.windowLevelFilter());
+    this.heat.className = 'saliency-overlay';
+    this.heat.hidden = true;
+    Object.assign(this.heat.style, { position: 'absolute', left: '0', top: '0', transformOrigin: '0 0', pointerEvents: 'none' });
+    this.stage.append(this.image, this.heat, this.windowLevelFilter());
     this.stage.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.stage.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     this.stage.addEventListener('contextmenu', (event) => event.preventDefault());
@@ -52,6 +68,7 @@ export class DetailView {
   }
 
   show(detail: DetailReply, item: GalleryItem | undefined): void {
+    if (detail.id !== this.shownId) this.clearSaliency();
     this.shownId = detail.id;
     this.root.hidden = false;
     this.title.textContent = detail.id;
@@ -62,12 +79,68 @@ export class DetailView {
     } else {
       this.image.hidden = true;
     }
-    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), ...this.history(detail.history), ...this.metadata(detail));
+    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail));
+    this.saliencyAvailable = detail.saliencyAvailable && !this.image.hidden;
+    this.saliencyButton.disabled = !this.saliencyAvailable;
+    this.saliencyButton.title = this.saliencyAvailable
+      ? 'Saliency overlay (Grad-CAM of the predicted class): where the model found its evidence'
+      : 'Saliency overlay (Grad-CAM): needs a trained model that has scored this image (run Retrain Model)';
+    // Asked again for the same item too: the model may have changed (the host caches per model version).
+    if (this.overlayOn && this.saliencyAvailable) void this.loadSaliency(detail.id);
+    else this.clearSaliency();
   }
 
   hide(): void {
     this.root.hidden = true;
     this.shownId = undefined;
+    this.clearSaliency();
+  }
+
+  private toggleSaliency(): void {
+    this.overlayOn = !this.overlayOn;
+    this.saliencyButton.setAttribute('aria-pressed', String(this.overlayOn));
+    if (this.overlayOn && this.shownId !== undefined && this.saliencyAvailable) void this.loadSaliency(this.shownId);
+    else this.clearSaliency();
+  }
+
+  private async loadSaliency(id: string): Promise<void> {
+    const request = ++this.saliencyRequest;
+    const current = (): boolean => request === this.saliencyRequest && id === this.shownId && this.overlayOn;
+    if (this.heat.hidden) this.setSaliencyState('loading', [heading('Saliency'), paragraph('Computing Grad-CAM…')]);
+    try {
+      if (!this.fetchSaliency) throw new Error('saliency maps are not available here');
+      const reply = await this.fetchSaliency(id);
+      if (current()) this.drawSaliency(reply);
+    } catch (error) {
+      if (!current()) return;
+      this.heat.hidden = true;
+      this.setSaliencyState('error', [heading('Saliency'), paragraph(`No saliency map: ${error instanceof Error ? error.message : String(error)}`)]);
+    }
+  }
+
+  private drawSaliency(reply: SaliencyReply): void {
+    const { width, height, values } = reply;
+    if (width < 1 || height < 1 || values.length !== width * height) throw new Error(`the map has ${values.length} values for ${width} × ${height}`);
+    this.heat.width = width;
+    this.heat.height = height;
+    this.heat.getContext('2d')?.putImageData(new ImageData(heatPixels(values), width, height), 0, 0);
+    this.heat.hidden = false;
+    this.apply();
+    const label = paragraph(`Grad-CAM for ${reply.className} (model v${reply.modelVersion})`);
+    label.className = 'saliency-label';
+    this.setSaliencyState('shown', [heading('Saliency'), label, legend()]);
+  }
+
+  private clearSaliency(): void {
+    this.saliencyRequest++;
+    this.heat.hidden = true;
+    this.setSaliencyState('off', []);
+  }
+
+  /** Shows the saliency section; `data-saliency` on the dialog tells tests (and styles) the overlay's state. */
+  private setSaliencyState(state: 'off' | 'loading' | 'shown' | 'error', content: HTMLElement[]): void {
+    this.root.dataset.saliency = state;
+    this.saliencyInfo.replaceChildren(...content);
   }
 
   private summary(detail: DetailReply, item: GalleryItem | undefined): HTMLElement[] {
@@ -149,6 +222,10 @@ export class DetailView {
 
   private apply(): void {
     this.image.style.transform = `translate(${this.view.x}px, ${this.view.y}px) scale(${this.view.scale})`;
+    // The map covers the whole image (the backbone sees it squashed to a square): same size, same transform.
+    this.heat.style.width = `${this.image.naturalWidth}px`;
+    this.heat.style.height = `${this.image.naturalHeight}px`;
+    this.heat.style.transform = this.image.style.transform;
     const { slope, intercept } = transfer(this.wl);
     for (const func of this.funcs) {
       func.setAttribute('slope', slope.toFixed(4));
@@ -187,6 +264,36 @@ export class DetailView {
     this.stage.addEventListener('pointerup', up);
     this.stage.addEventListener('pointercancel', up);
   }
+}
+
+/** The colour scale of the overlay, drawn with the overlay's own colours over black. */
+function legend(): HTMLElement {
+  const steps = 64;
+  const scale = document.createElement('canvas');
+  scale.width = steps;
+  scale.height = 1;
+  const context = scale.getContext('2d');
+  if (context) {
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, steps, 1);
+    const ramp = document.createElement('canvas');
+    ramp.width = steps;
+    ramp.height = 1;
+    ramp.getContext('2d')?.putImageData(new ImageData(heatPixels(Array.from({ length: steps }, (_, i) => i / (steps - 1))), steps, 1), 0, 0);
+    context.drawImage(ramp, 0, 0);
+  }
+  Object.assign(scale.style, { width: '100%', height: '10px', display: 'block' });
+  const ends = element('div', 'saliency-scale');
+  Object.assign(ends.style, { display: 'flex', justifyContent: 'space-between' });
+  const low = element('span', 'muted');
+  low.textContent = 'no evidence';
+  const high = element('span', 'muted');
+  high.textContent = 'strongest';
+  ends.append(low, high);
+  const node = element('div', 'saliency-legend');
+  node.setAttribute('aria-label', 'Saliency colour scale from no evidence (transparent) to strongest (dark red)');
+  node.append(scale, ends);
+  return node;
 }
 
 function show(value: string | boolean | null): string {

@@ -68,6 +68,7 @@ export class FilterBar {
     this.search.addEventListener('input', () => set({ search: this.search.value }));
 
     this.changed.type = 'checkbox';
+    this.changed.setAttribute('aria-label', 'Only images whose prediction changed with the last retrain');
     this.changed.addEventListener('change', () => set({ changedOnly: this.changed.checked }));
     const changedLabel = element('label', 'check');
     changedLabel.title = 'Only images whose predicted class changed with the last retrain: the queue to review';
@@ -146,6 +147,12 @@ export class FilterBar {
       ],
       filter.sort,
     );
+    // Without a model the prediction filters have nothing to work on: shown, but disabled, saying why.
+    const noModel = counts.predicted === 0;
+    for (const control of [this.predicted.node, this.agreement.node, this.changed, this.confidenceMin, this.confidenceMax]) {
+      control.disabled = noModel;
+      control.title = noModel ? 'No model has scored this dataset yet (X-Ray Curator: Retrain Model)' : (control.getAttribute('aria-label') ?? '');
+    }
     this.changed.checked = filter.changedOnly;
     this.changedText.textContent = ` Δ Changed by last retrain (${n(counts.changed)})`;
     this.confidenceMin.value = String(Math.round(filter.confidenceMin * 100));

@@ -1,5 +1,5 @@
 // Filters, sort and search over the gallery's items: plain functions over data (no DOM), tested in Node.
-import type { GalleryItem } from '../../shared/protocol';
+import type { GalleryFilterRequest, GalleryItem } from '../../shared/protocol';
 
 export type Agreement = 'any' | 'correct' | 'misclassified';
 export type FlagFilter = 'any' | 'flagged' | 'unflagged';
@@ -170,5 +170,21 @@ export function restoreFilter(saved: unknown): FilterState {
   };
   // "Any" is an absent key, as in DEFAULT_FILTER.
   for (const key of ['label', 'predicted', 'split', 'source'] as const) if (filter[key] === undefined) delete filter[key];
+  return filter;
+}
+
+/** The filter a command asked for: exactly what it names, everything else back to "any". */
+export function filterFromRequest(request: GalleryFilterRequest): FilterState {
+  const filter: FilterState = { ...DEFAULT_FILTER };
+  if (request.label !== undefined) filter.label = request.label;
+  if (request.predicted !== undefined) filter.predicted = request.predicted;
+  if (request.correctness) filter.agreement = request.correctness;
+  if (request.flagged !== undefined) filter.flagged = request.flagged ? 'flagged' : 'unflagged';
+  if (request.changedOnly) filter.changedOnly = true;
+  if (request.split !== undefined) filter.split = request.split;
+  if (request.source !== undefined) filter.source = request.source;
+  if (request.search !== undefined) filter.search = request.search;
+  if (request.sort) filter.sort = request.sort;
+  if (request.descending !== undefined) filter.descending = request.descending;
   return filter;
 }

@@ -5,12 +5,12 @@ import { MessageHandler } from '../../shared/messageHandler';
 import type { DatasetSummary, FromWebviewBody, GalleryItem, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
 import { DetailView } from './detail';
 import { FilterBar } from './filterBar';
-import { applyFilter, DEFAULT_FILTER, facetCounts, restoreFilter } from './filters';
+import { applyFilter, DEFAULT_FILTER, facetCounts, filterFromRequest, restoreFilter } from './filters';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
 import { afterEdit, commandForKey, editTargets, focusItem, moveFocus } from './keyboard';
 import type { GalleryCommand, SelectionState } from './keyboard';
-import { element, renderTile } from './tile';
+import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
 import { VirtualGrid } from './virtualGrid';
 
 interface VsCodeApi {
@@ -73,6 +73,9 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
         editable = body.editable;
         showStatus();
         return undefined;
+      case 'setFilter':
+        setFilter(filterFromRequest(body.filter));
+        return undefined;
       case 'showError':
         showError(body.message);
         return undefined;
@@ -97,11 +100,7 @@ const helpButton = document.createElement('button');
 helpButton.textContent = '? Keys';
 helpButton.title = 'Keyboard shortcuts (?)';
 header.append(title, status, keysHint, sizeLabel, helpButton);
-const filterBar = new FilterBar(ui.filter, (filter) => {
-  ui.filter = filter;
-  rebuildView();
-  saveUi();
-});
+const filterBar = new FilterBar(ui.filter, setFilter);
 const banner = element('div', 'banner');
 banner.setAttribute('role', 'alert');
 banner.hidden = true;
@@ -119,7 +118,15 @@ document.body.append(header, filterBar.root, banner, gridHost, detail.root, help
 
 const grid = new VirtualGrid<GalleryItem>(
   gridHost,
-  (tile, item) => renderTile(tile, item, { focused: item.id === selection.focus, selected: selection.selected.has(item.id) }),
+  {
+    render: (tile, item) => renderTile(tile, item, { focused: item.id === selection.focus, selected: selection.selected.has(item.id) }),
+    // Thumbnails are asked for only for tiles that stay on screen, not for every item a fast scroll passes.
+    settle: (tile, item) => {
+      loadTileImage(tile);
+      if (!item.thumbUrl && item.imageUrl) wantThumbnail(item.id);
+    },
+    release: releaseTileImage,
+  },
   ui.tileSize,
 );
 grid.onScroll = (scrollTop) => {
@@ -133,6 +140,11 @@ sizeInput.addEventListener('input', () => {
 });
 helpButton.addEventListener('click', () => help.toggle());
 detail.onClose = closeDetail;
+detail.fetchSaliency = async (id) => {
+  const reply = await messages.sendRequest({ type: 'saliency', id });
+  if (reply.type !== 'saliency') throw new Error(`unexpected reply ${reply.type}`);
+  return reply;
+};
 gridHost.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
   const index = id !== undefined ? viewIndex.get(id) : undefined;
@@ -154,6 +166,7 @@ async function start(): Promise<void> {
     dataset = reply.dataset;
     editable = reply.editable;
     if (reply.warnings.length) showError(reply.warnings.join('\n'));
+    if (reply.filter) ui.filter = filterFromRequest(reply.filter);
     setItems(reply.items);
     grid.scrollTo(ui.scrollTop);
     if (ui.detail && byId.has(ui.detail)) void openDetail(ui.detail);
@@ -197,6 +210,12 @@ function patchItems(changed: readonly GalleryItem[], removed: readonly string[])
   if (detail.shownId && (changed.some((item) => item.id === detail.shownId) || removed.includes(detail.shownId))) void openDetail(detail.shownId);
 }
 
+function setFilter(filter: FilterState): void {
+  ui.filter = filter;
+  rebuildView();
+  saveUi();
+}
+
 function rebuildView(): void {
   view = applyFilter(items, ui.filter);
   viewIds = view.map((item) => item.id);
@@ -224,6 +243,18 @@ function showStatus(): void {
   status.textContent = parts.join(' · ');
   keysHint.textContent = dataset.classes.slice(0, 9).map((name, i) => `${i + 1} ${name}`).join(' · ');
   document.body.dataset.pending = String(pending);
+}
+
+/** Tiles rendered without a thumbnail ask the host for one, in one message per frame. */
+const wantedThumbnails = new Set<string>();
+function wantThumbnail(id: string): void {
+  if (wantedThumbnails.size === 0) {
+    requestAnimationFrame(() => {
+      messages.sendEvent({ type: 'thumbnails', ids: [...wantedThumbnails] });
+      wantedThumbnails.clear();
+    });
+  }
+  wantedThumbnails.add(id);
 }
 
 function showError(text: string): void {
@@ -272,7 +303,7 @@ function run(command: GalleryCommand): void {
       return toggleFlag();
     case 'undo':
     case 'redo':
-      void request({ type: command.kind });
+      if (canEdit()) void request({ type: command.kind });
       return;
     case 'openDetail':
       void openDetail();
@@ -324,6 +355,7 @@ function toggleFlag(): void {
  * if the host refuses (read-only folder, Restricted Mode) the tiles go back and the banner says why.
  */
 function editOptimistically(targets: readonly string[], change: (item: GalleryItem) => GalleryItem, body: FromWebviewBody): void {
+  if (!canEdit()) return;
   const before = targets.map((id) => byId.get(id)).filter((item): item is GalleryItem => item !== undefined);
   patchItems(before.map(change), []);
   selection = afterEdit(selection, viewIds, targets);
@@ -333,6 +365,12 @@ function editOptimistically(targets: readonly string[], change: (item: GalleryIt
   void request(body).then((ok) => {
     if (!ok) patchItems(before, []);
   });
+}
+
+/** In Restricted Mode nothing is edited, not even for a moment on the tile; the banner says why. */
+function canEdit(): boolean {
+  if (!editable) showError('Restricted Mode: labels cannot be changed until you trust this folder (Manage Workspace Trust).');
+  return editable;
 }
 
 /** Sends an edit request; returns false (and shows why) when the host refused it. */

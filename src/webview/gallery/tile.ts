@@ -8,8 +8,31 @@ export interface TileView {
   selected: boolean;
 }
 
+/** The nodes of one pooled tile, built once and updated in place: scrolling re-fills tiles every frame. */
+interface TileParts {
+  img: HTMLImageElement;
+  /** The image URL `render` chose but `loadTileImage` has not applied yet. */
+  pending: string | undefined;
+  broken: HTMLElement;
+  agreement: HTMLElement;
+  changed: HTMLElement;
+  issue: HTMLElement;
+  flag: HTMLElement;
+  name: HTMLElement;
+  label: HTMLElement;
+  predicted: HTMLElement;
+  bar: HTMLElement;
+  fill: HTMLElement;
+}
+
+const parts = new WeakMap<HTMLElement, TileParts>();
+
+/**
+ * Shows `item` on a pooled tile. A new image is only chosen here, not loaded: during a fast scroll a tile shows an
+ * item for one frame, and a load started then costs main-thread time and decoded-image memory for nothing.
+ */
 export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView): void {
-  tile.replaceChildren();
+  const p = parts.get(tile) ?? build(tile);
   const agreement = agrees(item);
   tile.className = [
     'tile',
@@ -21,51 +44,96 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
     .filter(Boolean)
     .join(' ');
   tile.dataset.id = item.id;
-  tile.setAttribute('role', 'gridcell');
   tile.setAttribute('aria-selected', String(view.selected));
   tile.title = describe(item);
 
-  const figure = element('div', 'figure');
   const url = item.thumbUrl ?? item.imageUrl;
+  p.img.hidden = !url;
+  p.broken.hidden = !!url;
   if (url) {
-    const img = document.createElement('img');
-    img.decoding = 'async';
-    img.alt = item.id;
-    img.draggable = false;
-    img.src = url;
-    figure.append(img);
+    if (p.img.getAttribute('src') !== url) {
+      // A recycled tile must never show the previous item's X-ray under this item's name: placeholder until loaded.
+      p.img.classList.add('loading');
+      p.pending = url;
+    } else if (p.pending !== undefined) {
+      p.pending = undefined;
+      if (p.img.complete) p.img.classList.remove('loading');
+    }
+    p.img.alt = item.id;
   } else {
-    figure.append(text('div', 'broken', item.error ?? 'unreadable'));
+    p.pending = undefined;
+    p.img.removeAttribute('src');
+    setText(p.broken, item.error ?? 'unreadable');
   }
-  const badges = element('div', 'badges');
-  if (agreement !== undefined) {
-    const icon = text('span', `badge ${agreement ? 'agree-icon' : 'disagree-icon'}`, agreement ? '✓' : '✗');
-    icon.setAttribute('aria-label', agreement ? 'prediction agrees with the label' : 'prediction disagrees with the label');
-    badges.append(icon);
-  }
-  if (item.prediction?.changed) badges.append(labelled(text('span', 'badge changed', 'Δ'), 'prediction changed by the last retrain'));
-  if (item.issueScore !== undefined) badges.append(labelled(text('span', 'badge issue', `issue ${item.issueScore.toFixed(2)}`), 'label-issue score'));
-  if (item.flagged) badges.append(labelled(text('span', 'badge flag', '⚑'), 'flagged'));
-  figure.append(badges);
-  tile.append(figure);
 
+  // Fixed badge nodes, shown or hidden: rebuilding them per render left thousands of detached nodes to collect.
+  p.agreement.hidden = agreement === undefined;
+  if (agreement !== undefined) {
+    p.agreement.className = `badge ${agreement ? 'agree-icon' : 'disagree-icon'}`;
+    setText(p.agreement, agreement ? '✓' : '✗');
+    label(p.agreement, agreement ? 'prediction agrees with the label' : 'prediction disagrees with the label');
+  }
+  p.changed.hidden = !item.prediction?.changed;
+  p.issue.hidden = item.issueScore === undefined;
+  if (item.issueScore !== undefined) setText(p.issue, `issue ${item.issueScore.toFixed(2)}`);
+  p.flag.hidden = !item.flagged;
+
+  setText(p.name, item.id.slice(item.id.lastIndexOf('/') + 1));
+  p.label.className = item.label === null ? 'label unlabelled' : 'label';
+  setText(p.label, item.label ?? 'unlabelled');
+  setText(p.predicted, item.prediction ? `→ ${item.prediction.predicted} ${Math.round(item.prediction.confidence * 100)}%` : '');
+  p.bar.hidden = !item.prediction;
+  p.fill.style.width = `${Math.round((item.prediction?.confidence ?? 0) * 100)}%`;
+}
+
+/** Starts loading the image `renderTile` chose (the tile stayed on screen). */
+export function loadTileImage(tile: HTMLElement): void {
+  const p = parts.get(tile);
+  if (p?.pending === undefined) return;
+  p.img.src = p.pending;
+  p.pending = undefined;
+}
+
+/** Lets go of the tile's image so its decoded pixels can be freed (the tile is hidden or removed). */
+export function releaseTileImage(tile: HTMLElement): void {
+  const p = parts.get(tile);
+  if (!p) return;
+  p.pending = undefined;
+  p.img.classList.add('loading');
+  p.img.removeAttribute('src');
+}
+
+function build(tile: HTMLElement): TileParts {
+  tile.setAttribute('role', 'gridcell');
+  const figure = element('div', 'figure');
+  const img = document.createElement('img');
+  img.decoding = 'async';
+  img.draggable = false;
+  const loaded = (): void => img.classList.remove('loading');
+  img.addEventListener('load', loaded);
+  img.addEventListener('error', loaded);
+  const broken = element('div', 'broken');
+  const badges = element('div', 'badges');
+  const agreement = element('span', 'badge');
+  const changed = label(text('span', 'badge changed', 'Δ'), 'prediction changed by the last retrain');
+  const issue = label(element('span', 'badge issue'), 'label-issue score');
+  const flag = label(text('span', 'badge flag', '⚑'), 'flagged');
+  badges.append(agreement, changed, issue, flag);
+  figure.append(img, broken, badges);
   const caption = element('div', 'caption');
-  caption.append(text('span', 'name', item.id.slice(item.id.lastIndexOf('/') + 1)));
+  const name = element('span', 'name');
   const line = element('div', 'line');
-  line.append(text('span', item.label === null ? 'label unlabelled' : 'label', item.label ?? 'unlabelled'));
-  if (item.prediction) {
-    const { predicted, confidence } = item.prediction;
-    line.append(text('span', 'predicted', `→ ${predicted} ${Math.round(confidence * 100)}%`));
-  }
-  caption.append(line);
+  const labelNode = element('span', 'label');
+  const predicted = element('span', 'predicted');
+  line.append(labelNode, predicted);
   const bar = element('div', 'confidence');
-  if (item.prediction) {
-    const fill = element('div', 'fill');
-    fill.style.width = `${Math.round(item.prediction.confidence * 100)}%`;
-    bar.append(fill);
-  }
-  caption.append(bar);
-  tile.append(caption);
+  const fill = element('div', 'fill');
+  bar.append(fill);
+  caption.append(name, line, bar);
+  tile.replaceChildren(figure, caption);
+  const built = { img, pending: undefined, broken, agreement, changed, issue, flag, name, label: labelNode, predicted, bar, fill };
+  parts.set(tile, built);
+  return built;
 }
 
 function describe(item: GalleryItem): string {
@@ -76,10 +144,17 @@ function describe(item: GalleryItem): string {
   return parts.join('\n');
 }
 
-function labelled(node: HTMLElement, label: string): HTMLElement {
-  node.setAttribute('aria-label', label);
-  node.title = label;
+function label(node: HTMLElement, description: string): HTMLElement {
+  if (node.title !== description) {
+    node.setAttribute('aria-label', description);
+    node.title = description;
+  }
   return node;
+}
+
+/** Writes text only when it differs: every `textContent` write replaces the text node. */
+function setText(node: HTMLElement, value: string): void {
+  if (node.textContent !== value) node.textContent = value;
 }
 
 function text(tag: keyof HTMLElementTagNameMap, className: string, content: string): HTMLElement {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyJournalState, LabelJournal, openDataset, readJournal } from '../../../src/dataset';
+import { applyJournalState, LabelJournal, openDataset, readJournal, stateDirOf } from '../../../src/dataset';
 import type { Dataset, DatasetItem, JournalEntry } from '../../../src/dataset';
 import { makeClassFolders, makeTempDir, removeTempDirs } from './fixtures';
 
@@ -191,14 +191,27 @@ describe('LabelJournal', () => {
     assert.equal(journal.entries.length, 1);
   });
 
-  it('refuses edits in a read-only dataset folder', async () => {
+  it('keeps the edits of a read-only dataset folder in its stand-in folder in the user cache, never in the dataset', async () => {
     const { root, byId } = await openFixture();
-    const journal = await LabelJournal.open(root);
+    const cache = await makeTempDir('xray-cache-');
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
     await fs.chmod(root, 0o555);
     try {
-      await assert.rejects(journal.relabel(byId('COVID/img0.png'), 'NORMAL'), /read-only/);
+      const stateDir = stateDirOf(root);
+      assert.ok(stateDir.startsWith(path.join(cache, 'xray-curator', 'datasets')), stateDir);
+      const journal = await LabelJournal.open(root);
+      await journal.relabel(byId('COVID/img0.png'), 'NORMAL');
+      await assert.rejects(fs.access(path.join(root, '.xray-curator', 'journal.jsonl')));
+      const lines = (await fs.readFile(path.join(stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n');
+      assert.equal(lines.length, 1);
+      const reopened = await openDataset(root);
+      assert.equal(reopened.items.find((item) => item.id === 'COVID/img0.png')?.label, 'NORMAL');
     } finally {
       await fs.chmod(root, 0o755);
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
     }
   });
+
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { openDataset } from '../../../src/dataset';
+import { openDataset, stateDirOf } from '../../../src/dataset';
 import type { Dataset, DatasetItem } from '../../../src/dataset';
 import { makeClassFolders, makeTempDir, pngBytes, pngDeclaring, removeTempDirs, writeFile } from './fixtures';
 
@@ -160,19 +160,26 @@ describe('openDataset', () => {
     assert.notEqual(changed, item(first, 'COVID/img0.png').hash);
   });
 
-  it('does not write into a read-only dataset folder', async () => {
+  it('does not write into a read-only dataset folder: its hash cache goes to the stand-in folder', async () => {
     const root = await makeTempDir();
     await makeClassFolders(root, { COVID: 1 });
+    const cache = await makeTempDir('xray-cache-');
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
     await fs.chmod(root, 0o555);
     try {
       const dataset = await openDataset(root);
       assert.equal(dataset.items.length, 1);
-      assert.match(dataset.warnings.join('\n'), /read-only dataset folder/);
+      assert.deepEqual(dataset.warnings, []);
       await assert.rejects(fs.access(path.join(root, '.xray-curator')));
+      await fs.access(path.join(stateDirOf(root), 'file-cache.json'));
     } finally {
       await fs.chmod(root, 0o755);
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
     }
   });
+
 
   it('opens with a warning when the label journal cannot be read', async () => {
     const root = await makeTempDir();

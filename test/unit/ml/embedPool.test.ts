@@ -90,6 +90,12 @@ describe('ml/embedPool and preprocess', function () {
     assert.equal(after.errors[0], null);
   });
 
+  it('refuses work once closed', async () => {
+    const closed = await EmbedPool.create(await fetchBackbone(BACKBONE_DIR), { workers: 1 });
+    await closed.close();
+    await assert.rejects(closed.embed([{ path: files[0] }]), /closed/);
+  });
+
   it('rejects a bad pool size', async () => {
     await assert.rejects(EmbedPool.create(await fetchBackbone(BACKBONE_DIR), { workers: 0 }), /workers must be a positive integer/);
   });

@@ -67,6 +67,17 @@ describe('xray-curator train / predict / evaluate', function () {
     assert.equal(evaluation.overall.confusion.length, 2);
   });
 
+  it('fine-tunes with --fine-tune-blocks and predicts with the version\'s own backbone', async () => {
+    const train = await runCli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '3', '--augment-views', '0', '--fine-tune-blocks', '1']);
+    assert.equal(train.code, 0, train.stderr);
+    const trained = JSON.parse(train.stdout) as { modelVersion: number; backbone: string };
+    assert.match(trained.backbone, /-ft1@/);
+    const file = path.join(out.root, 'tuned.json');
+    const predict = await runCli(['predict', data.root, '--out', file]);
+    assert.equal(predict.code, 0, predict.stderr);
+    assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { modelVersion: number }).modelVersion, trained.modelVersion);
+  });
+
   it('fails with a message on stderr and a non-zero exit code', async () => {
     const noModel = await runCli(['predict', other.root, '--out', path.join(out.root, 'x.json')]);
     assert.equal(noModel.code, 1);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { openDataset } from '../../../src/dataset';
-import { latestVersion } from '../../../src/ml/modelStore';
+import { backboneLocation, latestVersion } from '../../../src/ml/modelStore';
 import { evaluateItems, predictItems } from '../../../src/ml/predictItems';
 import { MlSession } from '../../../src/ml/session';
 import { trainModel } from '../../../src/ml/trainModel';
@@ -62,6 +62,17 @@ describe('ml/session: train, retrain, predict, evaluate on a generated dataset',
     assert.equal(v2.info.warmStarted, true);
   });
 
+  it('reproduces a training run from its seed', async () => {
+    const dataset = await openDataset(data.root);
+    const a = await trainModel(session, dataset.items, { config: { ...config, warmStart: false } });
+    const b = await trainModel(session, dataset.items, { config: { ...config, warmStart: false } });
+    assert.deepEqual(b.info.history, a.info.history);
+    assert.deepEqual(b.info.metrics.confusion, a.info.metrics.confusion);
+    assert.equal(b.info.labelsFingerprint, a.info.labelsFingerprint);
+    fs.rmSync(a.dir, { recursive: true });
+    fs.rmSync(b.dir, { recursive: true });
+  });
+
   it('predicts every item with probabilities, confidence, margin and entropy', async () => {
     const dataset = await openDataset(data.root);
     const before = tf.memory().numTensors;
@@ -100,5 +111,27 @@ describe('ml/session: train, retrain, predict, evaluate on a generated dataset',
     const dataset = await openDataset(data.root);
     await assert.rejects(trainModel(session, dataset.items, { classes: ['A'], config }), /at least 2 classes/);
     await assert.rejects(trainModel(session, dataset.items, { classes: ['A', 'Z'], config }), /class Z has 0 usable/);
+  });
+
+  it('fine-tunes the last backbone block, saves it with the version, and predicts with it', async () => {
+    const dataset = await openDataset(data.root);
+    const before = tf.memory().numTensors;
+    const version = await trainModel(session, dataset.items, { config: { ...config, augmentViews: 0, fineTuneBlocks: 1 } });
+    assert.equal(tf.memory().numTensors, before);
+    const { backbone } = version.info;
+    assert.equal(backbone.fineTunedBlocks, 1);
+    assert.equal(backbone.location, 'backbone');
+    assert.equal(backbone.fineTunedFrom?.digest, session.backbone.digest);
+    assert.match(backbone.id, /^mobilenet_v2_0\.35_224-ft1@/);
+    assert.notEqual(backbone.digest, session.backbone.digest);
+    await assert.rejects(predictItems(session, version, dataset.items), /was trained on backbone .*-ft1@/);
+    const tuned = await MlSession.open(data.root, { backbone: backboneLocation(version), sha256: backbone.digest, workers: 1 });
+    try {
+      const predictions = await predictItems(tuned, version, dataset.items);
+      assert.equal(predictions.items.length, 24);
+      assert.ok(predictions.items.filter((p) => p.predicted === p.id.split('/')[0]).length >= 20);
+    } finally {
+      await tuned.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   shuffled,
   stratifiedGroupKFold,
   stratifiedGroupSplit,
+  withoutOversizedGroups,
   type GroupId,
 } from '../../../src/ml/splits';
 import { CXR_DIR, requireShared } from '../../support/shared';
@@ -168,5 +169,21 @@ describe('out-of-fold predictions', () => {
     await assert.rejects(outOfFold([[0], [1]], 3, predict), /index 2 is in no fold/);
     await assert.rejects(outOfFold([[0], [5]], 3, predict), /fold 1 holds index 5 outside 0..2/);
     await assert.rejects(outOfFold([[0, 1], [2]], 3, async () => [[1]]), /fold 0: expected 2 prediction rows, got 1/);
+  });
+});
+
+describe('withoutOversizedGroups', () => {
+  it('drops a group too large to be one patient and keeps real patients together', () => {
+    // 300 items under one id (a file-name prefix, as in the shared manifest) among 100 two-image patients.
+    const groups = [...Array.from({ length: 300 }, () => 'kermany:IM'), ...Array.from({ length: 200 }, (_, i) => `p${Math.floor(i / 2)}`)];
+    const { groups: kept, dropped } = withoutOversizedGroups(groups, 5);
+    assert.deepEqual([...dropped], [['kermany:IM', 300]]);
+    assert.ok(kept.slice(0, 300).every((g) => g === null));
+    assert.deepEqual(kept.slice(300), groups.slice(300));
+  });
+
+  it('keeps every group when none is implausible, including small data sets (limit at least 20)', () => {
+    const groups = [...Array.from({ length: 20 }, () => 'a'), 'b', null];
+    assert.equal(withoutOversizedGroups(groups, 5).dropped.size, 0);
   });
 });

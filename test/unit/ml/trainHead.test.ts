@@ -103,7 +103,7 @@ describe('ml/trainHead and modelStore', function () {
       const record: Omit<ModelVersionInfo, 'version' | 'modelVersion' | 'createdAt'> = {
         parent: null,
         classes: ['a', 'b', 'c'],
-        backbone: { id: 'net@1', digest: 'd', location: '/x', inputSize: [224, 224], featureDim: DIM, preprocessVersion: 1 },
+        backbone: { id: 'net@1', digest: 'd', location: '/x', fineTunedBlocks: 0, inputSize: [224, 224], featureDim: DIM, preprocessVersion: 1 },
         trainConfig: config,
         labelsFingerprint: labelsFingerprint([{ hash: 'h1', label: 'a' }]),
         trainedOn: { train: 400, validation: 100, augmentedViews: 0, perClass: {}, groupedBy: null },

@@ -75,7 +75,7 @@ describe('MessageHandler: requests, replies and errors', () => {
 describe('protocol: edit and detail requests', () => {
   const parse = (body: unknown): ReturnType<typeof parseFromWebview> => parseFromWebview({ messageId: 7, body });
 
-  it('accepts relabel, flag, undo, redo and detail requests and removes duplicate ids', () => {
+  it('accepts relabel, flag, undo, redo, detail and saliency requests and removes duplicate ids', () => {
     assert.deepEqual(parse({ type: 'relabel', ids: ['COVID/a.png', 'COVID/a.png', 'b.png'], label: 'NORMAL' }), {
       messageId: 7,
       inReplyTo: undefined,
@@ -86,6 +86,8 @@ describe('protocol: edit and detail requests', () => {
     assert.deepEqual((parse({ type: 'undo' }) as { body: unknown }).body, { type: 'undo' });
     assert.deepEqual((parse({ type: 'redo', extra: 1 }) as { body: unknown }).body, { type: 'redo' });
     assert.deepEqual((parse({ type: 'detail', id: 'NORMAL/x y.jpeg' }) as { body: unknown }).body, { type: 'detail', id: 'NORMAL/x y.jpeg' });
+    assert.deepEqual((parse({ type: 'thumbnails', ids: ['a.png', 'b.png'] }) as { body: unknown }).body, { type: 'thumbnails', ids: ['a.png', 'b.png'] });
+    assert.deepEqual((parse({ type: 'saliency', id: 'COVID/x y.png', extra: true }) as { body: unknown }).body, { type: 'saliency', id: 'COVID/x y.png' });
   });
 
   const refused: [string, unknown][] = [
@@ -101,6 +103,13 @@ describe('protocol: edit and detail requests', () => {
     ['a label that is not a string', { type: 'relabel', ids: ['a.png'], label: 3 }],
     ['an empty label', { type: 'relabel', ids: ['a.png'], label: '' }],
     ['a flag that is not a boolean', { type: 'flag', ids: ['a.png'], flagged: 'yes' }],
+    ['a thumbnail id that climbs out', { type: 'thumbnails', ids: ['ok.png', '../../x.png'] }],
+    ['a saliency id that climbs out', { type: 'saliency', id: 'COVID/../../../etc/passwd' }],
+    ['an absolute saliency id', { type: 'saliency', id: '/etc/passwd' }],
+    ['a saliency request without an id', { type: 'saliency' }],
+    ['a saliency id that is not a string', { type: 'saliency', id: ['a.png'] }],
+    ['an over-long saliency id', { type: 'saliency', id: `${'a/'.repeat(600)}x.png` }],
+    ['more thumbnails than a screen holds', { type: 'thumbnails', ids: Array.from({ length: 2001 }, (_, i) => `${i}.png`) }],
   ];
   for (const [what, body] of refused) {
     it(`refuses ${what}`, () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { GalleryItem } from '../../../src/shared/protocol';
-import { applyFilter, DEFAULT_FILTER, facetCounts, restoreFilter } from '../../../src/webview/gallery/filters';
+import { applyFilter, DEFAULT_FILTER, facetCounts, filterFromRequest, restoreFilter } from '../../../src/webview/gallery/filters';
 import type { FilterState } from '../../../src/webview/gallery/filters';
 
 function item(id: string, label: string | null, extra: Partial<GalleryItem> = {}): GalleryItem {
@@ -82,5 +82,17 @@ describe('gallery filters, sort and search', () => {
     const bad = restoreFilter({ agreement: 'everything', confidenceMin: 7, sort: 42, label: 5, search: null });
     assert.deepEqual(bad, DEFAULT_FILTER);
     assert.deepEqual(restoreFilter('garbage'), DEFAULT_FILTER);
+  });
+
+  it('turns a command\'s filter request into exactly that filter, the rest back to any', () => {
+    assert.deepEqual(filterFromRequest({ correctness: 'misclassified' }), { ...DEFAULT_FILTER, agreement: 'misclassified' });
+    assert.deepEqual(filterFromRequest({ label: null, flagged: false, sort: 'issue', descending: true }), {
+      ...DEFAULT_FILTER,
+      label: null,
+      flagged: 'unflagged',
+      sort: 'issue',
+      descending: true,
+    });
+    assert.deepEqual(applyFilter(items, filterFromRequest({ label: 'COVID', changedOnly: true })).map((i) => i.id), ['COVID/b.png']);
   });
 });

@@ -1,0 +1,99 @@
+// What each figure means: its label, unit, which direction is better, and the target another issue set for it.
+// Keys are what the benchmark children report; `{engine}` and `{n}` stand for the variants.
+
+export interface Target {
+  op: '>=' | '<=' | '==';
+  value: number | boolean;
+  /** Where the target comes from, or a goal beyond it. */
+  note?: string;
+}
+
+export interface FigureSpec {
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower' | 'true';
+  target?: Target;
+}
+
+const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
+  [/^scan\.coldSeconds$/, () => ({ label: 'scan (hash + headers), no cache', unit: 's', better: 'lower' })],
+  [/^scan\.coldItemsPerSec$/, () => ({ label: 'scan throughput, no cache', unit: 'items/s', better: 'higher' })],
+  [/^scan\.warmSeconds$/, () => ({ label: 'reopen with the file-facts cache', unit: 's', better: 'lower' })],
+  [/^thumbnails\.cxrMsPerImage$/, () => ({ label: 'thumbnail, cxr (≤ 512 px)', unit: 'ms/image', better: 'lower' })],
+  [/^thumbnails\.cxrP99Ms$/, () => ({ label: 'thumbnail p99, cxr', unit: 'ms', better: 'lower' })],
+  [/^thumbnails\.fullresMsPerImage$/, () => ({ label: 'thumbnail, cxr-fullres (clinical size)', unit: 'ms/image', better: 'lower' })],
+  [/^thumbnails\.fullresP99Ms$/, () => ({ label: 'thumbnail p99, cxr-fullres', unit: 'ms', better: 'lower' })],
+  [/^thumbnails\.cachedMsPerImage$/, () => ({ label: 'thumbnail already cached', unit: 'ms/image', better: 'lower' })],
+  [/^journal\.replayMs$/, () => ({ label: 'journal replay, 100,000 lines', unit: 'ms', better: 'lower' })],
+  [/^journal\.relabelP50Ms$/, () => ({ label: 'relabel (durable append) p50, 50,000 items', unit: 'ms', better: 'lower' })],
+  [/^journal\.relabelP99Ms$/, () => ({ label: 'relabel (durable append) p99, 50,000 items', unit: 'ms', better: 'lower' })],
+  [/^journal\.undoMs$/, () => ({ label: 'undo', unit: 'ms', better: 'lower' })],
+  [/^embed\.(\w+)\.imgPerSec$/, (m) => ({ label: `embedding throughput, ${m[1]}`, unit: 'images/s', better: 'higher' })],
+  [/^embed\.(\w+)\.referenceImgPerSec$/, (m) => ({ label: `reference (sharp + onnxruntime), same images as ${m[1]}`, unit: 'images/s', better: 'higher' })],
+  [
+    /^embed\.(\w+)\.ratio$/,
+    // The target is for the engines the extension picks (tfjs-node, else wasm); cpu is the last-resort fallback.
+    (m) => ({
+      label: `embedding / reference, ${m[1]}`,
+      unit: '×',
+      better: 'higher',
+      ...(m[1] === 'cpu' ? {} : { target: { op: '>=', value: 0.5, note: 'goal 0.8×' } as Target }),
+    }),
+  ],
+  [/^embed\.(\w+)\.decodeMsPerImage$/, (m) => ({ label: `decode + preprocess, one thread, ${m[1]}`, unit: 'ms/image', better: 'lower' })],
+  [/^embed\.(\w+)\.forwardMsPerImage$/, (m) => ({ label: `backbone forward, one thread, ${m[1]}`, unit: 'ms/image', better: 'lower' })],
+  [/^head\.(\d+)\.coldTrainMs$/, (m) => ({ label: `head first training, ${Number(m[1]).toLocaleString('en-US')} items`, unit: 'ms', better: 'lower' })],
+  [
+    /^head\.(\d+)\.retrainPredictMs$/,
+    (m) => ({
+      label: `head retrain + re-predict, ${Number(m[1]).toLocaleString('en-US')} items`,
+      unit: 'ms',
+      better: 'lower',
+      ...(m[1] === '10000' ? { target: { op: '<=', value: 2000 } as Target } : {}),
+    }),
+  ],
+  [/^head\.(\d+)\.noTensorLeak$/, (m) => ({ label: `no tensor leak, ${Number(m[1]).toLocaleString('en-US')} items`, unit: '', better: 'true', target: { op: '==', value: true } })],
+  [/^fineTune\.wasm\.secondsPerStep$/, () => ({ label: 'fine-tune step (1 block, batch 16), wasm', unit: 's', better: 'lower', target: { op: '<=', value: 1 } })],
+  [/^fineTune\.wasm\.slowestSecondsPerStep$/, () => ({ label: 'slowest fine-tune step, wasm', unit: 's', better: 'lower' })],
+  [/^fineTune\.cpu\.secondsPerStep$/, () => ({ label: 'fine-tune step, cpu', unit: 's', better: 'lower' })],
+  [/^audit\.1502\.seconds$/, () => ({ label: 'audit, 1,502 cached items', unit: 's', better: 'lower', target: { op: '<=', value: 10 } })],
+  [/^audit\.10000\.seconds$/, () => ({ label: 'audit, 10,000 cached items', unit: 's', better: 'lower', target: { op: '<=', value: 60 } })],
+  [/^audit\.fingerprintSeconds$/, () => ({ label: 'perceptual fingerprints, 1,502 images', unit: 's', better: 'lower' })],
+  [
+    /^audit\.labelIssueRecallTop2x$/,
+    () => ({ label: '5% flipped labels found in the top 2× label issues', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
+  ],
+  [/^audit\.plantedDuplicatesFound$/, () => ({ label: 'planted duplicates found', unit: 'fraction', better: 'higher', target: { op: '>=', value: 1 } })],
+  [/^gallery\.firstTileMs$/, () => ({ label: 'gallery open → first tile, 50,000 items', unit: 'ms', better: 'lower', target: { op: '<=', value: 1000 } })],
+  [/^gallery\.scrollFps$/, () => ({ label: 'gallery scrolling top to bottom', unit: 'fps', better: 'higher', target: { op: '>=', value: 50 } })],
+  [/^gallery\.scrollP95FrameMs$/, () => ({ label: 'gallery frame time p95, top to bottom', unit: 'ms', better: 'lower' })],
+  [/^gallery\.wheelScrollFps$/, () => ({ label: 'gallery scrolling at wheel speed', unit: 'fps', better: 'higher', target: { op: '>=', value: 50 } })],
+  [/^gallery\.rendererPrivateMB$/, () => ({ label: 'gallery page memory (renderer private)', unit: 'MB', better: 'lower', target: { op: '<=', value: 300 } })],
+  [/^gallery\.rendererRssMB$/, () => ({ label: 'gallery page memory (renderer RSS, shared pages too)', unit: 'MB', better: 'lower' })],
+  [/^gallery\.jsHeapMB$/, () => ({ label: 'gallery JS heap used', unit: 'MB', better: 'lower' })],
+  [/^gallery\.relabelMedianMs$/, () => ({ label: 'relabel keypress → tile shows it', unit: 'ms', better: 'lower' })],
+  [/^gallery\.relabelWithinFrame$/, () => ({ label: 'relabel shows within one frame', unit: '', better: 'true', target: { op: '==', value: true } })],
+  [/^quality\.([\w-]+)\.(\w+)$/, (m) => ({ label: `${m[1]}: ${m[2]} (grouped CV)`, unit: '', better: 'higher' })],
+  [/^peakRssMB\.([\w-]+)$/, (m) => ({ label: `peak memory, ${m[1]}`, unit: 'MB', better: 'lower' })],
+];
+
+export function figureSpec(key: string): FigureSpec {
+  for (const [pattern, make] of SPECS) {
+    const match = key.match(pattern);
+    if (match) return make(match);
+  }
+  return { label: key, unit: '', better: 'lower' };
+}
+
+/** Whether `value` meets `target`; null when there is no value. */
+export function meets(value: number | boolean | null, target: Target): boolean | null {
+  if (value === null) return null;
+  switch (target.op) {
+    case '>=':
+      return Number(value) >= Number(target.value);
+    case '<=':
+      return Number(value) <= Number(target.value);
+    case '==':
+      return value === target.value;
+  }
+}

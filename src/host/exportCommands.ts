@@ -1,0 +1,53 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { exportCurated, openDataset } from '../dataset';
+import { modelsDir } from '../ml/modelStore';
+import { stateDirOf } from '../ml/session';
+import type { CuratorContext } from './curatorContext';
+
+/** Export Curated Dataset: a class-folder copy (hard links where possible) or one CSV, of the effective labels. */
+export async function exportDataset(root: string): Promise<string | undefined> {
+  const format = await vscode.window.showQuickPick(
+    [
+      { label: 'Class folders', description: 'hard links where possible, copies otherwise', value: 'folders' as const },
+      { label: 'CSV manifest', description: 'path,label and the metadata columns', value: 'csv' as const },
+    ],
+    { title: 'Export the curated dataset as' },
+  );
+  if (!format) return undefined;
+  const flagged = await vscode.window.showQuickPick(['Leave flagged images out', 'Include flagged images'], { title: 'Flagged images' });
+  if (!flagged) return undefined;
+  const target =
+    format.value === 'folders'
+      ? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export Here (empty folder)' }))?.[0]
+      : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.join(path.dirname(root), `${path.basename(root)}-curated.csv`)) });
+  if (!target) return undefined;
+  const dataset = await openDataset(root);
+  const report = await exportCurated(dataset, target.fsPath, { format: format.value, includeFlagged: flagged.startsWith('Include') });
+  const skipped = report.skipped.length ? `; ${report.skipped.length} skipped (unlabelled, flagged or unreadable)` : '';
+  const linked = format.value === 'folders' ? ` (${report.linked} hard links)` : '';
+  void vscode.window.showInformationMessage(`X-Ray Curator: exported ${report.exported} images${linked} to ${report.target}${skipped}.`);
+  return report.target;
+}
+
+/** Export Model: copies a model version folder (TensorFlow.js head + version.json with classes, backbone, metrics). */
+export async function exportModel(ctx: CuratorContext, root: string): Promise<string | undefined> {
+  const state = ctx.modelStates.active?.root === root ? ctx.modelStates.active : await ctx.modelStates.refresh(root);
+  if (!state.versions.length) {
+    void vscode.window.showInformationMessage('X-Ray Curator: no model version to export yet; run Retrain Model first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    [...state.versions].reverse().map((info) => ({ label: `v${info.modelVersion}`, description: info.classes.join(', '), version: info.modelVersion })),
+    { title: 'Export which model version?' },
+  );
+  if (!picked) return undefined;
+  const folder = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export Here' }))?.[0];
+  if (!folder) return undefined;
+  const target = path.join(folder.fsPath, `${path.basename(root)}-model-${picked.label}`);
+  if (await fs.stat(target).then(() => true, () => false)) throw new Error(`${target} already exists`);
+  await fs.cp(path.join(modelsDir(stateDirOf(root)), picked.label), target, { recursive: true, errorOnExist: true });
+  void vscode.window.showInformationMessage(`X-Ray Curator: model ${picked.label} exported to ${target} (load it with tf.loadLayersModel; version.json names its backbone and classes).`);
+  return target;
+}

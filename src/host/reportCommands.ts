@@ -1,0 +1,52 @@
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { compareReports, latestReport, parseReport, reportsDir } from '../ml/report';
+import type { Report, SavedReport } from '../ml/report';
+import { stateDirOf } from '../ml/session';
+import type { CuratorContext } from './curatorContext';
+import { runJobWithProgress } from './jobProgress';
+import { ReportPanel } from './reportPanel';
+
+/** The saved report of a version (latest when not given), made now if it was never written. */
+async function reportOf(root: string, modelVersion: number | undefined): Promise<Report | undefined> {
+  if (modelVersion !== undefined) {
+    const saved = await latestReport(reportsDir(stateDirOf(root)), `v${modelVersion}`);
+    if (saved) return saved;
+  }
+  const made = await runJobWithProgress<SavedReport>('Building the metrics report', 'report', { root, modelVersion });
+  return made?.report;
+}
+
+/** Show Metrics Report: the balanced-metric report of a model version on its held-out validation split. */
+export async function showReport(ctx: CuratorContext, root: string, modelVersion?: number): Promise<ReportPanel | undefined> {
+  const version = modelVersion ?? (ctx.modelStates.active?.root === root ? ctx.modelStates.active.latest?.modelVersion : undefined);
+  const report = await reportOf(root, version);
+  return report ? ReportPanel.show(report) : undefined;
+}
+
+/** Opens a saved report from the side bar (its `.html`; the `.json` beside it is what is rendered). */
+export async function openReportFile(file: vscode.Uri): Promise<ReportPanel> {
+  const json = file.fsPath.replace(/\.(html|md)$/, '.json');
+  return ReportPanel.show(parseReport(await fs.readFile(json, 'utf8'), json));
+}
+
+/** Compare Model Versions: the report of one version with the change against another. */
+export async function compareModels(ctx: CuratorContext, root: string): Promise<ReportPanel | undefined> {
+  const state = ctx.modelStates.active?.root === root ? ctx.modelStates.active : await ctx.modelStates.refresh(root);
+  if (state.versions.length < 2) {
+    void vscode.window.showInformationMessage('X-Ray Curator: comparing needs two model versions; retrain once more first.');
+    return undefined;
+  }
+  const items = [...state.versions].reverse().map((info) => ({
+    label: `v${info.modelVersion}`,
+    description: `BA ${info.metrics.balancedAccuracy.estimate === null ? '–' : (info.metrics.balancedAccuracy.estimate * 100).toFixed(1)}% · ${new Date(info.createdAt).toLocaleString()}`,
+    version: info.modelVersion,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Pick two model versions to compare' });
+  if (!picked || picked.length !== 2) return undefined;
+  const [newer, older] = picked.sort((a, b) => b.version - a.version);
+  const current = await reportOf(root, newer.version);
+  const previous = current && (await reportOf(root, older.version));
+  if (!current || !previous) return undefined;
+  return ReportPanel.show({ ...current, comparison: compareReports(current, previous) });
+}

@@ -1,0 +1,83 @@
+// The audit as a Markdown page a person reads (and diffs): findings first, then the evidence, section by section.
+import { escapeMarkdown } from '../report/markdown';
+import type { AuditReport } from './index';
+
+const TOP_ISSUES = 30;
+const TOP_CLUSTERS = 20;
+
+export type AuditSection = 'labelIssues' | 'duplicates' | 'shortcuts';
+
+const percent = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+const md = (text: string): string => escapeMarkdown(text);
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function labelIssues(report: AuditReport): string {
+  const { labelIssues: li, classes } = report;
+  const rows = li.issues.slice(0, TOP_ISSUES).map((issue, rank) => [String(rank + 1), md(issue.id), md(issue.givenLabel), md(issue.suggestedLabel), issue.score.toFixed(3)]);
+  return [
+    '## Label issues',
+    `${li.issues.length} items whose given label is likely wrong (${md(li.method)}; out-of-fold balanced accuracy of the probabilities used: ${percent(li.balancedAccuracy)}). The gallery's issue score and filter walk the same list.`,
+    table(['#', 'item', 'given', 'suggested', 'score'], rows),
+    li.issues.length > TOP_ISSUES ? `… and ${li.issues.length - TOP_ISSUES} more in the JSON.` : '',
+    '### Estimated noise matrix P(given label | true label)',
+    table(['given \\ true', ...classes.map(md)], li.noiseMatrix.map((row, r) => [md(classes[r]), ...row.map((p) => p.toFixed(3))])),
+  ].join('\n\n');
+}
+
+function duplicates(report: AuditReport): string {
+  const { duplicates: d, leakage } = report;
+  const clusters = d.clusters.slice(0, TOP_CLUSTERS).map((c) => [md(c.id), c.kind, String(c.members.length), c.members.map(md).join('<br>'), [...new Set(c.evidence.map((e) => e.reason))].join(', ')]);
+  const leaks = (title: string, key: string, rows: { cluster: string; members: string[]; values: string[] }[]): string =>
+    `### ${title}\n\n${rows.length ? table(['cluster', key, 'members'], rows.map((r) => [md(r.cluster), r.values.map(md).join(', '), r.members.map(md).join('<br>')])) : 'None.'}`;
+  return [
+    '## Duplicates and leakage',
+    `${d.clusters.length} clusters of exact or near duplicates (perceptual hash distance ≤ ${d.thresholds.maxDhashDistance} bits, or embedding cosine ≥ ${d.thresholds.minCosine}). Check the top ones by eye:`,
+    clusters.length ? table(['cluster', 'kind', 'n', 'members', 'evidence'], clusters) : 'None.',
+    leaks('Across splits', 'splits', leakage.acrossSplits.map((r) => ({ ...r, values: r.splits }))),
+    leaks('Across classes (the same image under two labels)', 'classes', leakage.acrossClasses.map((r) => ({ ...r, values: r.classes }))),
+    leaks('Across patients (one image, two patient ids)', 'patients', leakage.acrossPatients.map((r) => ({ ...r, values: r.patients }))),
+    `Suggested grouping for splits: ${leakage.suggestedGroups.length} groups joining patients and duplicate clusters (in the JSON, \`leakage.suggestedGroups\`).`,
+    leakage.ignoredPatientIds.length ? `Patient ids ignored as groups (implausibly many items): ${leakage.ignoredPatientIds.map((p) => `${md(p.patient)} (${p.items})`).join(', ')}.` : '',
+  ].join('\n\n');
+}
+
+function shortcuts(report: AuditReport): string {
+  const s = report.shortcuts;
+  if (!s) return '## Source shortcuts\n\nNo metadata to audit (the manifest has no source or other metadata columns).';
+  const classes = report.classes.map(md);
+  return [
+    '## Source shortcuts',
+    s.findings.map((f) => `- ${md(f)}`).join('\n'),
+    '### Class × source',
+    table(['source', ...classes], s.classBySource.map((row) => [md(row.source), ...row.counts.map(String)])),
+    '### Class predicted from metadata alone',
+    table(['from', 'balanced accuracy', 'chance'], s.classFromMetadata.map((c) => [md(c.from), percent(c.balancedAccuracy), percent(c.chance)])),
+    '### Metadata predicted from the embeddings',
+    table(['attribute', 'balanced accuracy', 'chance'], s.metadataFromEmbeddings.map((a) => [md(a.attribute), percent(a.balancedAccuracy), percent(a.chance)])),
+    '### The classifier per source, and trained without it (leave-one-source-out)',
+    table(
+      ['source', 'items', 'balanced accuracy', 'accuracy when trained without it'],
+      s.perSource.map((p) => [md(p.source), String(p.items), percent(p.balancedAccuracy), percent(s.leaveOneSourceOut.find((l) => l.source === p.source)?.accuracy ?? null)]),
+    ),
+    '### Remedies, measured',
+    table(['remedy', 'metric', 'before', 'after'], s.remedies.map((r) => [md(r.description), md(r.metric), percent(r.before), percent(r.after)])),
+  ].join('\n\n');
+}
+
+const SECTIONS: Record<AuditSection, (report: AuditReport) => string> = { labelIssues, duplicates, shortcuts };
+
+/** The audit page; `first` puts the section a command asked for at the top. */
+export function renderAuditMarkdown(report: AuditReport, first: AuditSection = 'labelIssues'): string {
+  const order = [first, ...(Object.keys(SECTIONS) as AuditSection[]).filter((s) => s !== first)];
+  return [
+    `# Data audit of ${md(report.dataset)}`,
+    `${report.items} items, classes ${report.classes.map(md).join(', ')}.`,
+    ...order.map((section) => SECTIONS[section](report)),
+    report.warnings.length ? `## Warnings\n\n${report.warnings.slice(0, 50).map((w) => `- ${md(w)}`).join('\n')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n') + '\n';
+}
