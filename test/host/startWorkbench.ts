@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const dataset = path.resolve(process.argv[2] ?? '');
   if (!fs.existsSync(dataset) || !fs.statSync(dataset).isDirectory()) throw new Error(`not a folder: ${dataset}`);
   const host = await VsCodeHost.start({ port: Number(process.env.XRAY_PORT ?? 3100), host: process.env.XRAY_HOST ?? '127.0.0.1',
-    settings: { 'xrayCurator.openGalleryOnStartup': true },
+    // The demo dataset can sit inside this repository's tree: no offer to open that repository.
+    settings: { 'xrayCurator.openGalleryOnStartup': true, 'git.openRepositoryInParentFolders': 'never' },
   });
   const url = host.url({ folder: dataset, extensionDevelopmentPath: PROJECT_ROOT });
   console.log(`\nX-Ray Curator is running in VS Code on ${dataset}.\nOpen this URL in a browser; the gallery opens by itself (or run "X-Ray Curator: Open Dataset Gallery" from the command palette, F1):\n\n  ${url}\n\nCtrl+C stops the server.`);

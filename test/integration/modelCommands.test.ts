@@ -6,7 +6,8 @@ import { LabelJournal, openDataset } from '../../src/dataset';
 import type { XrayCuratorApi } from '../../src/extension';
 import type { ReportPanel } from '../../src/host/reportPanel';
 import { ModelStatusBar } from '../../src/host/statusBar';
-import type { RetrainSummary, ScoreSummary } from '../../src/ml/jobs/datasetJobs';
+import type { ReadyReply } from '../../src/shared/protocol';
+import type { AuditSummary, RetrainSummary, ScoreSummary } from '../../src/ml/jobs/datasetJobs';
 import { makeCxrSubset } from '../support/cxrSubset';
 import { BACKBONE_DIR, requireShared } from '../support/shared';
 
@@ -80,5 +81,33 @@ describe('Score and Retrain from the command palette (real VS Code)', () => {
     assert.doesNotMatch(html, /<script/);
     const reports = fs.readdirSync(path.join(root, '.xray-curator', 'reports'));
     for (const ext of ['json', 'md', 'html']) assert.ok(reports.some((name) => name.startsWith('report-v2-') && name.endsWith(`.${ext}`)), `no v2 .${ext} report`);
+  });
+
+  it('Find Label Issues audits the cached embeddings, writes JSON and Markdown, and the gallery gets issue scores', async () => {
+    const summary = await vscode.commands.executeCommand<AuditSummary>('xrayCurator.findLabelIssues', { root });
+    assert.ok(summary, 'no audit summary');
+    assert.ok(fs.existsSync(summary.json) && fs.existsSync(summary.markdown));
+    assert.match(fs.readFileSync(summary.markdown, 'utf8'), /^# Data audit[\s\S]*## Label issues[\s\S]*## Duplicates and leakage[\s\S]*## Source shortcuts/);
+    assert.ok(Object.keys(summary.issueScores).length >= 60, 'every labelled item has an issue score');
+    // A gallery opened afterwards reads the newest audit: every tile carries its issue score.
+    const panel = api.galleries.open(root);
+    const ready = await panel.answer({ messageId: 1, body: { type: 'ready' } });
+    assert.equal(ready?.type, 'ready');
+    const scored = (ready as ReadyReply).items.filter((item) => item.issueScore !== undefined);
+    assert.equal(scored.length, Object.keys(summary.issueScores).length);
+  });
+
+  it('Apply Labels to Folders moves the three relabelled files, and Undo Last Label Change moves them back', async () => {
+    const panel = api.galleries.open(root);
+    const moves = await panel.planMoves();
+    assert.equal(moves.length, 3, JSON.stringify(moves));
+    assert.ok(moves.every((m) => m.from.startsWith('COVID/') && m.to.startsWith('NORMAL/')));
+    assert.equal(await panel.applyMoves(moves), 3);
+    for (const m of moves) {
+      assert.ok(fs.existsSync(path.join(root, m.to)) && !fs.existsSync(path.join(root, m.from)), `${m.from} was not moved`);
+    }
+    const undone = await vscode.commands.executeCommand<number>('xrayCurator.undoLabel', { root });
+    assert.ok(undone && undone >= 3, `undo reversed ${undone} entries`);
+    for (const m of moves) assert.ok(fs.existsSync(path.join(root, m.from)) && !fs.existsSync(path.join(root, m.to)), `${m.from} was not moved back`);
   });
 });

@@ -168,7 +168,7 @@ describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {
     const after = (await readout.textContent()) ?? '';
     const [, windowWidth, level] = /W (\d+) L (\d+)/.exec(after) ?? [];
     assert.ok(Number(windowWidth) < 100 && Number(level) > 50, `window/level did not follow the drag: ${after}`);
-    assert.ok(fs.statSync(await workbench.screenshot('gallery-detail')).size > 10_000);
+    assert.ok(fs.statSync(await workbench.screenshot('gallery-detail-window-level')).size > 10_000);
     await workbench.page.keyboard.press('Escape');
     await detail.waitFor({ state: 'hidden' });
   });

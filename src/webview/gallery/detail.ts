@@ -99,6 +99,7 @@ export class DetailView {
   private toggleSaliency(): void {
     this.overlayOn = !this.overlayOn;
     this.saliencyButton.setAttribute('aria-pressed', String(this.overlayOn));
+    this.saliencyButton.textContent = this.overlayOn ? 'Hide saliency' : 'Saliency overlay';
     if (this.overlayOn && this.shownId !== undefined && this.saliencyAvailable) void this.loadSaliency(this.shownId);
     else this.clearSaliency();
   }
@@ -266,7 +267,7 @@ export class DetailView {
   }
 }
 
-/** The colour scale of the overlay, drawn with the overlay's own colours over black. */
+/** The colour scale of the overlay, drawn with its own colours and opacity over mid grey (an average image). */
 function legend(): HTMLElement {
   const steps = 64;
   const scale = document.createElement('canvas');
@@ -274,7 +275,7 @@ function legend(): HTMLElement {
   scale.height = 1;
   const context = scale.getContext('2d');
   if (context) {
-    context.fillStyle = '#000';
+    context.fillStyle = '#808080';
     context.fillRect(0, 0, steps, 1);
     const ramp = document.createElement('canvas');
     ramp.width = steps;

@@ -26,10 +26,13 @@ export class VirtualGrid<T> {
   private readonly unsettled = new Set<HTMLElement>();
   private columnCount = 1;
   private frame = 0;
+  /** Whether a scroll event came since the last layout: only then may tiles be gone by the next frame. */
+  private scrolled = false;
   /** Viewport size, kept from the resize observer: reading it during a scroll frame would force a layout. */
   private width = 0;
   private height = 0;
   private sizerHeight = -1;
+  private scrollTop = 0;
   onScroll: ((scrollTop: number) => void) | undefined;
 
   constructor(
@@ -41,7 +44,14 @@ export class VirtualGrid<T> {
     this.sizer.className = 'grid-sizer';
     this.sizer.setAttribute('role', 'grid');
     viewport.append(this.sizer);
-    viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
+    viewport.addEventListener(
+      'scroll',
+      () => {
+        this.scrolled = true;
+        this.schedule();
+      },
+      { passive: true },
+    );
     new ResizeObserver(() => {
       this.measure();
       this.schedule();
@@ -116,15 +126,19 @@ export class VirtualGrid<T> {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.layout();
-      this.onScroll?.(this.viewport.scrollTop);
+      this.layout(!this.scrolled);
+      this.onScroll?.(this.scrollTop);
     });
   }
 
-  /** All reads come first, then only writes: a read after a write in the same frame forces a second layout. */
-  private layout(): void {
+  /**
+   * All reads come first, then only writes: a read after a write in the same frame forces a second layout.
+   * `settleNow` when nothing scrolls (open, filter, keyboard): images load at once instead of a frame later.
+   */
+  private layout(settleNow = true): void {
+    this.scrolled = false;
     if (!this.width) this.measure();
-    const scrollTop = this.viewport.scrollTop;
+    const scrollTop = (this.scrollTop = this.viewport.scrollTop);
     const width = this.width || this.tileSize;
     const columns = Math.max(1, Math.floor((width + GAP) / (this.tileSize + GAP)));
     // Every index moves when the column count changes.
@@ -159,7 +173,8 @@ export class VirtualGrid<T> {
         this.place(tile, index);
         this.renderer.render(tile, this.items[index], index);
         this.shown.set(tile, index);
-        this.unsettled.add(tile);
+        if (settleNow) this.renderer.settle(tile, this.items[index], index);
+        else this.unsettled.add(tile);
       } else if (wasUnsettled.has(tile)) this.renderer.settle(tile, this.items[index], index);
     });
     // A frame later, tiles still showing the same item load their images, even if no scroll event comes.
