@@ -14,14 +14,14 @@ const TITLES: Record<AuditSection, string> = {
 /**
  * Find Label Issues / Find Duplicates and Leakage / Audit Source Shortcuts: one audit of the cached embeddings
  * (seconds once embedded), saved as JSON and Markdown in `.xray-curator/audits/`; the Markdown opens with the
- * asked-for section first, and the gallery gets every item's issue score.
+ * asked-for section first, and the gallery gets every item's issue score and the suggested labels of its issue queue.
  */
 export async function runAuditCommand(ctx: CuratorContext, root: string, section: AuditSection): Promise<AuditSummary | undefined> {
   const params = await jobParams(ctx, root);
   if (!params) return undefined;
   const summary = await runJobWithProgress<AuditSummary>(TITLES[section], 'audit', { ...params, section });
   if (!summary) return undefined;
-  ctx.galleries.get(root)?.setIssueScores(summary.issueScores);
+  ctx.galleries.get(root)?.setLabelIssues({ scores: summary.issueScores, suggestedLabels: summary.suggestedLabels });
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(summary.markdown));
   const headline =
     section === 'labelIssues' ? `${summary.labelIssues} images whose label is likely wrong`
@@ -29,7 +29,7 @@ export async function runAuditCommand(ctx: CuratorContext, root: string, section
     : summary.shortcutFindings[0] ?? 'no shortcut found';
   const actions = section === 'labelIssues' ? ['Review in Gallery'] : [];
   void vscode.window.showInformationMessage(`X-Ray Curator: ${headline}. ${summary.summary}.`, ...actions).then((action) => {
-    if (action === 'Review in Gallery') void vscode.commands.executeCommand('xrayCurator.filterGallery', { root, sort: 'issue' });
+    if (action === 'Review in Gallery') void vscode.commands.executeCommand('xrayCurator.filterGallery', { root, issueQueue: true });
   });
   return summary;
 }

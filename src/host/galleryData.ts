@@ -30,12 +30,21 @@ export interface PredictionSet {
   previous?: readonly PredictionInput[];
 }
 
+/** An audit's label-issue findings as the gallery shows them (see `AuditSummary`). */
+export interface LabelIssueMarks {
+  /** Issue score of every labelled item. */
+  scores: Readonly<Record<string, number>>;
+  /** Suggested label of each item found likely mislabelled: the issue queue. */
+  suggestedLabels: Readonly<Record<string, string>>;
+}
+
 /** Predictions by item id, with the class each previous version predicted. */
 export class PredictionStore {
   private current = new Map<string, PredictionInput>();
   private changed = new Set<string>();
   private classes: readonly string[] = [];
   private issueScores = new Map<string, number>();
+  private suggestedLabels = new Map<string, string>();
   model: string | undefined;
 
   /** Replaces the predictions; returns the ids whose gallery view changed. */
@@ -61,20 +70,23 @@ export class PredictionStore {
     return this.issueScores.size > 0;
   }
 
-  /** Label-issue scores of the latest audit (they do not depend on a model version); returns the ids touched. */
-  setIssueScores(scores: Readonly<Record<string, number>>): Set<string> {
-    const touched = new Set([...this.issueScores.keys(), ...Object.keys(scores)]);
-    this.issueScores = new Map(Object.entries(scores));
+  /** Label issues of the latest audit (they do not depend on a model version); returns the ids touched. */
+  setLabelIssues(marks: LabelIssueMarks): Set<string> {
+    const touched = new Set([...this.issueScores.keys(), ...Object.keys(marks.scores), ...this.suggestedLabels.keys(), ...Object.keys(marks.suggestedLabels)]);
+    this.issueScores = new Map(Object.entries(marks.scores));
+    this.suggestedLabels = new Map(Object.entries(marks.suggestedLabels));
     return touched;
   }
 
   /** The fields a prediction (and the audit) add to a gallery item. */
-  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'split'> {
+  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'split'> {
     const p = this.current.get(id);
     const issueScore = this.issueScores.get(id) ?? p?.issueScore;
+    const suggestedLabel = this.suggestedLabels.get(id);
     return {
       ...(p ? { prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) } } : {}),
       ...(issueScore !== undefined ? { issueScore } : {}),
+      ...(suggestedLabel !== undefined ? { suggestedLabel } : {}),
       ...(p?.split !== undefined ? { split: p.split } : {}),
     };
   }

@@ -11,8 +11,8 @@ import { parseFromWebview } from '../shared/protocol';
 import type { DetailReply, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, RenderedEvent, SaliencyReply, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
-import type { PredictionSet } from './galleryData';
-import { latestIssueScores } from './auditFiles';
+import type { LabelIssueMarks, PredictionSet } from './galleryData';
+import { latestLabelIssues } from './auditFiles';
 import { latestPredictions, predictionsDir } from './predictionFiles';
 import { webviewHtml } from './webviewHtml';
 
@@ -172,9 +172,9 @@ export class GalleryPanel extends Disposable {
     return (await this.serialized(() => applyToFolders(dataset, journal, moves))).length;
   }
 
-  /** Shows the label-issue score of every item (from an audit) on its tile, for the issue filter and sort. */
-  setIssueScores(scores: Readonly<Record<string, number>>): void {
-    const touched = this.predictions.setIssueScores(scores);
+  /** Shows an audit's label issues: every item's score on its tile (filter, sort), suggestions for the issue queue. */
+  setLabelIssues(marks: LabelIssueMarks): void {
+    const touched = this.predictions.setLabelIssues(marks);
     if (this.loaded) this.pushPatch([...touched], []);
   }
 
@@ -362,8 +362,8 @@ export class GalleryPanel extends Disposable {
     try {
       const latest = await latestPredictions(this.datasetRoot, this.predictions.model);
       if (latest) this.setPredictions(latest);
-      const scores = this.predictions.hasIssueScores ? undefined : await latestIssueScores(this.datasetRoot);
-      if (scores) this.setIssueScores(scores);
+      const issues = this.predictions.hasIssueScores ? undefined : await latestLabelIssues(this.datasetRoot);
+      if (issues) this.setLabelIssues(issues);
     } catch (error) {
       const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
       if (this.webviewReady) this.push({ type: 'showError', message });

@@ -48,5 +48,6 @@ export function filterGallery(ctx: CuratorContext, root: string, target: unknown
   if (given.sort === 'issue' || given.sort === 'confidence' || given.sort === 'margin' || given.sort === 'name') filter.sort = given.sort;
   if (filter.sort === 'issue') filter.descending = true;
   if (given.changedOnly === true) filter.changedOnly = true;
+  if (given.issueQueue === true) filter.issueQueue = true;
   ctx.galleries.open(root).showFilter(filter);
 }

@@ -32,6 +32,8 @@ export interface GalleryItem {
   prediction?: ItemPrediction;
   /** Label-issue score (higher = more likely mislabelled), when computed. */
   issueScore?: number;
+  /** The label the audit suggests instead, when it found this item likely mislabelled (the issue queue). */
+  suggestedLabel?: string;
 }
 
 export interface ItemPrediction {
@@ -84,6 +86,8 @@ export interface GalleryFilterRequest {
   search?: string;
   sort?: 'name' | 'confidence' | 'margin' | 'issue';
   descending?: boolean;
+  /** Walk the label-issue queue (items with a suggested label, most suspicious first) within the filter. */
+  issueQueue?: boolean;
 }
 
 //#region to webview

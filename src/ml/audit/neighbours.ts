@@ -3,7 +3,8 @@
  * leave-one-out k-NN class probabilities) and the pairs whose full-space cosine reaches a threshold (for
  * near-duplicates). O(n² · components): 10,000 items × 64 components is about 3·10⁹ multiply-adds.
  */
-import { dot, type FeatureMatrix, type Projection } from './matrix';
+import { dot } from '../dense';
+import type { FeatureMatrix, Projection } from './matrix';
 
 const BLOCK = 64;
 

@@ -3,7 +3,8 @@
  * TypeScript: the audit's fast out-of-fold classifier on cached embeddings and on metadata, with no tfjs.
  */
 import { outOfFold, stratifiedGroupKFold, type GroupId } from '../splits';
-import { checkMatrix, dot as dotAt, type FeatureMatrix } from './matrix';
+import { dot as dotAt } from '../dense';
+import { checkMatrix, type FeatureMatrix } from './matrix';
 
 export interface SoftmaxOptions {
   /** L2 penalty on the weights (not the biases), per item of the mean loss. Default `1e-2`. */

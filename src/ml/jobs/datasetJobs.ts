@@ -8,6 +8,7 @@ import type { Dataset } from '../../dataset';
 import { auditDataset, auditSummary } from '../audit/auditDataset';
 import { renderAuditMarkdown } from '../audit/auditMarkdown';
 import type { AuditSection } from '../audit/auditMarkdown';
+import { suggestedLabelsOf } from '../audit/labelIssues';
 import { writeAtomically } from '../../dataset/atomicFile';
 import type { TrainConfig } from '../config';
 import { backboneLocation, latestVersion } from '../modelStore';
@@ -129,6 +130,8 @@ export interface AuditSummary {
   shortcutFindings: string[];
   /** Issue score of every labelled item, for the gallery. */
   issueScores: Record<string, number>;
+  /** The label suggested for each item the audit found likely mislabelled, for the gallery's issue queue. */
+  suggestedLabels: Record<string, string>;
 }
 
 /** Label issues, duplicates and leakage, and source shortcuts, from the cached embeddings. */
@@ -153,6 +156,7 @@ export async function auditDatasetJob(params: DatasetJobParams & { section?: Aud
     duplicateClusters: report.duplicates.clusters.length,
     shortcutFindings: report.shortcuts?.findings ?? [],
     issueScores: report.labelIssues.scores,
+    suggestedLabels: suggestedLabelsOf(report.labelIssues.issues),
   };
 }
 

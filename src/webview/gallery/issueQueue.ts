@@ -1,0 +1,56 @@
+// The label-issue review queue as plain functions (no DOM): which items it holds, in what order, where the focus
+// goes after a verdict, what edit a verdict makes and what the banner says. Verdicts are UI state of this webview
+// (kept with `setState`): "keep" writes nothing to the journal, accept and flag write their ordinary edits.
+import type { FromWebviewBody, GalleryItem } from '../../shared/protocol';
+
+export type Verdict = 'accepted' | 'kept' | 'flagged';
+
+/** Items the audit suggests another label for, most suspicious (highest issue score) first, then by name. */
+export function queueOf(items: readonly GalleryItem[]): GalleryItem[] {
+  return items
+    .filter((item) => item.suggestedLabel !== undefined)
+    .sort((a, b) => (b.issueScore ?? 0) - (a.issueScore ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The item to review after `current`: the next one without a verdict, wrapping round to the first; undefined when
+ * every item has one.
+ */
+export function nextToReview(ids: readonly string[], verdicts: Readonly<Record<string, Verdict>>, current?: string): string | undefined {
+  const start = current !== undefined ? ids.indexOf(current) + 1 : 0;
+  for (let step = 0; step < ids.length; step++) {
+    const id = ids[(start + step) % ids.length];
+    if (verdicts[id] === undefined) return id;
+  }
+  return undefined;
+}
+
+/** The journal edit a verdict makes: accept relabels to the suggestion, flag flags; keep (or nothing to change) none. */
+export function verdictEdit(item: GalleryItem, verdict: Verdict): FromWebviewBody | undefined {
+  if (verdict === 'accepted' && item.suggestedLabel !== undefined && item.label !== item.suggestedLabel) {
+    return { type: 'relabel', ids: [item.id], label: item.suggestedLabel };
+  }
+  if (verdict === 'flagged' && !item.flagged) return { type: 'flag', ids: [item.id], flagged: true };
+  return undefined;
+}
+
+/** The item after a verdict's edit, shown at once on its tile. */
+export function withVerdict(item: GalleryItem, verdict: Verdict): GalleryItem {
+  if (verdict === 'accepted' && item.suggestedLabel !== undefined) return { ...item, label: item.suggestedLabel };
+  if (verdict === 'flagged') return { ...item, flagged: true };
+  return item;
+}
+
+export const QUEUE_KEYS = 'a accept · s keep · f flag · i leave the queue';
+
+/** The queue banner's line for the focused item at `index` (-1: none) of a queue of `ids`. */
+export function queueBanner(ids: readonly string[], item: GalleryItem | undefined, index: number, verdicts: Readonly<Record<string, Verdict>>): string {
+  const reviewed = ids.filter((id) => verdicts[id] !== undefined).length;
+  if (ids.length === 0) return 'Issue queue: no label issues here. Run X-Ray Curator: Find Label Issues, or clear the filters · i leave the queue';
+  const progress = `${reviewed} of ${ids.length} reviewed`;
+  if (!item || index < 0 || item.suggestedLabel === undefined) return `Issue queue · ${progress} · ${QUEUE_KEYS}`;
+  const verdict = verdicts[item.id];
+  const given = item.label ?? 'unlabelled';
+  const finding = item.label === item.suggestedLabel ? `now ${given} (the suggestion)` : `given ${given} → suggested ${item.suggestedLabel}`;
+  return [`Issue ${index + 1} of ${ids.length}`, finding, ...(verdict ? [verdict] : []), progress, QUEUE_KEYS].join(' · ');
+}
