@@ -13,7 +13,8 @@ import { Disposable } from './disposable';
 import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks, PredictionSet } from './galleryData';
 import { latestLabelIssues } from './auditFiles';
-import { latestPredictions, predictionsDir } from './predictionFiles';
+import { predictionsDir } from '../ml/predictionFiles';
+import { latestPredictions } from './predictionFiles';
 import { webviewHtml } from './webviewHtml';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';

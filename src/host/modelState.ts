@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { readJournal } from '../dataset';
-import { readPredictions } from '../ml/jobs/datasetJobs';
+import { readPredictions } from '../ml/predictionFiles';
 import { listVersions, modelsDir, readVersionInfo } from '../ml/modelStore';
 import type { ModelVersionInfo } from '../ml/modelStore';
 import type { PredictionsFile } from '../ml/predict';

@@ -2,9 +2,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { dot, softmaxInPlace, transpose } from './dense';
 import { readHeadWeights } from './head';
+import { PREDICTIONS_VERSION } from './predictionFiles';
 
-/** Format version of the predictions JSON. */
-export const PREDICTIONS_VERSION = 1;
+export { PREDICTIONS_VERSION };
 
 export interface ItemPrediction {
   id: string;

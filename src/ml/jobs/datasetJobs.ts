@@ -13,8 +13,7 @@ import { writeAtomically } from '../../dataset/atomicFile';
 import type { TrainConfig } from '../config';
 import { backboneLocation, latestVersion } from '../modelStore';
 import type { ModelVersion } from '../modelStore';
-import type { PredictionsFile } from '../predict';
-import { PREDICTIONS_VERSION } from '../predict';
+import { predictionsPath } from '../predictionFiles';
 import { predictItems } from '../predictItems';
 import { saveValidationReport } from '../report';
 import { MlSession, stateDirOf } from '../session';
@@ -58,19 +57,6 @@ export interface RetrainSummary extends ScoreSummary {
   trainSeconds: number;
   /** The validation report written after training (HTML; JSON and Markdown beside it). */
   report: string;
-}
-
-export function predictionsPath(root: string, modelVersion: number): string {
-  return path.join(stateDirOf(root), 'predictions', `v${modelVersion}.json`);
-}
-
-/** Predictions of a version, or undefined when that version never scored the dataset. */
-export async function readPredictions(root: string, modelVersion: number): Promise<PredictionsFile | undefined> {
-  const text = await fs.readFile(predictionsPath(root, modelVersion), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  const parsed = JSON.parse(text) as PredictionsFile;
-  if (parsed.version !== PREDICTIONS_VERSION) throw new Error(`predictions v${modelVersion}: unsupported format ${parsed.version}`);
-  return parsed;
 }
 
 export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): Promise<ScoreSummary> {

@@ -54,3 +54,10 @@ export function queueBanner(ids: readonly string[], item: GalleryItem | undefine
   const finding = item.label === item.suggestedLabel ? `now ${given} (the suggestion)` : `given ${given} → suggested ${item.suggestedLabel}`;
   return [`Issue ${index + 1} of ${ids.length}`, finding, ...(verdict ? [verdict] : []), progress, QUEUE_KEYS].join(' · ');
 }
+
+/** Verdicts from saved state, dropping anything malformed (state from an older version). */
+export function restoreVerdicts(saved: unknown): Record<string, Verdict> {
+  if (typeof saved !== 'object' || saved === null) return {};
+  const allowed: readonly unknown[] = ['accepted', 'kept', 'flagged'];
+  return Object.fromEntries(Object.entries(saved).filter((entry): entry is [string, Verdict] => allowed.includes(entry[1])));
+}

@@ -1,5 +1,6 @@
 // The gallery's keyboard model as plain functions (no DOM): which key does what, where the focus moves, what
 // the selection becomes. The help overlay is built from `SHORTCUTS`, so it cannot drift from the handling.
+import type { Verdict } from './issueQueue';
 
 /** The parts of a KeyboardEvent the model looks at. */
 export interface KeyInput {
@@ -23,7 +24,9 @@ export type GalleryCommand =
   | { kind: 'selectAll' }
   | { kind: 'help' }
   | { kind: 'escape' }
-  | { kind: 'search' };
+  | { kind: 'search' }
+  | { kind: 'issueQueue' }
+  | { kind: 'review'; verdict: Verdict };
 
 export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: '← ↑ → ↓  or  h k l j', does: 'Move the focus' },
@@ -32,12 +35,15 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'Page Up / Page Down, Home / End', does: 'Move by a screen, to the first / last' },
   { keys: '1 … 9', does: 'Set the class of the selection (or the focused image); the focus moves on' },
   { keys: '0', does: 'Make the selection unlabelled' },
-  { keys: 'f', does: 'Flag / unflag' },
+  { keys: 'f', does: 'Flag / unflag (in the issue queue: flag, then the next issue)' },
   { keys: 'u  or  Ctrl+Z', does: 'Undo the last edit' },
   { keys: 'Ctrl+Shift+Z  or  Ctrl+Y', does: 'Redo' },
   { keys: 'Enter', does: 'Open the detail view' },
   { keys: 'Ctrl+A', does: 'Select every shown image' },
   { keys: '/', does: 'Search' },
+  { keys: 'i', does: 'Issue queue: only images whose label the audit suggests changing, most suspicious first' },
+  { keys: 'a  (issue queue)', does: 'Accept the suggested label, then the next issue' },
+  { keys: 's  (issue queue)', does: 'Keep the given label (marked reviewed, nothing written), then the next issue' },
   { keys: 'Esc', does: 'Close the detail view or help; clear the selection' },
   { keys: '?', does: 'This help' },
 ];
@@ -53,8 +59,11 @@ const MOVES: Record<string, [number, number]> = {
   j: [0, 1],
 };
 
-/** The command for a key press in the grid, or undefined when the key is not the gallery's. */
-export function commandForKey(input: KeyInput): GalleryCommand | undefined {
+/**
+ * The command for a key press in the grid, or undefined when the key is not the gallery's. In the issue queue
+ * `a`, `s` and `f` give a verdict on the focused issue; outside it `a` and `s` do nothing, so no stray key relabels.
+ */
+export function commandForKey(input: KeyInput, inIssueQueue = false): GalleryCommand | undefined {
   const ctrl = input.ctrlKey || input.metaKey;
   const key = input.key.length === 1 && ctrl ? input.key.toLowerCase() : input.key;
   if (input.altKey) return undefined;
@@ -69,7 +78,14 @@ export function commandForKey(input: KeyInput): GalleryCommand | undefined {
   if (move) {
     return { kind: 'move', dx: move[0], dy: move[1], extend: input.shiftKey };
   }
+  if (inIssueQueue && !input.shiftKey) {
+    if (key === 'a') return { kind: 'review', verdict: 'accepted' };
+    if (key === 's') return { kind: 'review', verdict: 'kept' };
+    if (key === 'f') return { kind: 'review', verdict: 'flagged' };
+  }
   switch (key) {
+    case 'i':
+      return { kind: 'issueQueue' };
     case 'PageDown':
     case 'PageUp':
       return { kind: 'page', direction: key === 'PageDown' ? 1 : -1, extend: input.shiftKey };

@@ -2,12 +2,14 @@
 // tile size) through `setState`; the items come from the host after the ready handshake, and every edit goes to
 // the host, which answers when it is in the journal. Edits show on the tile at once and are rolled back if refused.
 import { MessageHandler } from '../../shared/messageHandler';
-import type { DatasetSummary, FromWebviewBody, GalleryItem, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
+import type { DatasetSummary, FromWebviewBody, GalleryFilterRequest, GalleryItem, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
 import { DetailView } from './detail';
 import { FilterBar } from './filterBar';
 import { applyFilter, DEFAULT_FILTER, facetCounts, filterFromRequest, restoreFilter } from './filters';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
+import { nextToReview, queueBanner, queueOf, restoreVerdicts, verdictEdit, withVerdict } from './issueQueue';
+import type { Verdict } from './issueQueue';
 import { afterEdit, commandForKey, editTargets, focusItem, moveFocus } from './keyboard';
 import type { GalleryCommand, SelectionState } from './keyboard';
 import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
@@ -29,6 +31,10 @@ interface UiState {
   focus?: string;
   selected: string[];
   detail?: string;
+  /** Showing the label-issue queue (within the filter). */
+  issueQueue: boolean;
+  /** Verdicts given in the issue queue, by item id. */
+  verdicts: Record<string, Verdict>;
 }
 
 /** Selections larger than this are not persisted (state is serialized on every change). */
@@ -44,6 +50,8 @@ const ui: UiState = {
   focus: typeof saved.focus === 'string' ? saved.focus : undefined,
   selected: Array.isArray(saved.selected) ? saved.selected.filter((id): id is string => typeof id === 'string') : [],
   detail: typeof saved.detail === 'string' ? saved.detail : undefined,
+  issueQueue: saved.issueQueue === true,
+  verdicts: restoreVerdicts(saved.verdicts),
 };
 const saveUi = (): void => vscode.setState(ui);
 
@@ -74,7 +82,7 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
         showStatus();
         return undefined;
       case 'setFilter':
-        setFilter(filterFromRequest(body.filter));
+        showRequested(body.filter);
         return undefined;
       case 'showError':
         showError(body.message);
@@ -96,10 +104,12 @@ sizeLabel.textContent = 'Tile size ';
 const sizeInput = document.createElement('input');
 Object.assign(sizeInput, { type: 'range', min: '96', max: '360', step: '12', value: String(ui.tileSize) });
 sizeLabel.append(sizeInput);
+const queueButton = document.createElement('button');
+queueButton.title = 'Review the label issues of the last audit one by one (i)';
 const helpButton = document.createElement('button');
 helpButton.textContent = '? Keys';
 helpButton.title = 'Keyboard shortcuts (?)';
-header.append(title, status, keysHint, sizeLabel, helpButton);
+header.append(title, status, keysHint, sizeLabel, queueButton, helpButton);
 const filterBar = new FilterBar(ui.filter, setFilter);
 const banner = element('div', 'banner');
 banner.setAttribute('role', 'alert');
@@ -109,12 +119,22 @@ const bannerClose = document.createElement('button');
 bannerClose.textContent = 'Dismiss';
 bannerClose.addEventListener('click', () => (banner.hidden = true));
 banner.append(bannerText, bannerClose);
+// gallery.css belongs to the grid's styles; the queue line is styled here (CSSOM styles are allowed by the CSP).
+const queueBar = element('div', 'issue-queue');
+queueBar.setAttribute('role', 'status');
+Object.assign(queueBar.style, {
+  padding: '6px 12px',
+  fontWeight: '600',
+  background: 'var(--vscode-editorInfo-background, var(--vscode-textBlockQuote-background))',
+  borderTop: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
+  borderBottom: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
+});
 const gridHost = element('main', 'grid-host');
 gridHost.tabIndex = 0;
 gridHost.setAttribute('aria-label', 'Images');
 const detail = new DetailView();
 const help = new HelpOverlay();
-document.body.append(header, filterBar.root, banner, gridHost, detail.root, help.root);
+document.body.append(header, filterBar.root, banner, queueBar, gridHost, detail.root, help.root);
 
 const grid = new VirtualGrid<GalleryItem>(
   gridHost,
@@ -139,6 +159,10 @@ sizeInput.addEventListener('input', () => {
   saveUi();
 });
 helpButton.addEventListener('click', () => help.toggle());
+queueButton.addEventListener('click', () => {
+  setIssueQueue(!ui.issueQueue);
+  gridHost.focus();
+});
 detail.onClose = closeDetail;
 detail.fetchSaliency = async (id) => {
   const reply = await messages.sendRequest({ type: 'saliency', id });
@@ -166,8 +190,12 @@ async function start(): Promise<void> {
     dataset = reply.dataset;
     editable = reply.editable;
     if (reply.warnings.length) showError(reply.warnings.join('\n'));
-    if (reply.filter) ui.filter = filterFromRequest(reply.filter);
+    if (reply.filter) {
+      ui.filter = filterFromRequest(reply.filter);
+      ui.issueQueue = reply.filter.issueQueue === true;
+    }
     setItems(reply.items);
+    if (reply.filter?.issueQueue) focusFirstIssue();
     grid.scrollTo(ui.scrollTop);
     if (ui.detail && byId.has(ui.detail)) void openDetail(ui.detail);
     else gridHost.focus();
@@ -216,8 +244,28 @@ function setFilter(filter: FilterState): void {
   saveUi();
 }
 
+/** A filter asked for from outside (a command, the side bar): exactly that, in or out of the issue queue. */
+function showRequested(request: GalleryFilterRequest): void {
+  ui.issueQueue = request.issueQueue === true;
+  setFilter(filterFromRequest(request));
+  if (ui.issueQueue) focusFirstIssue();
+}
+
+function setIssueQueue(on: boolean): void {
+  ui.issueQueue = on;
+  rebuildView();
+  saveUi();
+  if (on) focusFirstIssue();
+}
+
+function focusFirstIssue(): void {
+  const first = nextToReview(viewIds, ui.verdicts) ?? viewIds[0];
+  if (first !== undefined) focusIndex(viewIndex.get(first)!, 'plain');
+}
+
 function rebuildView(): void {
-  view = applyFilter(items, ui.filter);
+  const filtered = applyFilter(items, ui.filter);
+  view = ui.issueQueue ? queueOf(filtered) : filtered;
   viewIds = view.map((item) => item.id);
   viewIndex.clear();
   viewIds.forEach((id, index) => viewIndex.set(id, index));
@@ -243,6 +291,15 @@ function showStatus(): void {
   status.textContent = parts.join(' · ');
   keysHint.textContent = dataset.classes.slice(0, 9).map((name, i) => `${i + 1} ${name}`).join(' · ');
   document.body.dataset.pending = String(pending);
+  const issues = items.reduce((n, item) => (item.suggestedLabel !== undefined ? n + 1 : n), 0);
+  queueButton.textContent = `Issue queue (${issues.toLocaleString('en-US')})`;
+  queueButton.setAttribute('aria-pressed', String(ui.issueQueue));
+  queueButton.style.fontWeight = ui.issueQueue ? '700' : '';
+  queueBar.style.display = ui.issueQueue ? '' : 'none';
+  if (ui.issueQueue) {
+    const index = selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1;
+    queueBar.textContent = queueBanner(viewIds, view[index], index, ui.verdicts);
+  }
 }
 
 /** Tiles rendered without a thumbnail ask the host for one, in one message per frame. */
@@ -276,7 +333,7 @@ function onKeyDown(event: KeyboardEvent): void {
     }
     return;
   }
-  const command = commandForKey(event);
+  const command = commandForKey(event, ui.issueQueue);
   if (!command) return;
   event.preventDefault();
   run(command);
@@ -315,6 +372,10 @@ function run(command: GalleryCommand): void {
       return help.toggle();
     case 'search':
       return filterBar.search.focus();
+    case 'issueQueue':
+      return setIssueQueue(!ui.issueQueue);
+    case 'review':
+      return review(command.verdict);
     case 'escape':
       if (detail.shownId) return closeDetail();
       selection = { ...selection, selected: new Set() };
@@ -340,30 +401,58 @@ function selectionChanged(): void {
 
 function relabel(label: string | null): void {
   const targets = editTargets(selection, viewIds);
-  if (targets.length) editOptimistically(targets, (item) => ({ ...item, label }), { type: 'relabel', ids: targets, label });
+  if (targets.length) void editOptimistically(targets, (item) => ({ ...item, label }), { type: 'relabel', ids: targets, label });
 }
 
 function toggleFlag(): void {
   const targets = editTargets(selection, viewIds);
   if (!targets.length) return;
   const flagged = targets.some((id) => !byId.get(id)?.flagged);
-  editOptimistically(targets, (item) => ({ ...item, flagged }), { type: 'flag', ids: targets, flagged });
+  void editOptimistically(targets, (item) => ({ ...item, flagged }), { type: 'flag', ids: targets, flagged });
 }
 
 /**
- * Shows an edit on its tiles synchronously (within the keypress's frame), moves the focus on, then asks the host;
- * if the host refuses (read-only folder, Restricted Mode) the tiles go back and the banner says why.
+ * A verdict on the focused issue: accept relabels it to the suggestion, flag flags it, keep writes nothing; the
+ * focus moves to the next issue without a verdict. A refused edit takes its verdict back.
  */
-function editOptimistically(targets: readonly string[], change: (item: GalleryItem) => GalleryItem, body: FromWebviewBody): void {
-  if (!canEdit()) return;
+function review(verdict: Verdict): void {
+  const id = selection.focus;
+  const item = id !== undefined && viewIndex.has(id) ? byId.get(id) : undefined;
+  if (!item || (verdict !== 'kept' && !canEdit())) return;
+  ui.verdicts = { ...ui.verdicts, [item.id]: verdict };
+  const next = nextToReview(viewIds, ui.verdicts, item.id) ?? item.id;
+  const edit = verdictEdit(item, verdict);
+  if (!edit) return focusIndex(viewIndex.get(next)!, 'plain');
+  void editOptimistically([item.id], (it) => withVerdict(it, verdict), edit, { focus: next, anchor: next, selected: new Set() }).then((ok) => {
+    if (ok) return;
+    const { [item.id]: _refused, ...rest } = ui.verdicts;
+    ui.verdicts = rest;
+    saveUi();
+    showStatus();
+  });
+}
+
+/**
+ * Shows an edit on its tiles synchronously (within the keypress's frame), moves the focus on (to `after`, by
+ * default the item after the targets), then asks the host; if the host refuses (read-only folder, Restricted
+ * Mode) the tiles go back and the banner says why. Resolves with whether the host saved it.
+ */
+function editOptimistically(
+  targets: readonly string[],
+  change: (item: GalleryItem) => GalleryItem,
+  body: FromWebviewBody,
+  after: SelectionState = afterEdit(selection, viewIds, targets),
+): Promise<boolean> {
+  if (!canEdit()) return Promise.resolve(false);
   const before = targets.map((id) => byId.get(id)).filter((item): item is GalleryItem => item !== undefined);
   patchItems(before.map(change), []);
-  selection = afterEdit(selection, viewIds, targets);
+  selection = after;
   const next = selection.focus !== undefined ? viewIndex.get(selection.focus) : undefined;
   if (next !== undefined) grid.reveal(next);
   selectionChanged();
-  void request(body).then((ok) => {
+  return request(body).then((ok) => {
     if (!ok) patchItems(before, []);
+    return ok;
   });
 }
 

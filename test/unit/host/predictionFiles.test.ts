@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { latestPredictions, predictionsDir } from '../../../src/host/predictionFiles';
+import { predictionsDir } from '../../../src/ml/predictionFiles';
+import { latestPredictions } from '../../../src/host/predictionFiles';
 
 describe('prediction files the gallery reads', () => {
   let root: string;
