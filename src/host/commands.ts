@@ -26,7 +26,10 @@ export function createCommands(): Record<string, CommandFactory> {
   return {
     'xrayCurator.openGallery': (ctx) => async (target?: unknown): Promise<GalleryPanel | undefined> => {
       const root = await pickDatasetFolder(target);
-      return root ? ctx.galleries.open(root) : undefined;
+      if (!root) return undefined;
+      // The status bar and the side bar follow the dataset the user opened.
+      ctx.modelStates.refresh(root).catch((error: unknown) => console.warn(`X-Ray Curator: model state of ${root}: ${String(error)}`));
+      return ctx.galleries.open(root);
     },
     'xrayCurator.scoreDataset': onDataset((ctx, root) => scoreDataset(ctx, root)),
     'xrayCurator.retrainModel': onDataset((ctx, root) => retrainModel(ctx, root)),

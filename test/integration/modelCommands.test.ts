@@ -95,6 +95,11 @@ describe('Score and Retrain from the command palette (real VS Code)', () => {
     assert.equal(ready?.type, 'ready');
     const scored = (ready as ReadyReply).items.filter((item) => item.issueScore !== undefined);
     assert.equal(scored.length, Object.keys(summary.issueScores).length);
+    // The ranked issues carry their suggested label to the gallery's issue queue.
+    const suggested = (ready as ReadyReply).items.filter((item) => item.suggestedLabel !== undefined);
+    assert.ok(suggested.length > 0 && suggested.length === summary.labelIssues, `${suggested.length} suggestions for ${summary.labelIssues} issues`);
+    assert.deepEqual(Object.fromEntries(suggested.map((item) => [item.id, item.suggestedLabel])), summary.suggestedLabels);
+    for (const item of suggested) assert.notEqual(item.suggestedLabel, item.label, `${item.id}: the suggestion is its given label`);
   });
 
   it('Apply Labels to Folders moves the three relabelled files, and Undo Last Label Change moves them back', async () => {

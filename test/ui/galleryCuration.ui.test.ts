@@ -105,7 +105,7 @@ describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {
     );
 
     await workbench.page.keyboard.press('u');
-    await gallery.waitForFunction((sel) => !document.querySelector(sel), `${tile(second)} .badge.flag`);
+    await gallery.waitForFunction((sel) => !document.querySelector(sel), `${tile(second)} .badge.flag:not([hidden])`);
     await settled();
     lines = journal(root);
     assert.equal(lines.length, 3);

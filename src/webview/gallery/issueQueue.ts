@@ -2,14 +2,18 @@
 // goes after a verdict, what edit a verdict makes and what the banner says. Verdicts are UI state of this webview
 // (kept with `setState`): "keep" writes nothing to the journal, accept and flag write their ordinary edits.
 import type { FromWebviewBody, GalleryItem } from '../../shared/protocol';
+import type { FilterState } from './filters';
 
 export type Verdict = 'accepted' | 'kept' | 'flagged';
 
-/** Items the audit suggests another label for, most suspicious (highest issue score) first, then by name. */
-export function queueOf(items: readonly GalleryItem[]): GalleryItem[] {
-  return items
-    .filter((item) => item.suggestedLabel !== undefined)
-    .sort((a, b) => (b.issueScore ?? 0) - (a.issueScore ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** The filter the queue opens with: the given one, most suspicious (highest issue score) first; the sort stays the user's. */
+export function queueFilter(filter: FilterState): FilterState {
+  return { ...filter, sort: 'issue', descending: true };
+}
+
+/** The items of a (filtered, sorted) view the audit suggests another label for, in the view's order. */
+export function queueOf(view: readonly GalleryItem[]): GalleryItem[] {
+  return view.filter((item) => item.suggestedLabel !== undefined);
 }
 
 /**
@@ -41,7 +45,7 @@ export function withVerdict(item: GalleryItem, verdict: Verdict): GalleryItem {
   return item;
 }
 
-export const QUEUE_KEYS = 'a accept · s keep · f flag · i leave the queue';
+const QUEUE_KEYS = 'a accept · s keep · f flag · i leave the queue';
 
 /** The queue banner's line for the focused item at `index` (-1: none) of a queue of `ids`. */
 export function queueBanner(ids: readonly string[], item: GalleryItem | undefined, index: number, verdicts: Readonly<Record<string, Verdict>>): string {

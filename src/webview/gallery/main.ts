@@ -8,7 +8,7 @@ import { FilterBar } from './filterBar';
 import { applyFilter, DEFAULT_FILTER, facetCounts, filterFromRequest, restoreFilter } from './filters';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
-import { nextToReview, queueBanner, queueOf, restoreVerdicts, verdictEdit, withVerdict } from './issueQueue';
+import { nextToReview, queueBanner, queueFilter, queueOf, restoreVerdicts, verdictEdit, withVerdict } from './issueQueue';
 import type { Verdict } from './issueQueue';
 import { afterEdit, commandForKey, editTargets, focusItem, moveFocus } from './keyboard';
 import type { GalleryCommand, SelectionState } from './keyboard';
@@ -190,10 +190,7 @@ async function start(): Promise<void> {
     dataset = reply.dataset;
     editable = reply.editable;
     if (reply.warnings.length) showError(reply.warnings.join('\n'));
-    if (reply.filter) {
-      ui.filter = filterFromRequest(reply.filter);
-      ui.issueQueue = reply.filter.issueQueue === true;
-    }
+    if (reply.filter) takeRequest(reply.filter);
     setItems(reply.items);
     if (reply.filter?.issueQueue) focusFirstIssue();
     grid.scrollTo(ui.scrollTop);
@@ -245,14 +242,21 @@ function setFilter(filter: FilterState): void {
 }
 
 /** A filter asked for from outside (a command, the side bar): exactly that, in or out of the issue queue. */
-function showRequested(request: GalleryFilterRequest): void {
+function takeRequest(request: GalleryFilterRequest): void {
   ui.issueQueue = request.issueQueue === true;
-  setFilter(filterFromRequest(request));
+  ui.filter = ui.issueQueue ? queueFilter(filterFromRequest(request)) : filterFromRequest(request);
+}
+
+function showRequested(request: GalleryFilterRequest): void {
+  takeRequest(request);
+  rebuildView();
+  saveUi();
   if (ui.issueQueue) focusFirstIssue();
 }
 
 function setIssueQueue(on: boolean): void {
   ui.issueQueue = on;
+  if (on) ui.filter = queueFilter(ui.filter);
   rebuildView();
   saveUi();
   if (on) focusFirstIssue();
@@ -425,8 +429,9 @@ function review(verdict: Verdict): void {
   if (!edit) return focusIndex(viewIndex.get(next)!, 'plain');
   void editOptimistically([item.id], (it) => withVerdict(it, verdict), edit, { focus: next, anchor: next, selected: new Set() }).then((ok) => {
     if (ok) return;
-    const { [item.id]: _refused, ...rest } = ui.verdicts;
-    ui.verdicts = rest;
+    const verdicts = { ...ui.verdicts };
+    delete verdicts[item.id];
+    ui.verdicts = verdicts;
     saveUi();
     showStatus();
   });

@@ -14,6 +14,7 @@ interface TileParts {
   /** The image URL `render` chose but `loadTileImage` has not applied yet. */
   pending: string | undefined;
   broken: HTMLElement;
+  badges: HTMLElement;
   agreement: HTMLElement;
   changed: HTMLElement;
   issue: HTMLElement;
@@ -66,17 +67,21 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
     setText(p.broken, item.error ?? 'unreadable');
   }
 
-  // Fixed badge nodes, shown or hidden: rebuilding them per render left thousands of detached nodes to collect.
-  p.agreement.hidden = agreement === undefined;
+  // The same badge nodes re-attached, not rebuilt: rebuilding them per render left thousands of nodes to collect.
   if (agreement !== undefined) {
     p.agreement.className = `badge ${agreement ? 'agree-icon' : 'disagree-icon'}`;
     setText(p.agreement, agreement ? '✓' : '✗');
     label(p.agreement, agreement ? 'prediction agrees with the label' : 'prediction disagrees with the label');
   }
-  p.changed.hidden = !item.prediction?.changed;
-  p.issue.hidden = item.issueScore === undefined;
   if (item.issueScore !== undefined) setText(p.issue, `issue ${item.issueScore.toFixed(2)}`);
-  p.flag.hidden = !item.flagged;
+  const badges = [
+    agreement !== undefined ? p.agreement : undefined,
+    item.prediction?.changed ? p.changed : undefined,
+    item.issueScore !== undefined ? p.issue : undefined,
+    item.flagged ? p.flag : undefined,
+  ].filter((badge): badge is HTMLElement => badge !== undefined);
+  const current = p.badges.children;
+  if (badges.length !== current.length || badges.some((badge, k) => current[k] !== badge)) p.badges.replaceChildren(...badges);
 
   setText(p.name, item.id.slice(item.id.lastIndexOf('/') + 1));
   p.label.className = item.label === null ? 'label unlabelled' : 'label';
@@ -118,7 +123,6 @@ function build(tile: HTMLElement): TileParts {
   const changed = label(text('span', 'badge changed', 'Δ'), 'prediction changed by the last retrain');
   const issue = label(element('span', 'badge issue'), 'label-issue score');
   const flag = label(text('span', 'badge flag', '⚑'), 'flagged');
-  badges.append(agreement, changed, issue, flag);
   figure.append(img, broken, badges);
   const caption = element('div', 'caption');
   const name = element('span', 'name');
@@ -131,7 +135,7 @@ function build(tile: HTMLElement): TileParts {
   bar.append(fill);
   caption.append(name, line, bar);
   tile.replaceChildren(figure, caption);
-  const built = { img, pending: undefined, broken, agreement, changed, issue, flag, name, label: labelNode, predicted, bar, fill };
+  const built = { img, pending: undefined, broken, badges, agreement, changed, issue, flag, name, label: labelNode, predicted, bar, fill };
   parts.set(tile, built);
   return built;
 }

@@ -46,6 +46,18 @@ describe('gallery data: what the host sends the webview', () => {
     assert.deepEqual(store.galleryFields('zzz'), {});
   });
 
+  it('adds an audit\'s issue scores and suggested labels, and a newer audit replaces them', () => {
+    const store = new PredictionStore();
+    const first = store.setLabelIssues({ scores: { a: 0.9, b: 0.1 }, suggestedLabels: { a: 'NORMAL' } });
+    assert.deepEqual([...first].sort(), ['a', 'b']);
+    assert.deepEqual(store.galleryFields('a'), { issueScore: 0.9, suggestedLabel: 'NORMAL' });
+    assert.deepEqual(store.galleryFields('b'), { issueScore: 0.1 }, 'a score without a suggestion: not in the queue');
+    const second = store.setLabelIssues({ scores: { c: 0.8 }, suggestedLabels: { c: 'COVID' } });
+    assert.deepEqual([...second].sort(), ['a', 'b', 'c'], 'items that lose their issue are sent again');
+    assert.deepEqual(store.galleryFields('a'), {});
+    assert.deepEqual(store.galleryFields('c'), { issueScore: 0.8, suggestedLabel: 'COVID' });
+  });
+
   it('lists an item history through undo and moves', () => {
     const entry = (over: Partial<JournalEntry>): JournalEntry => ({
       version: 1, id: 'e', group: 'g', time: '2026-01-01T00:00:00Z', user: 'ann', kind: 'relabel', item: 'COVID/a.png', hash: null, old: 'COVID', new: 'NORMAL', ...over,

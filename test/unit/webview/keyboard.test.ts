@@ -31,9 +31,23 @@ describe('gallery keyboard model', () => {
     assert.equal(commandForKey(key('1', { ctrlKey: true })), undefined);
   });
 
+  it('gives a, s and f to the issue queue\'s verdicts only inside the queue; i toggles the queue', () => {
+    assert.deepEqual(commandForKey(key('i')), { kind: 'issueQueue' });
+    assert.deepEqual(commandForKey(key('i'), true), { kind: 'issueQueue' });
+    assert.deepEqual(commandForKey(key('a'), true), { kind: 'review', verdict: 'accepted' });
+    assert.deepEqual(commandForKey(key('s'), true), { kind: 'review', verdict: 'kept' });
+    assert.deepEqual(commandForKey(key('f'), true), { kind: 'review', verdict: 'flagged' });
+    assert.equal(commandForKey(key('a')), undefined, 'no stray relabel outside the queue');
+    assert.equal(commandForKey(key('s')), undefined);
+    assert.deepEqual(commandForKey(key('f')), { kind: 'toggleFlag' });
+    assert.deepEqual(commandForKey(key('k'), true), { kind: 'move', dx: 0, dy: -1, extend: false }, 'h/j/k/l still move in the queue');
+    assert.deepEqual(commandForKey(key('2'), true), { kind: 'setClass', index: 1 }, 'a class key still relabels in the queue');
+    assert.deepEqual(commandForKey(key('a', { ctrlKey: true }), true), { kind: 'selectAll' });
+  });
+
   it('lists every shortcut in the help table', () => {
     const text = SHORTCUTS.map((s) => s.keys).join(' ');
-    for (const needle of ['h k l j', 'Shift', '1 … 9', 'f', 'Ctrl+Z', 'Enter', '?', 'Esc']) assert.ok(text.includes(needle), needle);
+    for (const needle of ['h k l j', 'Shift', '1 … 9', 'f', 'Ctrl+Z', 'Enter', '?', 'Esc', 'i', 'a  (issue queue)', 's  (issue queue)']) assert.ok(text.includes(needle), needle);
   });
 
   it('moves the focus in a grid and stays inside it', () => {
