@@ -1,9 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportCurated, openDataset } from '../dataset';
-import { modelsDir } from '../ml/modelStore';
-import { stateDirOf } from '../ml/session';
+import { exportCurated, openDataset, stateDirOf } from '../dataset';
+import { modelsDir } from '../ml/modelVersions';
 import type { CuratorContext } from './curatorContext';
 
 /** Export Curated Dataset: a class-folder copy (hard links where possible) or one CSV, of the effective labels. */

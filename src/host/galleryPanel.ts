@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { applyJournalState, applyToFolders, classNameProblem, LabelJournal, openDataset, planApplyToFolders, stateDirOf, thumbnail, thumbnailPath, watchDataset } from '../dataset';
 import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
 import { runJob } from '../ml/jobs/runJob';
-import { latestVersion, listVersions } from '../ml/modelStore';
+import { latestVersion, listVersions } from '../ml/modelVersions';
 import type { SaliencyMap, SaliencyParams } from '../ml/saliency';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/protocol';

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { readJournal } from '../dataset';
+import { readJournal, stateDirOf } from '../dataset';
 import { readPredictions } from '../ml/predictionFiles';
-import { listVersions, modelsDir, readVersionInfo } from '../ml/modelStore';
-import type { ModelVersionInfo } from '../ml/modelStore';
+import { listVersions, modelsDir, readVersionInfo } from '../ml/modelVersions';
+import type { ModelVersionInfo } from '../ml/modelVersions';
 import type { PredictionsFile } from '../ml/predict';
-import { stateDirOf } from '../ml/session';
 import * as path from 'node:path';
 
 /** What the side bar, the status bar and the gallery show about a dataset's models; read from its files. */

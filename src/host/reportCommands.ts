@@ -1,8 +1,10 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { compareReports, latestReport, parseReport, reportsDir } from '../ml/report';
-import type { Report, SavedReport } from '../ml/report';
-import { stateDirOf } from '../ml/session';
+import { compareReports } from '../ml/report/compare';
+import type { SavedReport } from '../ml/report/datasetReport';
+import type { Report } from '../ml/report/types';
+import { latestReport, parseReport, reportsDir } from '../ml/report/writeReport';
+import { stateDirOf } from '../dataset';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
 import { ReportPanel } from './reportPanel';

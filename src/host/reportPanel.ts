@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { renderHtml } from '../ml/report';
-import type { Report } from '../ml/report';
+import { renderHtml } from '../ml/report/html';
+import type { Report } from '../ml/report/types';
 
 /**
  * Shows a balanced-metric report in a webview. The page is the same self-contained HTML as the saved file (no

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { openDataset } from '../dataset';
-import { REPORTS_DIR_NAME } from '../ml/report';
-import { stateDirOf } from '../ml/session';
+import { openDataset, stateDirOf } from '../dataset';
+import { REPORTS_DIR_NAME } from '../ml/report/writeReport';
 import type { ModelState, ModelStates } from './modelState';
 
 /** One row of a side-bar view: a label, a description, and what a click does. */
