@@ -145,6 +145,11 @@ export class VsCodeHost {
     return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(path.resolve(options.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   }
 
+  /** The user cache the extension host sees when the host was started with `isolatedCache`. */
+  get cacheDir(): string {
+    return path.join(this.dataDir, 'cache');
+  }
+
   /** Waits until the server process has stopped (for the start script). */
   waitForExit(): Promise<number | null> {
     return new Promise((resolve) => this.server.once('exit', resolve));
