@@ -14,6 +14,9 @@ import { trainFineTuned } from './trainFineTuned';
 import type { FineTunedModel } from './trainFineTuned';
 import { trainHead } from './trainHead';
 
+/** `trainedOn.groupedBy` when the split followed the audit's suggested groups. */
+export const AUDIT_GROUPS = 'audit: patients + duplicate clusters';
+
 /** The manifest column that groups items by patient. */
 export const GROUP_COLUMN = 'patient_id';
 
@@ -29,6 +32,11 @@ export interface TrainModelOptions extends RunOptions {
   /** Classes in model order. Default: every label present, sorted. */
   classes?: string[];
   config?: Partial<Omit<TrainConfig, 'augment'>> & { augment?: Partial<AugmentConfig> };
+  /**
+   * Split groups by item id that replace the patient ids: the audit's suggested grouping (patients joined with
+   * duplicate clusters), so near-copies of one image never sit on both sides of the validation split.
+   */
+  groupOf?: ReadonlyMap<string, string>;
 }
 
 function rowsOf(features: Float32Array, dim: number, indices: readonly number[]): Float32Array {
@@ -62,7 +70,7 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
   const dim = session.featureDim;
   const features = rowsOf(embedded.features, dim, okRows);
   const folds = Math.round(1 / config.validationFraction);
-  const { groups, dropped } = withoutOversizedGroups(labelled.map((item) => item.metadata[GROUP_COLUMN] || null), folds);
+  const { groups, dropped } = withoutOversizedGroups(labelled.map((item) => options.groupOf?.get(item.id) ?? (item.metadata[GROUP_COLUMN] || null)), folds);
   const hasGroups = groups.some((g) => g);
   const split = stratifiedGroupSplit(labels, groups, { train: 1 - config.validationFraction, validation: config.validationFraction }, config.seed);
 
@@ -130,7 +138,7 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
       backbone: session.backboneRecord(),
       trainConfig: config,
       labelsFingerprint: labelsFingerprint(labelled.map((item) => ({ hash: item.hash!, label: item.label! }))),
-      trainedOn: { train: split.train.length, validation: split.validation.length, augmentedViews, perClass, groupedBy: hasGroups ? GROUP_COLUMN : null, ignoredGroups: [...dropped].map(([group, items]) => ({ group, items })) },
+      trainedOn: { train: split.train.length, validation: split.validation.length, augmentedViews, perClass, groupedBy: !hasGroups ? null : options.groupOf?.size ? AUDIT_GROUPS : GROUP_COLUMN, ignoredGroups: [...dropped].map(([group, items]) => ({ group, items })) },
       warmStarted: trained.warmStarted,
       bestEpoch: trained.bestEpoch,
       history: trained.history,

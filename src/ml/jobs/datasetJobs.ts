@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { openDataset } from '../../dataset';
 import type { Dataset } from '../../dataset';
 import { auditDataset, auditSummary } from '../audit/auditDataset';
+import { auditsDir, latestAudit } from '../audit/auditFiles';
 import { renderAuditMarkdown } from '../audit/auditMarkdown';
 import type { AuditSection } from '../audit/auditMarkdown';
 import { suggestedLabelsOf } from '../audit/labelIssues';
@@ -83,7 +84,13 @@ export async function retrainDataset(params: RetrainParams, ctx: JobContext): Pr
   let trainSeconds = 0;
   const scoreProgress = progressReporter(ctx, 0.95, 0.8);
   const { version, scored } = await withSession(params, params.backbone, ctx, async (session) => {
-    const trained = await trainModel(session, dataset.items, { classes: params.classes, config: params.train, signal: ctx.signal, onProgress: progressReporter(ctx, 0.8) });
+    const trained = await trainModel(session, dataset.items, {
+      classes: params.classes,
+      config: params.train,
+      groupOf: await auditGroups(params.root),
+      signal: ctx.signal,
+      onProgress: progressReporter(ctx, 0.8),
+    });
     trainSeconds = (performance.now() - started) / 1000;
     throwIfCancelled(ctx.signal);
     // A fine-tuned version sees images through its own backbone; the others through this session's.
@@ -127,7 +134,7 @@ export async function auditDatasetJob(params: DatasetJobParams & { section?: Aud
     auditDataset(session, dataset, { files: params.files, signal: ctx.signal, onProgress: progressReporter(ctx, 0.7) }),
   );
   throwIfCancelled(ctx.signal);
-  const dir = path.join(stateDirOf(params.root), 'audits');
+  const dir = auditsDir(params.root);
   await fs.mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const json = path.join(dir, `audit-${stamp}.json`);
@@ -144,6 +151,13 @@ export async function auditDatasetJob(params: DatasetJobParams & { section?: Aud
     issueScores: report.labelIssues.scores,
     suggestedLabels: suggestedLabelsOf(report.labelIssues.issues),
   };
+}
+
+/** The newest audit's suggested split groups (the grouped-splits remedy), by item id; undefined without an audit. */
+async function auditGroups(root: string): Promise<Map<string, string> | undefined> {
+  const audit = await latestAudit(root);
+  if (!audit) return undefined;
+  return new Map(audit.report.leakage.suggestedGroups.flatMap(({ group, members }) => members.map((id): [string, string] => [id, group])));
 }
 
 async function readDataset(params: DatasetJobParams, ctx: JobContext): Promise<Dataset> {

@@ -2,6 +2,8 @@
 // own held-out validation split, saved with it — built and saved into `<dataset>/.xray-curator/reports/`.
 import * as path from 'node:path';
 import { openDataset } from '../../dataset';
+import { latestAudit } from '../audit/auditFiles';
+import { auditSummary } from '../audit/auditDataset';
 import type { Dataset } from '../../dataset';
 import { latestVersion, modelsDir, readValidation, readVersionInfo } from '../modelStore';
 import type { ModelVersionInfo } from '../modelStore';
@@ -64,11 +66,19 @@ export async function saveValidationReport(root: string, modelVersion?: number, 
   if (items.length === 0) throw new Error(`no validation item of model v${info.modelVersion} is still labelled with one of its classes`);
   const model = reportModelOf(info);
   const previous = model.parent ? ((await latestReport(reportsDir(stateDir), model.parent)) ?? undefined) : undefined;
+  const audit = await latestAudit(root);
   const report = buildReport({
     classes: info.classes,
     items,
     model,
     previous,
+    audit: audit && {
+      file: audit.file,
+      summary: auditSummary(audit.report),
+      labelIssues: audit.report.labelIssues.issues.length,
+      duplicateClusters: audit.report.duplicates.clusters.length,
+      findings: audit.report.shortcuts?.findings ?? [],
+    },
     title: `Model ${model.version} on its validation split (${items.length} held-out images)`,
   });
   return { report, paths: await writeReport(reportsDir(stateDir), report, options) };

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describeBootstrap } from './format';
 import { confusionHeatMap, escapeXml, prPlot, rocPlot } from './svg';
 import {
+  AUDIT_NOTE,
   CHANGE_NOTE,
   classChangeTable,
   classTable,
@@ -60,6 +61,11 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
       `Change against ${comparison.previousModel.version}`,
       `${notes}${worse}<p>${escapeXml(CHANGE_NOTE)}</p>${table(headlineChangeTable(comparison.headline), 'narrow')}${table(classChangeTable(report, comparison.perClass))}`,
     ));
+  }
+  if (report.audit !== null) {
+    const { audit } = report;
+    const findings = audit.findings.length ? `<ul>${audit.findings.map((f) => `<li>${escapeXml(f)}</li>`).join('')}</ul>` : '<p>No source shortcut found.</p>';
+    sections.push(section('Data audit', `<p>${escapeXml(audit.summary)} (${escapeXml(audit.file)}).</p>${findings}<p>${escapeXml(AUDIT_NOTE)}</p>`));
   }
   if (evaluation.warnings.length > 0) {
     sections.push(section('Warnings', `<ul class="warnings">${evaluation.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`));

@@ -1,5 +1,6 @@
 /** The report as GitHub-flavoured Markdown: the HTML report's tables, without the plots. */
 import {
+  AUDIT_NOTE,
   CHANGE_NOTE,
   classChangeTable,
   classTable,
@@ -42,6 +43,11 @@ export function renderMarkdown(report: Report): string {
     out.push('', CHANGE_NOTE, '', table(headlineChangeTable(comparison.headline)), '', table(classChangeTable(report, comparison.perClass)));
   }
 
+  if (report.audit !== null) {
+    const { audit } = report;
+    out.push('', '## Data audit', '', `${escapeMarkdown(audit.summary)} (${escapeMarkdown(audit.file)}).`, '');
+    out.push(...(audit.findings.length ? audit.findings.map((f) => `- ${escapeMarkdown(f)}`) : ['No source shortcut found.']), '', AUDIT_NOTE);
+  }
   if (evaluation.warnings.length > 0) {
     out.push('', '## Warnings', '', ...evaluation.warnings.map((w) => `- ${escapeMarkdown(w)}`));
   }

@@ -194,6 +194,10 @@ export const SOURCE_NOTE =
   'When classes and sources are entangled, a model can score well by recognising the source instead of the ' +
   'disease: compare the sensitivity of a class across sources.';
 
+export const AUDIT_NOTE =
+  'The audit ran on the whole dataset (Find Label Issues / Find Duplicates and Leakage / Audit Source Shortcuts); ' +
+  'a shortcut found there means these metrics may reward recognising the source rather than the disease.';
+
 export const CHANGE_NOTE =
   `Changes are current minus previous point estimates (${WORSE_MARK} = worse), not a paired test: a small change ` +
   'inside both intervals may be noise.';

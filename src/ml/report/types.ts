@@ -30,6 +30,7 @@ export interface ReportInput {
   model: ReportModel;
   /** The previous model's report, to show what changed. */
   previous?: Report;
+  audit?: ReportAudit;
   title?: string;
 }
 
@@ -112,4 +113,17 @@ export interface Report {
   /** Null when no item has a source. */
   sources: SourceBreakdown[] | null;
   comparison: ReportComparison | null;
+  /** The dataset's newest audit, in brief: what to know before trusting these numbers. Null without an audit. */
+  audit: ReportAudit | null;
+}
+
+/** The audit findings a report carries (the full audit is its own JSON and Markdown in `audits/`). */
+export interface ReportAudit {
+  /** The audit JSON it summarises. */
+  file: string;
+  summary: string;
+  labelIssues: number;
+  duplicateClusters: number;
+  /** Source-shortcut findings in plain words, most important first. */
+  findings: string[];
 }

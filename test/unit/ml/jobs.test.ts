@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { stateDirOf } from '../../../src/dataset';
 import { JobCancelledError } from '../../../src/ml/jobs/jobContext';
 import { runJob } from '../../../src/ml/jobs/runJob';
+import { AUDIT_GROUPS } from '../../../src/ml/trainModel';
 import { makeCxrSubset } from '../../support/cxrSubset';
 import { BACKBONE_DIR, requireShared } from '../../support/shared';
 
@@ -46,5 +47,15 @@ describe('worker jobs: run off the caller thread, report progress, cancel cleanl
     assert.equal(summary.modelVersion, 1);
     assert.equal(summary.predicted, 30);
     assert.ok(fs.existsSync(summary.report) && fs.existsSync(path.join(stateDirOf(root), 'predictions', 'v1.json')));
+  });
+
+  it('after an audit, a retrain splits by its suggested groups (patients joined with duplicates) and the report carries its findings', async () => {
+    const audit = await runJob<{ json: string }>('audit', { root, backbone: requireShared(BACKBONE_DIR) });
+    assert.ok(fs.existsSync(audit.json));
+    const summary = await runJob<{ modelVersion: number; report: string }>('retrain', { root, backbone: requireShared(BACKBONE_DIR), train: { augmentViews: 0, epochs: 5 } });
+    assert.equal(summary.modelVersion, 2);
+    const info = JSON.parse(fs.readFileSync(path.join(stateDirOf(root), 'models', 'v2', 'version.json'), 'utf8')) as { trainedOn: { groupedBy: string } };
+    assert.equal(info.trainedOn.groupedBy, AUDIT_GROUPS);
+    assert.match(fs.readFileSync(summary.report, 'utf8'), /<h2>Data audit<\/h2>/);
   });
 });

@@ -115,3 +115,34 @@ describe('report: HTML', () => {
     assert.ok(renderMarkdown(report).includes('| Accuracy | 0.80 | 0.70 | −0.100 ▼ |'));
   });
 });
+
+describe('report: the data audit section', () => {
+  const audit = {
+    file: '/data/.xray-curator/audits/audit-1.json',
+    summary: '120 items audited: 7 label issues, 0 duplicate clusters',
+    labelIssues: 7,
+    duplicateClusters: 0,
+    findings: ['NORMAL is predictable from source alone: 99%', 'a <b>bold</b> source'],
+  };
+
+  it('carries the newest audit\'s findings into HTML and Markdown, escaped', () => {
+    const report = buildReport({ classes: TWO_CLASSES, items: twoClassItems(), model: { version: 'v1' }, audit }, { bootstrap: false });
+    assert.deepEqual(report.audit, audit);
+    const html = renderHtml(report, { nonce: 'n' });
+    assert.match(html, /<h2[^>]*>Data audit<\/h2>/);
+    assert.match(html, /<li>NORMAL is predictable from source alone: 99%<\/li>/);
+    assert.ok(html.includes('a &#60;b&#62;bold&#60;/b&#62; source'), 'the finding is escaped');
+    assert.doesNotMatch(html, /<b>bold/);
+    const md = renderMarkdown(report);
+    assert.match(md, /## Data audit\n\n120 items audited: 7 label issues/);
+    assert.match(md, /- NORMAL is predictable from source alone: 99%/);
+    assert.match(md, /a \\<b\\>bold\\<\/b\\> source/);
+  });
+
+  it('has no audit section without an audit', () => {
+    const report = buildReport({ classes: TWO_CLASSES, items: twoClassItems(), model: { version: 'v1' } }, { bootstrap: false });
+    assert.equal(report.audit, null);
+    assert.doesNotMatch(renderHtml(report, { nonce: 'n' }), /Data audit/);
+    assert.doesNotMatch(renderMarkdown(report), /Data audit/);
+  });
+});
