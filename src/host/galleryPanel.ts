@@ -10,6 +10,7 @@ import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/protocol';
 import type { DetailReply, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, RenderedEvent, SaliencyReply, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
+import { readSettings } from './settings';
 import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks, PredictionSet } from './galleryData';
 import { latestLabelIssues } from './auditFiles';
@@ -58,6 +59,8 @@ export class GalleryPanel extends Disposable {
   private loaded: Loaded | undefined;
   private editChain: Promise<unknown> = Promise.resolve();
   private pendingFilter: GalleryFilterRequest | undefined;
+  /** `xrayCurator.thumbnailSize` when the panel opened (thumbnails are cached per size). */
+  private readonly thumbnailSize = readSettings().thumbnailSize;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
   private readonly thumbnailDir: string | undefined;
@@ -344,7 +347,7 @@ export class GalleryPanel extends Disposable {
   private load(): Promise<Loaded> {
     this.loading ??= (async () => {
       const dataset = await openDataset(this.datasetRoot);
-      const journal = await LabelJournal.open(dataset.root);
+      const journal = await LabelJournal.open(dataset.root, { user: readSettings().journalUser || undefined });
       const loaded: Loaded = { dataset, journal, byId: new Map(dataset.items.map((item) => [item.id, item])) };
       this.loaded = loaded;
       this.noteExistingThumbnails(dataset.items);
@@ -479,7 +482,7 @@ export class GalleryPanel extends Disposable {
   }
 
   private thumbnailFile(item: DatasetItem): string | undefined {
-    return this.thumbnailDir && item.hash ? thumbnailPath(this.thumbnailDir, item.hash) : undefined;
+    return this.thumbnailDir && item.hash ? thumbnailPath(this.thumbnailDir, item.hash, this.thumbnailSize) : undefined;
   }
 
   private noteExistingThumbnails(items: readonly DatasetItem[]): void {
@@ -520,7 +523,7 @@ export class GalleryPanel extends Disposable {
       const item = this.loaded?.byId.get(id);
       if (!item?.hash) continue;
       try {
-        await thumbnail(item.absPath, item.hash, dir);
+        await thumbnail(item.absPath, item.hash, dir, this.thumbnailSize);
         this.thumbnails.add(id);
         this.thumbnailsMade.push(id);
         this.thumbnailPush ??= setTimeout(() => {
