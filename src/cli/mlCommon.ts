@@ -1,8 +1,10 @@
-// What the train, predict and evaluate commands share: choosing the backbone, opening an ML session on a
+// What the train, predict, evaluate, report and audit commands share: choosing the backbone, opening an ML session on a
 // dataset, progress on stderr, and writing JSON.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAtomically } from '../dataset/atomicFile';
+import { backboneLocation } from '../ml/modelVersions';
+import type { ModelVersion } from '../ml/modelVersions';
 import { MlSession } from '../ml/session';
 import type { MlProgress } from '../ml/session';
 import { UsageError } from './command';
@@ -37,6 +39,33 @@ export function stderrProgress(): (progress: MlProgress) => void {
 
 export function openSession(datasetRoot: string, backbone: string, sha256: string | undefined): Promise<MlSession> {
   return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: downloadCacheDir() });
+}
+
+/** The options of the commands that run a trained model version. */
+export const MODEL_OPTIONS = {
+  model: { type: 'string' },
+  files: { type: 'string' },
+  backbone: { type: 'string' },
+  'backbone-sha256': { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+/**
+ * Runs `use` with a session on the backbone a model version was trained with (its own folder for a fine-tuned
+ * version; `--backbone` overrides the location), pinned to that backbone's digest, and closes the session.
+ */
+export async function withModelSession<T>(
+  datasetRoot: string,
+  model: ModelVersion,
+  given: { backbone?: string; 'backbone-sha256'?: string },
+  use: (session: MlSession) => Promise<T>,
+): Promise<T> {
+  const session = await openSession(datasetRoot, chooseBackbone(given.backbone, backboneLocation(model)), given['backbone-sha256'] ?? model.info.backbone.digest);
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
 }
 
 export async function writeJson(file: string, value: unknown): Promise<void> {

@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { openDataset } from '../dataset';
-import { backboneLocation, latestVersion, readVersionInfo } from '../ml/modelStore';
-import type { ModelVersion } from '../ml/modelStore';
+import { latestVersion, readVersionInfo } from '../ml/modelVersions';
+import type { ModelVersion } from '../ml/modelVersions';
 import { predictItems } from '../ml/predictItems';
-import { stateDirOf } from '../ml/session';
+import { openDataset, stateDirOf } from '../dataset';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
-import { chooseBackbone, openSession, stderrProgress, writeJson } from './mlCommon';
+import { MODEL_OPTIONS, stderrProgress, withModelSession, writeJson } from './mlCommon';
 
 /** The version folder given, else the dataset's latest version. */
 export async function chooseModel(root: string, dir: string | undefined): Promise<ModelVersion> {
@@ -20,25 +19,17 @@ export const predictCommand: CliCommand = {
   usage: 'predict DATASET [--model DIR] [--files LIST] [--backbone DIR|URL] [--backbone-sha256 HEX] --out FILE.json',
   summary: "Writes every item's class probabilities, predicted class, confidence, margin and entropy (latest model by default).",
   async run(args: string[]): Promise<number> {
-    const { values, positionals } = parseCommandArgs(args, {
-      model: { type: 'string' },
-      files: { type: 'string' },
-      backbone: { type: 'string' },
-      'backbone-sha256': { type: 'string' },
-      out: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(args, MODEL_OPTIONS);
     const root = requirePositional(positionals, 'DATASET');
     if (!values.out) throw new UsageError('missing --out FILE.json');
+    const out = values.out;
     const model = await chooseModel(root, values.model);
     const dataset = await openDataset(root, { files: values.files });
-    const session = await openSession(root, chooseBackbone(values.backbone, backboneLocation(model)), values['backbone-sha256'] ?? model.info.backbone.digest);
-    try {
+    return withModelSession(root, model, values, async (session) => {
       const predictions = await predictItems(session, model, dataset.items, { onProgress: stderrProgress() });
-      await writeJson(values.out, predictions);
-      process.stderr.write(`${predictions.items.length} predictions by model v${model.info.modelVersion}, ${predictions.errors.length} errors; written to ${values.out}\n`);
+      await writeJson(out, predictions);
+      process.stderr.write(`${predictions.items.length} predictions by model v${model.info.modelVersion}, ${predictions.errors.length} errors; written to ${out}\n`);
       return 0;
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

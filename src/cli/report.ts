@@ -1,16 +1,18 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeAtomically } from '../dataset/atomicFile';
-import { openDataset } from '../dataset';
+import { openDataset, stateDirOf } from '../dataset';
 import type { Dataset } from '../dataset';
-import { latestVersion, loadHead, modelsDir, readVersionInfo } from '../ml/modelStore';
-import { predictProbabilities, PREDICTIONS_VERSION } from '../ml/predict';
+import { writeAtomically } from '../dataset/atomicFile';
+import { modelsDir, readVersionInfo } from '../ml/modelVersions';
+import { PREDICTIONS_VERSION } from '../ml/predictionFiles';
 import type { PredictionsFile } from '../ml/predict';
+import { predictItems } from '../ml/predictItems';
 import { buildReport, latestReport, parseReport, renderHtml, renderMarkdown, reportItemsOf, reportModelOf, reportsDir, writeReport } from '../ml/report';
 import type { Report, ReportModel } from '../ml/report';
-import { MlSession, stateDirOf } from '../ml/session';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
+import { withModelSession } from './mlCommon';
+import { chooseModel } from './predict';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -52,7 +54,7 @@ export const reportCommand: CliCommand = {
     const stateDir = stateDirOf(dataset.root);
     const predictions = values.predictions
       ? await readPredictions(values.predictions, stateDir)
-      : await runModel(dataset, values.model ?? (await latestModelDir(stateDir)), values.backbone);
+      : await runModel(dataset, values.model, values.backbone);
     const { items, skipped } = reportItemsOf(dataset, predictions.classes, predictions.probs);
     if (items.length === 0) throw new Error('no labelled item of the model\'s classes has a prediction: nothing to report');
 
@@ -109,35 +111,14 @@ async function readPredictions(file: string, stateDir: string): Promise<ModelPre
   return { classes, probs, model: info ? reportModelOf(info) : { version: modelVersion === null ? 'unknown' : `v${modelVersion}` } };
 }
 
-async function latestModelDir(stateDir: string): Promise<string> {
-  const latest = await latestVersion(stateDir);
-  if (latest === undefined) throw new Error('the dataset has no trained model: give --model DIR or --predictions FILE');
-  return latest.dir;
-}
-
-/** Embeds the dataset with the model's backbone (cached embeddings are reused) and runs its head. */
-async function runModel(dataset: Dataset, modelDir: string, backbone: string | undefined): Promise<ModelPredictions> {
-  const info = await readVersionInfo(modelDir);
-  const session = await MlSession.open(dataset.root, { backbone: backbone ?? info.backbone.location });
-  try {
-    if (session.backboneRecord().digest !== info.backbone.digest) {
-      throw new Error(`backbone ${session.backboneRecord().id} is not the one model ${modelDir} was trained with (${info.backbone.id})`);
-    }
-    const candidates = dataset.items.filter((item) => item.label !== null && item.hash && !item.error);
-    const { features, errors } = await session.embedItems(candidates);
-    const head = await loadHead(modelDir);
-    try {
-      const flat = predictProbabilities(head, features, session.featureDim);
-      const k = info.classes.length;
-      const probs = new Map<string, number[]>();
-      candidates.forEach((item, i) => {
-        if (errors[i] === null) probs.set(item.id, Array.from(flat.subarray(i * k, (i + 1) * k)));
-      });
-      return { classes: info.classes, probs, model: reportModelOf(info) };
-    } finally {
-      head.dispose();
-    }
-  } finally {
-    await session.close();
-  }
+/** Runs the model version (latest by default) on the labelled items, through its own backbone. */
+async function runModel(dataset: Dataset, modelDir: string | undefined, backbone: string | undefined): Promise<ModelPredictions> {
+  const model = await chooseModel(dataset.root, modelDir);
+  const candidates = dataset.items.filter((item) => item.label !== null && item.hash && !item.error);
+  const predicted = await withModelSession(dataset.root, model, { backbone }, (session) => predictItems(session, model, candidates));
+  return {
+    classes: model.info.classes,
+    probs: new Map(predicted.items.map((p) => [p.id, p.probs])),
+    model: reportModelOf(model.info),
+  };
 }

@@ -165,9 +165,14 @@ export class GalleryPanel extends Disposable {
     return (await this.serialized(() => journal.undo())).length;
   }
 
+  /** The dataset as this panel holds it, kept live (journal, files on disk): no second scan for other views. */
+  async dataset(): Promise<Dataset> {
+    return (await this.load()).dataset;
+  }
+
   /** The dry run of Apply Labels to Folders on the dataset as this panel shows it. */
   async planMoves(): Promise<PlannedMove[]> {
-    return planApplyToFolders((await this.load()).dataset);
+    return planApplyToFolders(await this.dataset());
   }
 
   /** Moves files into their class folders through this panel's journal: one step that `undo` reverses. */

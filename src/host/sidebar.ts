@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { openDataset, stateDirOf } from '../dataset';
+import type { Dataset } from '../dataset';
 import { REPORTS_DIR_NAME } from '../ml/report/writeReport';
+import type { Galleries } from './galleries';
 import type { ModelState, ModelStates } from './modelState';
 
 /** One row of a side-bar view: a label, a description, and what a click does. */
@@ -45,9 +47,11 @@ class RowsView implements vscode.TreeDataProvider<Row> {
 export class Sidebar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(states: ModelStates) {
+  constructor(states: ModelStates, galleries: Galleries) {
+    // An open gallery already holds the dataset live; only without one is the folder read again.
+    const datasetOf = (root: string): Promise<Dataset> => galleries.get(root)?.dataset() ?? openDataset(root);
     const views: [string, RowsView][] = [
-      ['xrayCurator.classes', new RowsView(classRows)],
+      ['xrayCurator.classes', new RowsView((state) => classRows(state, datasetOf))],
       ['xrayCurator.models', new RowsView(modelRows)],
       ['xrayCurator.reports', new RowsView(reportRows)],
     ];
@@ -66,8 +70,8 @@ export class Sidebar implements vscode.Disposable {
   }
 }
 
-async function classRows(state: ModelState): Promise<Row[]> {
-  const dataset = await openDataset(state.root);
+async function classRows(state: ModelState, datasetOf: (root: string) => Promise<Dataset>): Promise<Row[]> {
+  const dataset = await datasetOf(state.root);
   const predicted = new Map(state.predictions?.items.map((p) => [p.id, p.predicted]));
   const classes = [...new Set([...dataset.classes, ...(state.latest?.classes ?? [])])];
   return classes.map((name) => {
@@ -81,6 +85,8 @@ async function classRows(state: ModelState): Promise<Row[]> {
     return {
       label: name,
       description: counts.join(' · '),
+      // The description is cut to the side bar's width; the tooltip has all of it.
+      tooltip: `${name}: ${counts.join(', ')}. Click to show them in the gallery.`,
       icon: 'symbol-class',
       command: { title: 'Filter the gallery', command: 'xrayCurator.filterGallery', arguments: [{ root: state.root, label: name }] },
     };

@@ -33,12 +33,7 @@ describe('UI: curating the shared chest X-rays with a trained model', () => {
     workbench = await Workbench.open(requireShared(CXR_DIR), {
       settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 },
     });
-    await workbench.runCommand('X-Ray Curator: Retrain Model');
-    await workbench.notification(/model v1 trained/);
-    await workbench.runCommand('Notifications: Clear All Notifications');
-    await workbench.runCommand('X-Ray Curator: Open Dataset Gallery');
-    gallery = await workbench.webviewFrame('.tile img');
-    await gallery.waitForFunction(() => [...document.querySelectorAll('.tile .predicted')].some((node) => node.textContent));
+    gallery = await workbench.retrainAndOpenGallery();
   });
 
   after(async () => {

@@ -14,12 +14,7 @@ describe('UI: the saliency overlay in the detail view', () => {
   before(async () => {
     root = makeCxrSubset(12);
     workbench = await Workbench.open(root, { settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 } });
-    await workbench.runCommand('X-Ray Curator: Retrain Model');
-    await workbench.notification(/model v1 trained/);
-    await workbench.runCommand('Notifications: Clear All Notifications');
-    await workbench.runCommand('X-Ray Curator: Open Dataset Gallery');
-    gallery = await workbench.webviewFrame('.tile img');
-    await gallery.waitForFunction(() => [...document.querySelectorAll('.tile .predicted')].some((node) => node.textContent));
+    gallery = await workbench.retrainAndOpenGallery();
   });
 
   after(async () => {

@@ -56,6 +56,20 @@ export class Workbench {
     throw new Error(`no webview showed ${selector} within ${timeoutMs / 1000} s`);
   }
 
+  /**
+   * What a researcher does first: Retrain Model from the palette, then Open Dataset Gallery; resolves with the
+   * gallery's frame once its tiles show the new model's predictions.
+   */
+  async retrainAndOpenGallery(): Promise<Frame> {
+    await this.runCommand('X-Ray Curator: Retrain Model');
+    await this.notification(/model v\d+ trained/);
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.runCommand('X-Ray Curator: Open Dataset Gallery');
+    const gallery = await this.webviewFrame('.tile img');
+    await gallery.waitForFunction(() => [...document.querySelectorAll('.tile .predicted')].some((node) => node.textContent));
+    return gallery;
+  }
+
   /** Waits for a notification toast whose text matches, and returns its text. */
   async notification(text: RegExp, timeoutMs = 10 * 60_000): Promise<string> {
     const toast = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();

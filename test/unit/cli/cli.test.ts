@@ -3,27 +3,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LabelJournal, openDataset, readJournal } from '../../../src/dataset';
+import { CLI, runCli } from '../../support/runCli';
 import { makeClassFolders, makeTempDir, pngBytes, removeTempDirs, writeFile } from '../dataset/fixtures';
-
-const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('xray-curator command line', () => {
   after(removeTempDirs);

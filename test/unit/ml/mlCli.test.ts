@@ -1,25 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runCli } from '../../support/runCli';
 import { BACKBONE_DIR, requireShared } from '../../support/shared';
 import { syntheticDataset, tempDir } from './mlFixtures';
 import type { Fixture } from './mlFixtures';
 
-const CLI = path.resolve(__dirname, '..', '..', '..', 'src', 'cli.js');
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, XRAY_CURATOR_BACKBONE: '' };
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The tool without a default backbone from the environment: every backbone comes from the command line. */
+const cli = (args: string[]): ReturnType<typeof runCli> => runCli(args, { ...process.env, XRAY_CURATOR_BACKBONE: '' });
 
 describe('xray-curator train / predict / evaluate', function () {
   this.timeout(180_000);
@@ -38,7 +26,7 @@ describe('xray-curator train / predict / evaluate', function () {
   });
 
   it('trains, then predicts and evaluates with the stable JSON shapes', async () => {
-    const train = await runCli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '5', '--seed', '1', '--augment-views', '0', '--classes', 'B,A']);
+    const train = await cli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '5', '--seed', '1', '--augment-views', '0', '--classes', 'B,A']);
     assert.equal(train.code, 0, train.stderr);
     const trained = JSON.parse(train.stdout) as { version: number; modelVersion: number; dir: string; classes: string[]; metrics: { n: number; balancedAccuracy: { estimate: number } } };
     assert.equal(trained.version, 1);
@@ -48,7 +36,7 @@ describe('xray-curator train / predict / evaluate', function () {
     assert.ok(trained.metrics.n > 0);
 
     const predictionsFile = path.join(out.root, 'predictions.json');
-    const predict = await runCli(['predict', data.root, '--out', predictionsFile]);
+    const predict = await cli(['predict', data.root, '--out', predictionsFile]);
     assert.equal(predict.code, 0, predict.stderr);
     const predictions = JSON.parse(fs.readFileSync(predictionsFile, 'utf8')) as { version: number; modelVersion: number; classes: string[]; items: Record<string, unknown>[] };
     assert.equal(predictions.version, 1);
@@ -58,7 +46,7 @@ describe('xray-curator train / predict / evaluate', function () {
     assert.deepEqual(Object.keys(predictions.items[0]).sort(), ['confidence', 'entropy', 'id', 'margin', 'predicted', 'probs']);
 
     const evaluationFile = path.join(out.root, 'evaluation.json');
-    const evaluate = await runCli(['evaluate', '--model', trained.dir, other.root, '--out', evaluationFile]);
+    const evaluate = await cli(['evaluate', '--model', trained.dir, other.root, '--out', evaluationFile]);
     assert.equal(evaluate.code, 0, evaluate.stderr);
     const evaluation = JSON.parse(fs.readFileSync(evaluationFile, 'utf8')) as { version: number; n: number; bySource: Record<string, unknown>; overall: { confusion: number[][] } };
     assert.equal(evaluation.version, 1);
@@ -68,27 +56,27 @@ describe('xray-curator train / predict / evaluate', function () {
   });
 
   it('fine-tunes with --fine-tune-blocks and predicts with the version\'s own backbone', async () => {
-    const train = await runCli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '3', '--augment-views', '0', '--fine-tune-blocks', '1']);
+    const train = await cli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '3', '--augment-views', '0', '--fine-tune-blocks', '1']);
     assert.equal(train.code, 0, train.stderr);
     const trained = JSON.parse(train.stdout) as { modelVersion: number; backbone: string };
     assert.match(trained.backbone, /-ft1@/);
     const file = path.join(out.root, 'tuned.json');
-    const predict = await runCli(['predict', data.root, '--out', file]);
+    const predict = await cli(['predict', data.root, '--out', file]);
     assert.equal(predict.code, 0, predict.stderr);
     assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { modelVersion: number }).modelVersion, trained.modelVersion);
   });
 
   it('fails with a message on stderr and a non-zero exit code', async () => {
-    const noModel = await runCli(['predict', other.root, '--out', path.join(out.root, 'x.json')]);
+    const noModel = await cli(['predict', other.root, '--out', path.join(out.root, 'x.json')]);
     assert.equal(noModel.code, 1);
     assert.match(noModel.stderr, /no model trained yet/);
-    const noBackbone = await runCli(['train', other.root]);
+    const noBackbone = await cli(['train', other.root]);
     assert.equal(noBackbone.code, 2);
     assert.match(noBackbone.stderr, /no backbone/);
-    const noOut = await runCli(['evaluate', '--model', out.root, other.root]);
+    const noOut = await cli(['evaluate', '--model', out.root, other.root]);
     assert.equal(noOut.code, 2);
     assert.match(noOut.stderr, /missing --out/);
-    const badModel = await runCli(['evaluate', '--model', out.root, other.root, '--out', path.join(out.root, 'y.json')]);
+    const badModel = await cli(['evaluate', '--model', out.root, other.root, '--out', path.join(out.root, 'y.json')]);
     assert.equal(badModel.code, 1);
     assert.match(badModel.stderr, /not a model version folder/);
   });
