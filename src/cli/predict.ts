@@ -7,11 +7,11 @@ import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 import { MODEL_OPTIONS, stderrProgress, withModelSession, writeJson } from './mlCommon';
 
-/** The version folder given, else the dataset's latest version. */
-export async function chooseModel(root: string, dir: string | undefined): Promise<ModelVersion> {
+/** The version folder given, else the dataset's latest version; `otherwise` names what else the command accepts. */
+export async function chooseModel(root: string, dir: string | undefined, otherwise = '--model DIR'): Promise<ModelVersion> {
   if (dir) return { dir: path.resolve(dir), info: await readVersionInfo(path.resolve(dir)) };
   const latest = await latestVersion(stateDirOf(root));
-  if (!latest) throw new Error(`no model trained yet in ${root} (run: xray-curator train ${root}), or pass --model DIR`);
+  if (!latest) throw new Error(`no model trained yet in ${root} (run: xray-curator train ${root}), or pass ${otherwise}`);
   return latest;
 }
 

@@ -113,7 +113,7 @@ async function readPredictions(file: string, stateDir: string): Promise<ModelPre
 
 /** Runs the model version (latest by default) on the labelled items, through its own backbone. */
 async function runModel(dataset: Dataset, modelDir: string | undefined, backbone: string | undefined): Promise<ModelPredictions> {
-  const model = await chooseModel(dataset.root, modelDir);
+  const model = await chooseModel(dataset.root, modelDir, '--model DIR or --predictions FILE');
   const candidates = dataset.items.filter((item) => item.label !== null && item.hash && !item.error);
   const predicted = await withModelSession(dataset.root, model, { backbone }, (session) => predictItems(session, model, candidates));
   return {

@@ -90,6 +90,6 @@ describe('report: command line', () => {
     await assert.rejects(reportCommand.run([root, '--model', 'm', '--predictions', predictions, '--format', 'md', '--out', 'x']), /not both/);
     await fs.writeFile(predictions, JSON.stringify({ version: 9, items: [] }));
     await assert.rejects(reportCommand.run([root, '--predictions', predictions, '--format', 'md', '--out', 'x']), /not a predictions file of format version 1/);
-    await assert.rejects(reportCommand.run([root, '--format', 'md', '--out', 'x']), /no trained model/);
+    await assert.rejects(reportCommand.run([root, '--format', 'md', '--out', 'x']), /no model trained yet.*--predictions FILE/);
   });
 });
