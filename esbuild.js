@@ -35,8 +35,10 @@ const node = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // Loaded from node_modules at run time: native addons, wasm binaries next to their JS, and the host API.
-  external: ['vscode', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', 'csv-parse', 'dicom-parser'],
+  // Loaded from node_modules at run time: the host API, native addons (sharp; tfjs-node, which must register with the
+  // same tfjs-core as ours), and packages that read their wasm binaries from beside their JS. The rest is bundled;
+  // .vscodeignore ships just these packages' runtime files.
+  external: ['vscode', 'sharp', '@tensorflow/*', '@cornerstonejs/*', 'dcmjs-codecs'],
 };
 
 const builds = [

@@ -1,7 +1,7 @@
 // `npm run bench` (add `-- --quick` for the few-minute subset): runs every benchmark in its own child process
 // (a crash or a leak stays there, and peak memory is per benchmark), takes the median of each figure over the
-// runs, writes `bench/results/latest.json` and `latest.md` (the previous `latest.json` becomes `previous.json`),
-// and prints the table and what got more than 10% slower or worse than the previous run.
+// runs, writes `bench/results/latest.json` and `latest.md` (the previous `latest.json` becomes `previous.json`) and,
+// for a whole-suite run, the committed record `docs/benchmarks.json` and `.md`, and prints the table and what got more than 10% slower or worse than the previous run.
 // Options: --quick, --only scan,journal,... (names below), --work DIR (working folder, default under the temp dir).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,6 +33,7 @@ function plan(quick: boolean): Planned[] {
   return [
     { name: 'scan', script: 'scan', args: [...mode, '--count', '50000'], runs: runs(3, 1) },
     { name: 'thumbnails', script: 'thumbnails', args: mode, runs: runs(3, 1) },
+    { name: 'dicom', script: 'dicom', args: mode, runs: runs(3, 1) },
     { name: 'journal', script: 'journal', args: mode, runs: runs(3, 3) },
     { name: 'embed-wasm', script: 'embed', args: [...mode, '--engine', 'wasm', '--images', quick ? '300' : '1502'], runs: runs(3, 1) },
     // The pure-JS backend is an order of magnitude slower: fewer images, same comparison.
@@ -41,6 +42,7 @@ function plan(quick: boolean): Planned[] {
     { name: 'head', script: 'head', args: mode, runs: runs(3, 1) },
     { name: 'fineTune', script: 'fineTune', args: mode, runs: runs(3, 1) },
     { name: 'audit', script: 'audit', args: mode, runs: 1 },
+    { name: 'multilabel', script: 'multilabel', args: mode, runs: runs(3, 1) },
     // Deterministic (seeded folds, seeded training): one run is the figure.
     { name: 'quality', script: 'quality', args: mode, runs: 1 },
     { name: 'gallery', script: 'gallery', args: mode, runs: runs(3, 1) },
@@ -147,6 +149,11 @@ async function main(): Promise<void> {
   const markdown = renderMarkdown(results, worse);
   fs.writeFileSync(latest, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
+  // The committed record the README's figures are made from (`npm run docs:figures`); a partial run (--only) is not one.
+  if (!only) {
+    fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.json'), `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results, []));
+  }
   process.stdout.write(`\n${markdown}\nWritten: ${path.relative(PROJECT_ROOT, latest)}, bench/results/latest.md (${Math.round(results.wallSeconds)} s)\n`);
   if (worse.length) process.stdout.write(`\nSlower or worse than the previous run by more than 10%:\n${worse.map((w) => `  ${w}`).join('\n')}\n`);
   const failed = benchmarks.filter((b) => b.failures.length > 0);

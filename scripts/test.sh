@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: set-up (idempotent), then the three tiers: unit (plain Node), integration (inside the extension host
-# of a real VS Code), UI (Playwright on the workbench). Each tier runs even if an earlier one failed; the last line
-# sums them up.
+# of a real VS Code), UI (Playwright on the workbench, and the packaged .vsix). Each tier runs even if an earlier one
+# failed; then a check that no test wrote into ../shared (writable or not); the last line sums them up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 
 status=0
 summary=()
+shared=$(cd "${XRAY_SHARED:-../shared}" 2>/dev/null && pwd) || shared=""
+listing() { [ -n "$shared" ] && find "$shared" -printf '%p %s %T@ %m\n' | sort; }
+before=$(mktemp); listing > "$before"
 run_tier() {
   local name=$1; shift
   local log; log=$(mktemp)
@@ -20,6 +23,18 @@ run_tier() {
 run_tier unit npm run --silent test:unit
 run_tier integration npm run --silent test:integration
 run_tier ui npm run --silent test:ui
+
+# Hermetic: ../shared holds nothing new and nothing changed (tests open mirrors of it, never the folder itself).
+hermetic_log=$(mktemp)
+if [ -z "$shared" ]; then
+  echo "shared: no ../shared (XRAY_SHARED) to check" > "$hermetic_log"; hermetic=1
+elif diff <(cat "$before") <(listing) > "$hermetic_log"; then
+  echo "  1 passing" >> "$hermetic_log"; hermetic=0
+else
+  echo "tests changed $shared:"; cat "$hermetic_log"; echo "  1 failing" >> "$hermetic_log"; hermetic=1; status=1
+fi
+summary+=("shared-untouched:$hermetic:$hermetic_log")
+rm -f "$before"
 
 passed=0; failed=0
 echo "=== summary ==="

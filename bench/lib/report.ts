@@ -69,13 +69,13 @@ export function makeFigure(key: string, benchmark: string, runs: MetricValue[], 
   return figure;
 }
 
-function show(value: MetricValue): string {
+export function show(value: MetricValue): string {
   if (value === null) return 'not measured';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(round(value));
 }
 
-function showTarget(target: Target): string {
+export function showTarget(target: Target): string {
   const value = typeof target.value === 'boolean' ? (target.value ? 'yes' : 'no') : String(target.value);
   return `${target.op === '==' ? '' : `${target.op} `}${value}${target.note ? ` (${target.note})` : ''}`;
 }

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_EXTENSIONS } from '../../src/dataset';
+import { linkOrCopy } from '../../test/support/mirror';
 import { CXR_DIR, requireShared } from '../../test/support/shared';
 
 const DONE_MARKER = '.bench-complete';
@@ -23,7 +24,7 @@ export function listImages(dir: string): string[] {
 }
 
 /** Runs `make` into a fresh `target` unless a complete earlier copy is there; returns `target`. */
-function once(target: string, make: (dir: string) => void): string {
+export function once(target: string, make: (dir: string) => void): string {
   if (fs.existsSync(path.join(target, DONE_MARKER))) return target;
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
@@ -32,16 +33,12 @@ function once(target: string, make: (dir: string) => void): string {
   return target;
 }
 
-function link(from: string, to: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  fs.linkSync(from, to);
-}
 
 /** A writable hard-linked copy of the shared `cxr` set with its manifest and the paper-A/B lists. */
 export function cxrWorkCopy(work: string): string {
   const source = requireShared(CXR_DIR);
   return once(path.join(work, 'cxr'), (dir) => {
-    for (const rel of listImages(source)) link(path.join(source, rel), path.join(dir, rel));
+    for (const rel of listImages(source)) linkOrCopy(path.join(source, rel), path.join(dir, rel));
     for (const name of ['manifest.csv', 'paper-A.txt', 'paper-B.txt']) fs.copyFileSync(path.join(source, name), path.join(dir, name));
   });
 }
@@ -57,7 +54,7 @@ export function replicatedDataset(work: string, source: string, count: number): 
       const rel = images[i % images.length];
       const slash = rel.lastIndexOf('/');
       const copy = `${rel.slice(0, slash + 1)}r${Math.floor(i / images.length)}-${rel.slice(slash + 1)}`;
-      link(path.join(source, rel), path.join(dir, copy));
+      linkOrCopy(path.join(source, rel), path.join(dir, copy));
     }
   });
 }
@@ -69,7 +66,7 @@ export function sampledDataset(work: string, source: string, name: string, count
     const step = images.length / Math.min(count, images.length);
     for (let k = 0; k < Math.min(count, images.length); k++) {
       const rel = images[Math.floor(k * step)];
-      link(path.join(source, rel), path.join(dir, rel));
+      linkOrCopy(path.join(source, rel), path.join(dir, rel));
     }
   });
 }

@@ -18,7 +18,7 @@ export const auditCommand: CliCommand = {
     });
     const root = requirePositional(positionals, 'DATASET');
     if (!values.out) throw new UsageError('missing --out FILE.json');
-    const seed = intOption('seed', values.seed) ?? 0;
+    const seed = intOption('seed', values.seed, 0) ?? 0;
     const dataset = await openDataset(root, { files: values.files, manifest: values.manifest });
     const session = await openSession(root, chooseBackbone(values.backbone), values['backbone-sha256']);
     try {

@@ -1,8 +1,10 @@
 import { openDataset } from '../dataset';
+import { isMultiLabelVersionDir } from '../ml/multilabel/versionStore';
 import { evaluateItems } from '../ml/predictItems';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 import { MODEL_OPTIONS, stderrProgress, withModelSession, writeJson } from './mlCommon';
+import { evaluateMultiLabelCommand } from './multilabel';
 import { chooseModel } from './predict';
 
 export const evaluateCommand: CliCommand = {
@@ -14,6 +16,7 @@ export const evaluateCommand: CliCommand = {
     if (!values.model) throw new UsageError('missing --model DIR (a models/vN folder)');
     if (!values.out) throw new UsageError('missing --out FILE.json');
     const out = values.out;
+    if (await isMultiLabelVersionDir(values.model)) return evaluateMultiLabelCommand(await openDataset(root, { files: values.files }), { ...values, model: values.model, out });
     const model = await chooseModel(root, values.model);
     const dataset = await openDataset(root, { files: values.files });
     return withModelSession(root, model, values, async (session) => {

@@ -1,27 +1,24 @@
 // What the train, predict, evaluate, report and audit commands share: choosing the backbone, opening an ML session on a
 // dataset, progress on stderr, and writing JSON.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAtomically } from '../dataset/atomicFile';
+import { userCacheDir } from '../dataset/userCache';
+import { BUILTIN_BACKBONE } from '../ml/builtinBackbone';
 import { backboneLocation } from '../ml/modelVersions';
 import type { ModelVersion } from '../ml/modelVersions';
 import { MlSession } from '../ml/session';
 import type { MlProgress } from '../ml/session';
 import { UsageError } from './command';
 
-/** Environment variable naming the default backbone (folder or URL) when `--backbone` is not given. */
+/** Environment variable naming the default backbone (folder or URL) when neither `--backbone` nor a model names one. */
 export const BACKBONE_ENV = 'XRAY_CURATOR_BACKBONE';
 
-/** Where downloaded backbones are cached: `$XDG_CACHE_HOME/xray-curator`, else `~/.cache/xray-curator`. */
-export function downloadCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xray-curator');
-}
-
-/** `--backbone`, else the environment variable, else `fallback` (e.g. the model's own backbone). */
-export function chooseBackbone(given: string | undefined, fallback?: string): string {
-  const choice = given || process.env[BACKBONE_ENV] || fallback;
-  if (!choice) throw new UsageError(`no backbone: pass --backbone DIR|URL or set ${BACKBONE_ENV}`);
-  return choice;
+/**
+ * `--backbone`, else `own` (the backbone a model version, or the dataset's previous version, was trained with: the
+ * environment must not swap a model's features), else the environment variable, else the built-in backbone.
+ */
+export function chooseBackbone(given: string | undefined, own?: string): string {
+  return given || own || process.env[BACKBONE_ENV] || BUILTIN_BACKBONE;
 }
 
 /** Progress lines on stderr, at most one per second per phase. */
@@ -38,7 +35,7 @@ export function stderrProgress(): (progress: MlProgress) => void {
 }
 
 export function openSession(datasetRoot: string, backbone: string, sha256: string | undefined): Promise<MlSession> {
-  return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: downloadCacheDir() });
+  return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: userCacheDir() });
 }
 
 /** The options of the commands that run a trained model version. */
@@ -52,7 +49,7 @@ export const MODEL_OPTIONS = {
 
 /**
  * Runs `use` with a session on the backbone a model version was trained with (its own folder for a fine-tuned
- * version; `--backbone` overrides the location), pinned to that backbone's digest, and closes the session.
+ * version; only `--backbone` relocates it), pinned to that backbone's digest, and closes the session.
  */
 export async function withModelSession<T>(
   datasetRoot: string,
@@ -72,10 +69,11 @@ export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeAtomically(path.resolve(file), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Parses a positive integer option, as a usage error otherwise. */
-export function intOption(name: string, value: string | undefined): number | undefined {
+/** Parses an integer option of at least `min` (default 1: positive), as a usage error otherwise. */
+export function intOption(name: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} must be an integer, got ${value}`);
+  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be an integer, got ${value}`);
+  if (n < min) throw new UsageError(`--${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}, got ${value}`);
   return n;
 }

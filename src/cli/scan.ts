@@ -12,18 +12,19 @@ export const SCAN_REPORT_VERSION = 1;
 const VERIFY_SIZE = 224;
 
 export const scanCommand: CliCommand = {
-  usage: 'scan DATASET [--files LIST] [--manifest CSV] [--verify] --out FILE.json',
-  summary: 'Lists classes, counts, every item (label, hash, metadata) and every error with its reason. --verify decodes every image.',
+  usage: 'scan DATASET [--files LIST] [--manifest CSV] [--frontal-only] [--verify] --out FILE.json',
+  summary: 'Lists classes, counts, every item (label, hash, metadata) and every error with its reason. --frontal-only skips lateral views. --verify decodes every image.',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       files: { type: 'string' },
       manifest: { type: 'string' },
+      'frontal-only': { type: 'boolean' },
       verify: { type: 'boolean' },
       out: { type: 'string' },
     });
     const root = requirePositional(positionals, 'DATASET');
     if (!values.out) throw new UsageError('missing --out FILE.json');
-    const dataset = await openDataset(root, { files: values.files, manifest: values.manifest });
+    const dataset = await openDataset(root, { files: values.files, manifest: values.manifest, views: values['frontal-only'] ? 'frontal' : 'all' });
     if (values.verify) await verifyDecoding(dataset);
     const report = scanReport(dataset);
     await writeAtomically(path.resolve(values.out), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { writeAtomically } from './atomicFile';
 import type { Dataset, DatasetItem } from './types';
 
@@ -78,11 +79,7 @@ function uniqueName(label: string, name: string, used: Set<string>): string {
 /** `path,label,hash,...metadata` with the dataset's item ids as paths: readable back as a manifest. */
 function toCsv(items: readonly DatasetItem[]): string {
   const metadataColumns = [...new Set(items.flatMap((item) => Object.keys(item.metadata)))].filter((column) => !['path', 'label', 'hash'].includes(column));
-  const lines = [['path', 'label', 'hash', ...metadataColumns]];
-  for (const item of items) lines.push([item.id, item.label ?? '', item.hash ?? '', ...metadataColumns.map((column) => item.metadata[column] ?? '')]);
-  return lines.map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const rows = items.map((item) => [item.id, item.label ?? '', item.hash ?? '', ...metadataColumns.map((column) => item.metadata[column] ?? '')]);
+  // Edge whitespace is quoted because readManifest trims unquoted fields.
+  return stringify([['path', 'label', 'hash', ...metadataColumns], ...rows], { record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
 }

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeAtomically } from './atomicFile';
+import { readDicomTags } from './dicom';
+import type { DicomTags } from './dicom';
+import { dicomFacts } from './dicom/manifestFields';
+import type { DicomFacts } from './dicom/manifestFields';
+import { datasetSalt, readSalt, saltId } from './dicom/salt';
 import { readImageHeader } from './image';
+import { sniffImageKind } from './imageFormat';
 import type { ImageHeader } from './image';
 import { stateDirOf } from './userCache';
 
@@ -12,15 +18,20 @@ export interface FileFacts {
   mtimeMs: number;
   hash: string | null;
   header?: ImageHeader;
+  /** DICOM files: the header's manifest fields (identifiers pseudonymised) and whether it is an image at all. */
+  dicom?: DicomFacts;
   error?: string;
 }
 
 interface CacheFile {
   version: typeof CACHE_VERSION;
+  /** The salt the cached DICOM pseudonyms were made with (`saltId`), null before there was one. */
+  saltId: string | null;
   files: Record<string, FileFacts>;
 }
 
-const CACHE_VERSION = 1;
+// 2: DICOM manifest fields. Older caches lack them, so they are read again rather than taken as "no tags".
+const CACHE_VERSION = 2;
 const CACHE_FILE_NAME = 'file-cache.json';
 
 /**
@@ -30,10 +41,13 @@ const CACHE_FILE_NAME = 'file-cache.json';
 export class FileFactsCache {
   private readonly entries: Map<string, FileFacts>;
   private dirty = false;
+  private salt: Promise<Buffer> | undefined;
 
   private constructor(
+    private readonly root: string,
     private readonly file: string,
     entries: Map<string, FileFacts>,
+    private saltId: string | null,
   ) {
     this.entries = entries;
   }
@@ -42,15 +56,18 @@ export class FileFactsCache {
   static async load(root: string): Promise<FileFactsCache> {
     const file = path.join(stateDirOf(root), CACHE_FILE_NAME);
     const entries = new Map<string, FileFacts>();
+    const currentSaltId = saltId(await readSalt(root));
     try {
       const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
-        for (const [id, facts] of Object.entries(parsed.files)) entries.set(id, facts);
+        // Pseudonyms made with a salt since deleted would not match the new ones: those files are read again.
+        const samePseudonyms = parsed.saltId === currentSaltId;
+        for (const [id, facts] of Object.entries(parsed.files)) if (samePseudonyms || !facts.dicom) entries.set(id, facts);
       }
     } catch {
       // No cache yet, or a damaged one: everything is hashed again.
     }
-    return new FileFactsCache(file, entries);
+    return new FileFactsCache(root, file, entries, currentSaltId);
   }
 
   /** Facts about `absPath` (item `id`): from the cache when size and mtime match, else read now. */
@@ -59,10 +76,18 @@ export class FileFactsCache {
     if (!stat.isFile()) return { size: 0, mtimeMs: 0, hash: null, error: 'not a regular file' };
     const known = this.entries.get(id);
     if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known;
-    const facts = await readFacts(absPath, stat.size, stat.mtimeMs);
+    const facts = await readFacts(absPath, stat.size, stat.mtimeMs, () => this.datasetSalt());
     this.entries.set(id, facts);
     this.dirty = true;
     return facts;
+  }
+
+  private datasetSalt(): Promise<Buffer> {
+    this.salt ??= datasetSalt(this.root).then((salt) => {
+      this.saltId = saltId(salt);
+      return salt;
+    });
+    return this.salt;
   }
 
   /** Drops entries of files that are no longer part of the dataset. */
@@ -78,7 +103,7 @@ export class FileFactsCache {
   /** Saves when anything changed; returns a warning instead of throwing (the dataset still opens). */
   async save(): Promise<string | null> {
     if (!this.dirty) return null;
-    const content: CacheFile = { version: CACHE_VERSION, files: Object.fromEntries(this.entries) };
+    const content: CacheFile = { version: CACHE_VERSION, saltId: this.saltId, files: Object.fromEntries(this.entries) };
     try {
       await writeAtomically(this.file, JSON.stringify(content));
       this.dirty = false;
@@ -89,7 +114,7 @@ export class FileFactsCache {
   }
 }
 
-async function readFacts(absPath: string, size: number, mtimeMs: number): Promise<FileFacts> {
+async function readFacts(absPath: string, size: number, mtimeMs: number, salt: () => Promise<Buffer>): Promise<FileFacts> {
   if (size === 0) return { size, mtimeMs, hash: null, error: 'empty file (0 bytes)' };
   let content: Buffer;
   try {
@@ -97,10 +122,21 @@ async function readFacts(absPath: string, size: number, mtimeMs: number): Promis
   } catch (error) {
     return { size, mtimeMs, hash: null, error: `unreadable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  const hash = createHash('sha256').update(content).digest('hex');
+  const facts: FileFacts = { size, mtimeMs, hash: createHash('sha256').update(content).digest('hex') };
   try {
-    return { size, mtimeMs, hash, header: await readImageHeader(content) };
+    facts.header = await readImageHeader(content);
   } catch (error) {
-    return { size, mtimeMs, hash, error: (error as Error).message };
+    facts.error = (error as Error).message;
   }
+  // Tags also of DICOM objects without an image header: they say why the object is not an image (a report, ...).
+  if (sniffImageKind(content.subarray(0, 132)) === 'dicom') {
+    let tags: DicomTags | null = null;
+    try {
+      tags = readDicomTags(content);
+    } catch {
+      // An unparseable header: `error` above already says why the file is unusable.
+    }
+    if (tags) facts.dicom = await dicomFacts(tags, salt);
+  }
+  return facts;
 }

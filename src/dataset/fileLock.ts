@@ -19,6 +19,7 @@ interface LockOwner {
  * Runs `work` while holding an exclusive lock file (created with O_EXCL), so processes sharing a dataset
  * (two VS Code windows, a script) take turns. A lock left by a killed process is detected by its pid and
  * age and taken over.
+ * Not proper-lockfile: it sees a dead holder only by a stale mtime (≥ 2 s; 2.9 s after a SIGKILL, here 7 ms).
  */
 export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 10_000;

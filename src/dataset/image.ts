@@ -1,9 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { writeAtomically } from './atomicFile';
 import { decodeDicomGrey, readDicomSize } from './dicom';
-import { headerSize } from './headerSize';
 import { describeUnknownContent, sniffImageKind, truncationError } from './imageFormat';
 import type { ImageKind } from './imageFormat';
 
@@ -39,7 +39,7 @@ export async function readImageHeader(content: Uint8Array): Promise<ImageHeader>
   if (!kind) throw new Error(describeUnknownContent(content));
   const truncated = truncationError(kind, content);
   if (truncated) throw new Error(truncated);
-  const { width, height } = kind === 'dicom' ? readDicomSize(content) : headerSize(kind, content) ?? (await sharpSize(content));
+  const { width, height } = kind === 'dicom' ? readDicomSize(content) : headerSize(content) ?? (await sharpSize(content));
   checkPixelLimit(width, height);
   return { kind, width, height };
 }
@@ -104,7 +104,7 @@ async function decodeToRgb(content: Buffer, header: ImageHeader): Promise<RgbIma
   try {
     let input: sharp.Sharp;
     if (header.kind === 'dicom') {
-      const grey = decodeDicomGrey(content);
+      const grey = await decodeDicomGrey(content);
       input = sharp(grey.pixels, { raw: { width: grey.width, height: grey.height, channels: 1 } });
     } else {
       input = sharp(content, { limitInputPixels: MAX_IMAGE_PIXELS });
@@ -119,6 +119,19 @@ async function decodeToRgb(content: Buffer, header: ImageHeader): Promise<RgbIma
 
 function fromRgb(image: RgbImage): sharp.Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+}
+
+/**
+ * Size from the header bytes alone (about 3 µs a file, against 200 µs for sharp's metadata), so a scan of 50,000
+ * files does not pay a decoder call per file. Null when the header does not parse; the caller then asks sharp.
+ */
+function headerSize(content: Uint8Array): { width: number; height: number } | null {
+  try {
+    const { width, height } = imageSize(content);
+    return width > 0 && height > 0 ? { width, height } : null;
+  } catch {
+    return null;
+  }
 }
 
 async function sharpSize(content: Uint8Array): Promise<{ width: number; height: number }> {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { looksLikeDicom } from './dicom';
 
 /** File extensions the dataset scan treats as images. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.dcm']);
@@ -17,7 +18,7 @@ export function sniffImageKind(head: Uint8Array): ImageKind | null {
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
   if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'tiff';
-  if (at(128, 'DICM')) return 'dicom';
+  if (looksLikeDicom(head)) return 'dicom';
   return null;
 }
 

@@ -16,3 +16,6 @@ export type { PlannedMove } from './applyToFolders';
 export { exportCurated } from './exportCurated';
 export type { ExportOptions, ExportReport } from './exportCurated';
 export { stateDirOf, userCacheDir, userThumbnailCacheDir } from './userCache';
+export type { FindingState, Findings, MultiLabelFormat, MultiLabelInfo, MultiLabelOptions } from './multilabel/types';
+export { exportMultiLabel } from './multilabel/exportMultiLabel';
+export type { MultiLabelExportReport } from './multilabel/exportMultiLabel';

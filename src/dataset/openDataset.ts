@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { isLateral, isPatientFolderLayout, notAnImageReason } from './dicom/scanRules';
 import { FileFactsCache } from './fileCache';
 import type { FileFacts } from './fileCache';
 import { readImageList } from './imageList';
@@ -8,6 +9,7 @@ import { replayJournal } from './journalEntry';
 import { readJournal } from './labelJournal';
 import { readManifest } from './manifest';
 import type { ManifestRow } from './manifest';
+import { importProblems, MultiLabelLookup, readMultiLabel } from './multilabel/datasetItems';
 import { folderLabel } from './safePath';
 import type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
 import { walkDataset } from './walk';
@@ -69,18 +71,41 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
     }
   }
 
-  const classes = classesOf(walk.classFolders, manifestRows, state);
+  // A multi-label file labels findings, not classes: its folders (NIH's images/) are not classes.
+  const imported = await readMultiLabel(datasetRoot, walk.files, manifestPath, options);
+  const multiLabel = imported ? new MultiLabelLookup(imported) : null;
+  if (imported) problems.push(...importProblems(imported, !options.files));
   const cache = await FileFactsCache.load(datasetRoot);
-  const items = await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
+  const scanned = (await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
     const facts = file.error ? null : await cache.facts(file.id, file.absPath).catch((error: NodeJS.ErrnoException) => ({ error: `unreadable: ${error.code ?? error.message}` }));
-    return makeItem(file, facts, manifestRows.get(file.id), walk.classFolders);
+    return { file, id: file.id, facts };
+  })).filter(({ id, facts }) => {
+    const skipped = notAnImageReason(facts);
+    if (skipped) problems.push({ where: id, reason: skipped });
+    return !skipped;
   });
-  if (!options.files) cache.retainOnly(new Set(items.map((item) => item.id)));
+  // A raw archive export: its patient folders are not classes, its images come in unlabelled.
+  const patientFolders = !multiLabel && isPatientFolderLayout(scanned, walk.dicomdirs.some((id) => !id.includes('/')));
+  if (patientFolders) warnings.push('the top-level folders hold DICOM images of one patient each (an archive export): they are not taken for classes');
+  const classFolders = multiLabel || patientFolders ? [] : walk.classFolders;
+  const classes = classesOf(classFolders, manifestRows, state);
+  const items: DatasetItem[] = [];
+  for (const { file, facts } of scanned) {
+    const item = makeItem(file, facts, manifestRows.get(file.id), classFolders, !patientFolders);
+    multiLabel?.apply(item);
+    if (options.views === 'frontal' && isLateral(item, facts)) problems.push({ where: item.id, reason: 'lateral view skipped' });
+    else items.push(item);
+  }
+  const unlabelled = multiLabel?.unlabelledWarning(items);
+  if (unlabelled) warnings.push(unlabelled);
+  // Skipped files keep their cached facts: the next open does not read them again either.
+  if (!options.files) cache.retainOnly(new Set(selected.map((file) => file.id)));
   const cacheWarning = await cache.save();
   if (cacheWarning) warnings.push(cacheWarning);
 
   const listPath = options.files ? path.resolve(options.files) : null;
   const dataset: Dataset = { root: datasetRoot, classes, items, problems, warnings, manifestPath, listPath };
+  if (imported) dataset.multiLabel = { format: imported.format, labelFiles: imported.labelFiles, findings: imported.findings };
   applyJournalState(dataset, state);
   return dataset;
 }
@@ -99,9 +124,12 @@ export function applyJournalState(dataset: Dataset, state: JournalState): void {
   dataset.classes = [...labels].sort();
 }
 
-/** Builds one item from what the scan found; exported for the watcher, which adds items one by one. */
-export function makeItem(file: FoundFile, facts: Partial<FileFacts> | null, row: ManifestRow | undefined, classFolders: readonly string[]): DatasetItem {
-  const fromFolder = folderLabel(file.id);
+/**
+ * Builds one item from what the scan found; exported for the watcher, which adds items one by one. Metadata comes
+ * from the manifest row, else from the DICOM header; `folderLabels` false: top-level folders give no label.
+ */
+export function makeItem(file: FoundFile, facts: Partial<FileFacts> | null, row: ManifestRow | undefined, classFolders: readonly string[], folderLabels = true): DatasetItem {
+  const fromFolder = folderLabels ? folderLabel(file.id) : null;
   const item: DatasetItem = {
     id: file.id,
     absPath: file.absPath,
@@ -109,7 +137,7 @@ export function makeItem(file: FoundFile, facts: Partial<FileFacts> | null, row:
     label: null,
     flagged: false,
     hash: facts?.hash ?? null,
-    metadata: row?.metadata ?? {},
+    metadata: row?.metadata ?? { ...facts?.dicom?.metadata },
   };
   if (facts?.header) {
     item.format = facts.header.kind;

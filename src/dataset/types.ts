@@ -1,3 +1,6 @@
+import type { ViewFilter } from './dicom/scanRules';
+import type { Findings, MultiLabelInfo, MultiLabelOptions } from './multilabel/types';
+
 /** One image of a dataset, as the gallery, the ML code and the command-line tool see it. */
 export interface DatasetItem {
   /** Path relative to the dataset root with '/' separators: the stable id. */
@@ -12,8 +15,13 @@ export interface DatasetItem {
   note?: string;
   /** sha256 hex of the file content; null when unreadable. */
   hash: string | null;
-  /** Manifest columns other than path/label (patient_id, source, view, split, ...). */
+  /**
+   * Manifest columns other than path/label (patient_id, source, view, split, ...). A DICOM file with no manifest
+   * row gets its header's: `patient_id` and `study` as salted pseudonyms (`dcm:…`), never the raw identifiers.
+   */
   metadata: Record<string, string>;
+  /** Multi-label datasets only: the state of every finding of `Dataset.multiLabel.findings` (`label` is null). */
+  findings?: Findings;
   /** Image header facts, when the header could be read. */
   format?: string;
   width?: number;
@@ -41,6 +49,8 @@ export interface Dataset {
   manifestPath: string | null;
   /** The image list that selected a subset, if any (the watcher then adds no new files). */
   listPath: string | null;
+  /** Set when a multi-label file (NIH, CheXpert, MIMIC-CXR, VinDr-CXR, PadChest) labels the folder. */
+  multiLabel?: MultiLabelInfo;
 }
 
 export interface OpenDatasetOptions {
@@ -48,4 +58,11 @@ export interface OpenDatasetOptions {
   files?: string;
   /** A CSV manifest; default `<root>/manifest.csv` when it exists. */
   manifest?: string;
+  /**
+   * How to read a multi-label file, or false to never look for one. Default: a label file at the root is
+   * detected by its header unless a manifest is used.
+   */
+  multiLabel?: MultiLabelOptions | false;
+  /** `frontal`: lateral views (by DICOM header or a `view` column) are skipped, each with a problem line. */
+  views?: ViewFilter;
 }

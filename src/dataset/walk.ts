@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { looksLikeDicom } from './dicom';
 import { isImageFile } from './imageFormat';
 import { toItemId, UNLABELED_DIR_NAME } from './safePath';
 import type { DatasetProblem } from './types';
@@ -16,22 +17,42 @@ export interface WalkResult {
   files: FoundFile[];
   /** Top-level folders that name classes (not hidden, not `unlabeled/`). */
   classFolders: string[];
+  /** Ids of the DICOMDIR (media directory) files found: not images, but they mark a media export. */
+  dicomdirs: string[];
   problems: DatasetProblem[];
 }
 
+/** Bytes that tell a DICOM file by content: the preamble and "DICM", or the first elements of a bare data set. */
+const DICOM_HEAD = 132;
+/** Files whose heads are read at once while looking for DICOM among extension-less files. */
+const SNIFF_CONCURRENCY = 16;
+
 /**
  * Lists the image files under `root`. Hidden entries (including `.xray-curator/`) are skipped; symlinked
- * files are followed, symlinked folders are not (that is what keeps symlink loops harmless).
+ * files are followed, symlinked folders are not (that is what keeps symlink loops harmless). Files named as
+ * archives name DICOM (no extension, `.dicom`, or a UID's last number as the "extension") are taken when their
+ * first bytes are DICOM; a DICOMDIR is reported, not taken: the images it lists are found by the walk anyway.
  */
 export async function walkDataset(root: string): Promise<WalkResult> {
-  const result: WalkResult = { files: [], classFolders: [], problems: [] };
-  await walkFolder(root, '', result);
+  const result: WalkResult = { files: [], classFolders: [], dicomdirs: [], problems: [] };
+  const maybeDicom: FoundFile[] = [];
+  await walkFolder(root, '', result, maybeDicom);
+  // All heads at once, not folder by folder: series folders often hold a single file.
+  await forEachLimit(maybeDicom, SNIFF_CONCURRENCY, async (file) => {
+    try {
+      if (await startsLikeDicom(file.absPath)) result.files.push(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A broken link or a vanished file was never known to be an image; an unreadable one might be.
+      if (code !== 'ENOENT' && code !== 'ELOOP') result.problems.push({ where: file.id, reason: `not readable (${code}): cannot tell whether it is a DICOM image` });
+    }
+  });
   result.files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   result.classFolders.sort();
   return result;
 }
 
-async function walkFolder(root: string, relative: string, result: WalkResult): Promise<void> {
+async function walkFolder(root: string, relative: string, result: WalkResult, maybeDicom: FoundFile[]): Promise<void> {
   let entries: Dirent<Buffer>[];
   try {
     entries = await fs.readdir(path.join(root, relative), { withFileTypes: true, encoding: 'buffer' });
@@ -45,21 +66,26 @@ async function walkFolder(root: string, relative: string, result: WalkResult): P
     const childRelative = path.join(relative, name);
     const id = toItemId(childRelative);
     const validName = Buffer.from(name, 'utf8').equals(entry.name);
+    const absPath = path.join(root, childRelative);
     if (entry.isDirectory()) {
       if (!validName) {
         result.problems.push({ where: id, reason: 'folder name is not valid UTF-8: not scanned (rename it)' });
         continue;
       }
       if (relative === '' && name !== UNLABELED_DIR_NAME) result.classFolders.push(name);
-      await walkFolder(root, childRelative, result);
+      await walkFolder(root, childRelative, result, maybeDicom);
+    } else if (name.toUpperCase() === 'DICOMDIR' && (entry.isFile() || entry.isSymbolicLink())) {
+      result.dicomdirs.push(id);
+      result.problems.push({ where: id, reason: 'DICOMDIR (media directory) skipped: not an image; the images it lists are scanned as files' });
     } else if (entry.isSymbolicLink() && !isImageFile(name)) {
-      if (await isFolder(path.join(root, childRelative))) {
-        result.problems.push({ where: id, reason: 'symbolic link to a folder: not followed' });
-      }
+      const target = await fs.stat(absPath).catch(() => null);
+      if (target?.isDirectory()) result.problems.push({ where: id, reason: 'symbolic link to a folder: not followed' });
+      // Only regular files are opened: a link to a FIFO would block the scan.
+      else if (target?.isFile() && mayBeDicom(name) && validName) maybeDicom.push({ id, absPath });
     } else if (entry.isFile() || entry.isSymbolicLink()) {
-      if (!isImageFile(name)) continue;
-      const absPath = path.join(root, childRelative);
-      if (!validName) {
+      if (!isImageFile(name)) {
+        if (mayBeDicom(name) && validName) maybeDicom.push({ id, absPath });
+      } else if (!validName) {
         result.files.push({ id, absPath, error: 'file name is not valid UTF-8 (rename it)' });
       } else if (entry.isSymbolicLink()) {
         result.files.push({ id, absPath, ...(await symlinkError(absPath)) });
@@ -70,8 +96,30 @@ async function walkFolder(root: string, relative: string, result: WalkResult): P
   }
 }
 
-async function isFolder(absPath: string): Promise<boolean> {
-  return fs.stat(absPath).then((stat) => stat.isDirectory(), () => false);
+/** Names that DICOM files carry in archive exports: none (IM000001), `.dicom` (VinDr), or a UID (1.2.840.….7). */
+function mayBeDicom(name: string): boolean {
+  const extension = path.extname(name).toLowerCase();
+  return extension === '' || extension === '.dicom' || /^\.\d+$/.test(extension);
+}
+
+/** Reads only the head of the file: a folder of 50,000 extension-less files costs a small read each. */
+async function startsLikeDicom(absPath: string): Promise<boolean> {
+  const handle = await fs.open(absPath, 'r');
+  try {
+    const head = Buffer.alloc(DICOM_HEAD);
+    const { bytesRead } = await handle.read(head, 0, DICOM_HEAD, 0);
+    return looksLikeDicom(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function forEachLimit<T>(inputs: readonly T[], limit: number, work: (input: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) await work(inputs[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
 }
 
 async function symlinkError(absPath: string): Promise<{ error?: string }> {

@@ -17,9 +17,7 @@ const TITLES: Record<AuditSection, string> = {
  * asked-for section first, and the gallery gets every item's issue score and the suggested labels of its issue queue.
  */
 export async function runAuditCommand(ctx: CuratorContext, root: string, section: AuditSection): Promise<AuditSummary | undefined> {
-  const params = await jobParams(ctx, root);
-  if (!params) return undefined;
-  const summary = await runJobWithProgress<AuditSummary>(TITLES[section], 'audit', { ...params, section });
+  const summary = await runJobWithProgress<AuditSummary>(TITLES[section], 'audit', { ...jobParams(ctx, root), section });
   if (!summary) return undefined;
   ctx.galleries.get(root)?.setLabelIssues({ scores: summary.issueScores, suggestedLabels: summary.suggestedLabels });
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(summary.markdown));

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { ensureDemoCopy } from '../dataset/packageFiles';
 import { runAuditCommand } from './auditCommands';
 import type { CuratorContext } from './curatorContext';
 import { exportDataset, exportModel } from './exportCommands';
@@ -26,10 +27,11 @@ export function createCommands(): Record<string, CommandFactory> {
   return {
     'xrayCurator.openGallery': (ctx) => async (target?: unknown): Promise<GalleryPanel | undefined> => {
       const root = await pickDatasetFolder(target);
-      if (!root) return undefined;
-      // The status bar and the side bar follow the dataset the user opened.
-      ctx.modelStates.refresh(root).catch((error: unknown) => console.warn(`X-Ray Curator: model state of ${root}: ${String(error)}`));
-      return ctx.galleries.open(root);
+      return root ? openGalleryOn(ctx, root) : undefined;
+    },
+    'xrayCurator.openDemo': (ctx) => async (): Promise<GalleryPanel> => {
+      // A writable copy in the extension's storage: the installed extension's own files stay untouched.
+      return openGalleryOn(ctx, await ensureDemoCopy(vscode.Uri.joinPath(ctx.extensionContext.globalStorageUri, 'demo-dataset').fsPath));
     },
     'xrayCurator.scoreDataset': onDataset((ctx, root) => scoreDataset(ctx, root)),
     'xrayCurator.retrainModel': onDataset((ctx, root) => retrainModel(ctx, root)),
@@ -47,6 +49,12 @@ export function createCommands(): Record<string, CommandFactory> {
     'xrayCurator.selectBackbone': () => () => selectBackbone(),
     'xrayCurator.openReportFile': () => async (file?: unknown) => (file instanceof vscode.Uri ? openReportFile(file) : undefined),
   };
+}
+
+function openGalleryOn(ctx: CuratorContext, root: string): GalleryPanel {
+  // The status bar and the side bar follow the dataset the user opened.
+  ctx.modelStates.refresh(root).catch((error: unknown) => console.warn(`X-Ray Curator: model state of ${root}: ${String(error)}`));
+  return ctx.galleries.open(root);
 }
 
 /**

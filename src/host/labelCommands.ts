@@ -1,4 +1,8 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { stateDirOf } from '../dataset';
+import { writeAtomically } from '../dataset/atomicFile';
 import type { GalleryFilterRequest } from '../shared/protocol';
 import type { CuratorContext } from './curatorContext';
 
@@ -21,11 +25,11 @@ export async function applyLabelsToFolders(ctx: CuratorContext, root: string): P
     return 0;
   }
   const lines = moves.map((m) => `| ${m.from} | ${m.to} | ${m.label ?? '(unlabelled)'} |`);
-  const dryRun = await vscode.workspace.openTextDocument({
-    language: 'markdown',
-    content: `# Apply labels to folders: dry run\n\n${moves.length} files would move (nothing has moved yet).\n\n| from | to | label |\n|---|---|---|\n${lines.join('\n')}\n`,
-  });
-  await vscode.window.showTextDocument(dryRun, { preview: true });
+  // A file in the state folder, not an untitled editor: nothing asks to be saved, and the plan stays readable.
+  const dryRun = path.join(stateDirOf(root), 'apply-to-folders-dry-run.md');
+  await fs.mkdir(path.dirname(dryRun), { recursive: true });
+  await writeAtomically(dryRun, `# Apply labels to folders: dry run\n\n${new Date().toISOString()}: ${moves.length} files would move (nothing has moved yet).\n\n| from | to | label |\n|---|---|---|\n${lines.join('\n')}\n`);
+  await vscode.window.showTextDocument(vscode.Uri.file(dryRun), { preview: true });
   const choice = await vscode.window.showWarningMessage(
     `Move ${moves.length} files into the folders of their labels? The dry run is open; Undo Last Label Change moves them back.`,
     { modal: true },

@@ -1,20 +1,18 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BUILTIN_BACKBONE, BUILTIN_BACKBONE_TITLE, describeBackbone } from '../ml/builtinBackbone';
 import type { DatasetJobParams, RetrainParams, RetrainSummary, ScoreSummary } from '../ml/jobs/datasetJobs';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
 import { readSettings } from './settings';
 
-/** Job parameters from the settings; asks for a backbone first when none is configured. */
-export async function jobParams(ctx: CuratorContext, root: string): Promise<DatasetJobParams | undefined> {
-  let settings = readSettings();
-  if (!settings.backbone) {
-    const choice = await vscode.window.showWarningMessage('X-Ray Curator needs a backbone (a TensorFlow.js MobileNetV2 model) to embed images.', 'Select Backbone');
-    if (choice !== 'Select Backbone' || !(await selectBackbone())) return undefined;
-    settings = readSettings();
-  }
+/** Job parameters from the settings: the built-in backbone unless the user selected another. */
+export function jobParams(ctx: CuratorContext, root: string): DatasetJobParams {
+  const settings = readSettings();
   return {
     root,
-    backbone: settings.backbone,
+    backbone: settings.backbone || BUILTIN_BACKBONE,
     backboneSha256: settings.backboneSha256 || undefined,
     cacheDir: vscode.Uri.joinPath(ctx.extensionContext.globalStorageUri, 'backbones').fsPath,
   };
@@ -22,9 +20,7 @@ export async function jobParams(ctx: CuratorContext, root: string): Promise<Data
 
 /** Score Dataset: embed everything not yet cached and predict every item with the latest model. */
 export async function scoreDataset(ctx: CuratorContext, root: string): Promise<ScoreSummary | undefined> {
-  const params = await jobParams(ctx, root);
-  if (!params) return undefined;
-  const summary = await runJobWithProgress<ScoreSummary>('Scoring the dataset', 'score', params);
+  const summary = await runJobWithProgress<ScoreSummary>('Scoring the dataset', 'score', jobParams(ctx, root));
   if (!summary) return undefined;
   await ctx.modelStates.refresh(root);
   const predicted = summary.modelVersion === null ? 'no model yet: run Retrain Model to train one' : `${summary.predicted} predicted by v${summary.modelVersion}`;
@@ -39,10 +35,8 @@ export function retrainModel(ctx: CuratorContext, root: string): Promise<Retrain
 }
 
 async function train(ctx: CuratorContext, root: string, title: string, extra: Partial<RetrainParams['train']>): Promise<RetrainSummary | undefined> {
-  const base = await jobParams(ctx, root);
-  if (!base) return undefined;
   const settings = readSettings();
-  const params: RetrainParams = { ...base, classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
+  const params: RetrainParams = { ...jobParams(ctx, root), classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
   const summary = await runJobWithProgress<RetrainSummary>(title, 'retrain', params);
   if (!summary) return undefined;
   await ctx.modelStates.refresh(root);
@@ -61,29 +55,47 @@ async function train(ctx: CuratorContext, root: string, title: string, extra: Pa
   return summary;
 }
 
-/** Select Backbone: a local folder holding `model.json`, or an `https://` URL (downloaded once, cached). */
+/**
+ * Select Backbone: the built-in MobileNetV2, a local folder holding `model.json`, or an `https://` URL with its
+ * SHA-256 (downloaded once, verified, cached). Returns the new setting ('' is the built-in one).
+ */
 export async function selectBackbone(): Promise<string | undefined> {
   const pick = await vscode.window.showQuickPick(
     [
+      { label: '$(package) Built in', description: BUILTIN_BACKBONE_TITLE, value: 'builtin' },
       { label: '$(folder) Local folder…', description: 'a TensorFlow.js layers model (model.json + shards)', value: 'folder' },
       { label: '$(cloud-download) URL…', description: 'https://…/model.json, downloaded once and checked by SHA-256', value: 'url' },
     ],
     { title: 'Select the backbone' },
   );
   if (!pick) return undefined;
-  let location: string | undefined;
+  const config = vscode.workspace.getConfiguration('xrayCurator');
+  let location = '';
+  let sha256 = '';
   if (pick.value === 'folder') {
     const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Backbone' });
-    location = folder?.[0]?.fsPath;
-  } else {
-    location = await vscode.window.showInputBox({
+    if (!folder?.[0]) return undefined;
+    location = folder[0].fsPath;
+    if (!fs.existsSync(path.join(location, 'model.json'))) throw new Error(`${location} holds no model.json: pick the folder of a TensorFlow.js layers model`);
+  } else if (pick.value === 'url') {
+    const url = await vscode.window.showInputBox({
       title: 'Backbone URL',
       prompt: 'URL of the model.json of a TensorFlow.js layers model',
       validateInput: (value) => (/^https:\/\/\S+$/.test(value) ? undefined : 'an https:// URL'),
     });
+    if (!url) return undefined;
+    const digest = await vscode.window.showInputBox({
+      title: 'SHA-256 of the backbone',
+      prompt: 'of model.json followed by its weight shards, so the download can be verified',
+      validateInput: (value) => (/^[0-9a-fA-F]{64}$/.test(value.trim()) ? undefined : '64 hexadecimal digits'),
+    });
+    if (!digest) return undefined;
+    location = url;
+    sha256 = digest.trim().toLowerCase();
   }
-  if (!location) return undefined;
-  await vscode.workspace.getConfiguration('xrayCurator').update('backbone', location, vscode.ConfigurationTarget.Global);
+  await config.update('backboneSha256', sha256 || undefined, vscode.ConfigurationTarget.Global);
+  await config.update('backbone', location || undefined, vscode.ConfigurationTarget.Global);
+  void vscode.window.showInformationMessage(`X-Ray Curator: backbone set to ${describeBackbone(location)}; new embeddings and models use it.`);
   return location;
 }
 

@@ -8,6 +8,7 @@ import { stateDirOf } from '../dataset';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
 import { ReportPanel } from './reportPanel';
+import { versionsToCompare } from './versionPick';
 
 /** The saved report of a version (latest when not given), made now if it was never written. */
 async function reportOf(root: string, modelVersion: number | undefined): Promise<Report | undefined> {
@@ -45,10 +46,14 @@ export async function compareModels(ctx: CuratorContext, root: string): Promise<
     version: info.modelVersion,
   }));
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Pick two model versions to compare' });
-  if (!picked || picked.length !== 2) return undefined;
-  const [newer, older] = picked.sort((a, b) => b.version - a.version);
-  const current = await reportOf(root, newer.version);
-  const previous = current && (await reportOf(root, older.version));
+  if (!picked) return undefined;
+  const pair = versionsToCompare(picked);
+  if ('message' in pair) {
+    void vscode.window.showWarningMessage(pair.message);
+    return undefined;
+  }
+  const current = await reportOf(root, pair.newer.version);
+  const previous = current && (await reportOf(root, pair.older.version));
   if (!current || !previous) return undefined;
   return ReportPanel.show({ ...current, comparison: compareReports(current, previous) });
 }

@@ -3,9 +3,9 @@ import type { TrainConfig } from '../ml/config';
 
 /** The `xrayCurator.*` settings, typed; package.json `contributes.configuration` documents each one. */
 export interface CuratorSettings {
-  /** Backbone folder or `https://` URL of its `model.json`; empty until the user selects one. */
+  /** Backbone folder or `https://` URL of its `model.json`; empty: the built-in MobileNetV2. */
   backbone: string;
-  /** Expected SHA-256 of a downloaded backbone's `model.json` (optional). */
+  /** Expected SHA-256 of a downloaded backbone (`model.json` then its shards); required for a URL. */
   backboneSha256: string;
   /** Classes to train on, in order; empty = every class found in the labels. */
   classes: string[];

@@ -3,9 +3,11 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { openDataset, stateDirOf } from '../dataset';
 import type { Dataset } from '../dataset';
+import { describeBackbone } from '../ml/builtinBackbone';
 import { REPORTS_DIR_NAME } from '../ml/report/writeReport';
 import type { Galleries } from './galleries';
 import type { ModelState, ModelStates } from './modelState';
+import { readSettings } from './settings';
 
 /** One row of a side-bar view: a label, a description, and what a click does. */
 interface Row {
@@ -52,7 +54,7 @@ export class Sidebar implements vscode.Disposable {
     const datasetOf = (root: string): Promise<Dataset> => galleries.get(root)?.dataset() ?? openDataset(root);
     const views: [string, RowsView][] = [
       ['xrayCurator.classes', new RowsView((state) => classRows(state, datasetOf))],
-      ['xrayCurator.models', new RowsView(modelRows)],
+      ['xrayCurator.models', new RowsView(async (state) => [backboneRow(state), ...modelRows(state)])],
       ['xrayCurator.reports', new RowsView(reportRows)],
     ];
     for (const [id, view] of views) this.disposables.push(vscode.window.registerTreeDataProvider(id, view));
@@ -61,6 +63,9 @@ export class Sidebar implements vscode.Disposable {
         for (const [, view] of views) {
           view.update(state).catch((error: unknown) => console.warn(`X-Ray Curator: side bar: ${String(error)}`));
         }
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('xrayCurator.backbone') && states.active) void states.refresh(states.active.root);
       }),
     );
   }
@@ -93,7 +98,21 @@ async function classRows(state: ModelState, datasetOf: (root: string) => Promise
   });
 }
 
-async function modelRows(state: ModelState): Promise<Row[]> {
+/** The backbone new embeddings use (the setting) and, when it differs, the one the latest version was trained on. */
+function backboneRow(state: ModelState): Row {
+  const setting = readSettings().backbone;
+  const trainedOn = state.latest?.backbone;
+  const latestNote = trainedOn ? ` The latest version, v${state.latest!.modelVersion}, uses ${trainedOn.id}${trainedOn.fineTunedBlocks ? ` (its last ${trainedOn.fineTunedBlocks} blocks fine-tuned)` : ''}.` : '';
+  return {
+    label: 'Backbone',
+    description: describeBackbone(setting),
+    tooltip: `New embeddings and models use the ${describeBackbone(setting)} backbone.${latestNote} Click to select another.`,
+    icon: 'chip',
+    command: { title: 'Select Backbone', command: 'xrayCurator.selectBackbone' },
+  };
+}
+
+function modelRows(state: ModelState): Row[] {
   return [...state.versions].reverse().map((info) => {
     const ba = info.metrics.balancedAccuracy;
     const percent = (x: number | null): string => (x === null ? '–' : (x * 100).toFixed(1));

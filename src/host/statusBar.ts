@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { describeBackbone } from '../ml/builtinBackbone';
 import type { ModelState, ModelStates } from './modelState';
+import { readSettings } from './settings';
 
 /** Model version, balanced accuracy and label changes since training; a click retrains. */
 export class ModelStatusBar implements vscode.Disposable {
@@ -24,9 +26,10 @@ export class ModelStatusBar implements vscode.Disposable {
   private show(state: ModelState): void {
     this.item.text = ModelStatusBar.text(state);
     const latest = state.latest;
+    const backbone = `Backbone: ${latest ? latest.backbone.id : describeBackbone(readSettings().backbone)}.`;
     this.item.tooltip = latest
-      ? `Model v${latest.modelVersion} of ${state.root}, trained ${new Date(latest.createdAt).toLocaleString()}; balanced accuracy on its validation split. Click to retrain.`
-      : `No model trained on ${state.root} yet. Click to train one.`;
+      ? `Model v${latest.modelVersion} of ${state.root}, trained ${new Date(latest.createdAt).toLocaleString()}; balanced accuracy on its validation split. ${backbone} Click to retrain.`
+      : `No model trained on ${state.root} yet. ${backbone} Click to train one.`;
     this.item.show();
   }
 

@@ -1,9 +1,10 @@
-// Loads the frozen feature extractor (a TensorFlow.js layers model) from a folder or an https:// URL.
+// Loads the frozen feature extractor (a TensorFlow.js layers model): the built-in one, a folder or an https:// URL.
 // A URL is downloaded once into a cache folder and verified against a SHA-256 before use.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { resolveBackboneLocation } from './builtinBackbone';
 import { initEngine } from './engine';
 import { modelFromParts } from './layersModelIO';
 
@@ -166,11 +167,6 @@ export async function backboneDigest(dir: string): Promise<string> {
   return digestOf(await readFolder(path.resolve(dir)));
 }
 
-function backboneName(location: string): string {
-  const trimmed = location.replace(/\/model\.json$/, '').replace(/[\\/]+$/, '');
-  return trimmed.split(/[\\/]/).pop() || 'backbone';
-}
-
 export interface BackboneFiles {
   /** See {@link Backbone.id}. */
   id: string;
@@ -180,13 +176,14 @@ export interface BackboneFiles {
 }
 
 async function resolveFiles(location: string, options: LoadBackboneOptions): Promise<BackboneFiles & { files: ModelFiles }> {
-  const isUrl = /^https?:\/\//i.test(location);
-  const { dir, files } = isUrl ? await fetchCached(location, options) : { dir: path.resolve(location), files: await readFolder(path.resolve(location)) };
+  const { source, sha256, name } = resolveBackboneLocation(location, options.sha256);
+  const isUrl = /^https?:\/\//i.test(source);
+  const { dir, files } = isUrl ? await fetchCached(source, { ...options, sha256 }) : { dir: path.resolve(source), files: await readFolder(path.resolve(source)) };
   const digest = digestOf(files);
-  if (!isUrl && options.sha256 && options.sha256.toLowerCase() !== digest) {
-    throw new Error(`backbone in ${dir} has SHA-256 ${digest}, expected ${options.sha256}`);
+  if (!isUrl && sha256 && sha256.toLowerCase() !== digest) {
+    throw new Error(`backbone in ${dir} has SHA-256 ${digest}, expected ${sha256}`);
   }
-  return { id: `${backboneName(location)}@${digest.slice(0, 16)}`, digest, dir, files };
+  return { id: `${name}@${digest.slice(0, 16)}`, digest, dir, files };
 }
 
 /**
@@ -199,7 +196,8 @@ export async function fetchBackbone(location: string, options: LoadBackboneOptio
 }
 
 /**
- * Loads a backbone from a local folder (`model.json` + shards) or an `https://`/`http://` URL of a `model.json`.
+ * Loads a backbone: the built-in one (`builtin:…` or an empty location), a local folder (`model.json` + shards) or
+ * an `https://`/`http://` URL of a `model.json`.
  * Initialises the TensorFlow.js engine if needed. The caller owns `model` and must `dispose()` it.
  */
 export async function loadBackbone(location: string, options: LoadBackboneOptions = {}): Promise<Backbone> {

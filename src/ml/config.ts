@@ -84,13 +84,16 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   augment: DEFAULT_AUGMENT_CONFIG,
 });
 
-function check(ok: boolean, message: string): void {
+/** Throws a RangeError with `message` unless `ok`: config checks name the setting that cannot work. */
+export function check(ok: boolean, message: string): void {
   if (!ok) throw new RangeError(message);
 }
 
-/** Fills in defaults and rejects values that cannot work, with a message naming the setting. */
-export function resolveTrainConfig(partial: Partial<Omit<TrainConfig, 'augment'>> & { augment?: Partial<AugmentConfig> } = {}): TrainConfig {
-  const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...partial, augment: { ...DEFAULT_AUGMENT_CONFIG, ...partial.augment } };
+/** The head-training fields every head (single- and multi-label) shares. */
+export type HeadTrainingFields = Pick<TrainConfig, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'dropout' | 'validationFraction' | 'patience' | 'minDelta'>;
+
+/** Rejects head-training values that cannot work. */
+export function checkHeadTraining(c: HeadTrainingFields): void {
   check(Number.isInteger(c.epochs) && c.epochs >= 1, `epochs must be a positive integer, got ${c.epochs}`);
   check(Number.isInteger(c.batchSize) && c.batchSize >= 1, `batchSize must be a positive integer, got ${c.batchSize}`);
   check(c.optimizer === 'adam' || c.optimizer === 'rmsprop', `optimizer must be adam or rmsprop, got ${String(c.optimizer)}`);
@@ -99,6 +102,12 @@ export function resolveTrainConfig(partial: Partial<Omit<TrainConfig, 'augment'>
   check(c.validationFraction > 0 && c.validationFraction < 1, `validationFraction must be in (0, 1), got ${c.validationFraction}`);
   check(Number.isInteger(c.patience) && c.patience >= 1, `patience must be a positive integer, got ${c.patience}`);
   check(c.minDelta >= 0 && Number.isFinite(c.minDelta), `minDelta must be non-negative, got ${c.minDelta}`);
+}
+
+/** Fills in defaults and rejects values that cannot work, with a message naming the setting. */
+export function resolveTrainConfig(partial: Partial<Omit<TrainConfig, 'augment'>> & { augment?: Partial<AugmentConfig> } = {}): TrainConfig {
+  const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...partial, augment: { ...DEFAULT_AUGMENT_CONFIG, ...partial.augment } };
+  checkHeadTraining(c);
   check(Number.isInteger(c.augmentViews) && c.augmentViews >= 0, `augmentViews must be a non-negative integer, got ${c.augmentViews}`);
   check(Number.isInteger(c.fineTuneBlocks) && c.fineTuneBlocks >= 0, `fineTuneBlocks must be a non-negative integer, got ${c.fineTuneBlocks}`);
   check(c.fineTuneLearningRate > 0 && Number.isFinite(c.fineTuneLearningRate), `fineTuneLearningRate must be positive, got ${c.fineTuneLearningRate}`);

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { backboneDigest } from './backbone';
 import { loadModelFromDir, saveModelToDir } from './layersModelIO';
-import { listVersions, MODEL_VERSION_FORMAT, modelsDir, VALIDATION_FILE } from './modelVersions';
+import { MODEL_VERSION_FORMAT, modelsDir, VALIDATION_FILE } from './modelVersions';
+import { saveNextVersion } from './versionFolders';
 import type { BackboneRecord, ModelVersion, ModelVersionInfo, ValidationPredictions } from './modelVersions';
 
 export * from './modelVersions';
@@ -38,47 +39,32 @@ export async function saveVersion(
   validation?: ValidationPredictions,
   backbone?: SavedBackbone,
 ): Promise<ModelVersion> {
-  const root = modelsDir(stateDir);
-  await fs.promises.mkdir(root, { recursive: true });
-  const tmp = path.join(root, `.tmp-${process.pid}-${Date.now()}`);
-  await fs.promises.mkdir(tmp);
-  try {
-    await saveModelToDir(head, tmp);
-    if (validation) await fs.promises.writeFile(path.join(tmp, VALIDATION_FILE), JSON.stringify(validation));
-    let record = info.backbone;
-    if (backbone) {
-      const dir = path.join(tmp, BACKBONE_SUBDIR);
-      await fs.promises.mkdir(dir);
-      await saveModelToDir(backbone.model, dir);
-      const digest = await backboneDigest(dir);
-      const name = backbone.base.id.replace(/@[0-9a-f]+$/, '');
-      const { id, location } = backbone.base;
-      record = {
-        ...backbone.base,
-        id: `${name}-ft${backbone.blocks}@${digest.slice(0, 16)}`,
-        digest,
-        location: BACKBONE_SUBDIR,
-        fineTunedBlocks: backbone.blocks,
-        fineTunedFrom: { id, digest: backbone.base.digest, location },
-      };
-    }
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const versions = await listVersions(stateDir);
-      const modelVersion = (versions[versions.length - 1] ?? 0) + 1;
-      const full: ModelVersionInfo = { version: MODEL_VERSION_FORMAT, modelVersion, createdAt: new Date().toISOString(), ...info, backbone: record };
-      await fs.promises.writeFile(path.join(tmp, 'version.json'), `${JSON.stringify(full, null, 2)}\n`);
-      const dir = path.join(root, `v${modelVersion}`);
-      try {
-        await fs.promises.rename(tmp, dir);
-        return { dir, info: full };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
-      }
-    }
-    throw new Error(`could not allocate a model version number in ${root}`);
-  } catch (error) {
-    await fs.promises.rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  let record = info.backbone;
+  return saveNextVersion(
+    modelsDir(stateDir),
+    async (tmp) => {
+      await saveModelToDir(head, tmp);
+      if (validation) await fs.promises.writeFile(path.join(tmp, VALIDATION_FILE), JSON.stringify(validation));
+      if (backbone) record = await saveFineTunedBackbone(tmp, backbone);
+    },
+    (modelVersion): ModelVersionInfo => ({ version: MODEL_VERSION_FORMAT, modelVersion, createdAt: new Date().toISOString(), ...info, backbone: record }),
+  );
+}
+
+/** Saves a fine-tuned backbone inside a version folder; returns the version's record of it. */
+async function saveFineTunedBackbone(versionDir: string, backbone: SavedBackbone): Promise<BackboneRecord> {
+  const dir = path.join(versionDir, BACKBONE_SUBDIR);
+  await fs.promises.mkdir(dir);
+  await saveModelToDir(backbone.model, dir);
+  const digest = await backboneDigest(dir);
+  const name = backbone.base.id.replace(/@[0-9a-f]+$/, '');
+  const { id, location } = backbone.base;
+  return {
+    ...backbone.base,
+    id: `${name}-ft${backbone.blocks}@${digest.slice(0, 16)}`,
+    digest,
+    location: BACKBONE_SUBDIR,
+    fineTunedBlocks: backbone.blocks,
+    fineTunedFrom: { id, digest: backbone.base.digest, location },
+  };
 }

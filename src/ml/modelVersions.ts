@@ -3,7 +3,9 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isBuiltinLocation } from './builtinBackbone';
 import type { TrainConfig } from './config';
+import { versionNumbersIn } from './versionFolders';
 import type { Evaluation } from './metrics';
 import type { EpochLog } from './trainHead';
 
@@ -14,8 +16,8 @@ export interface BackboneRecord {
   id: string;
   digest: string;
   /**
-   * Folder or URL it was loaded from (the digest identifies it); a relative path is inside the version folder
-   * (`backbone`: the fine-tuned backbone saved with the version).
+   * `builtin:<name>` (shipped with the extension), or the folder or URL it was loaded from (the digest identifies
+   * it); a relative path is inside the version folder (`backbone`: the fine-tuned backbone saved with the version).
    */
   location: string;
   /** Backbone blocks fine-tuned in this version (0: the backbone as loaded). */
@@ -89,18 +91,8 @@ export function labelsFingerprint(pairs: readonly { hash: string; label: string 
 }
 
 /** Version numbers present under `stateDir/models`, ascending. */
-export async function listVersions(stateDir: string): Promise<number[]> {
-  let names: string[];
-  try {
-    names = await fs.promises.readdir(modelsDir(stateDir));
-  } catch {
-    return [];
-  }
-  const versions = names.flatMap((name) => {
-    const m = /^v(\d+)$/.exec(name);
-    return m && fs.existsSync(path.join(modelsDir(stateDir), name, 'version.json')) ? [Number(m[1])] : [];
-  });
-  return versions.sort((a, b) => a - b);
+export function listVersions(stateDir: string): Promise<number[]> {
+  return versionNumbersIn(modelsDir(stateDir));
 }
 
 /** Reads `version.json` of a version folder, checking its format. */
@@ -123,9 +115,9 @@ export async function latestVersion(stateDir: string): Promise<ModelVersion | un
   return { dir, info: await readVersionInfo(dir) };
 }
 
-/** Where to load a version's backbone from: its folder or URL, resolving a path inside the version folder. */
+/** Where to load a version's backbone from: built in, its folder or URL, resolving a path inside the version folder. */
 export function backboneLocation(version: ModelVersion): string {
   const { location } = version.info.backbone;
-  return /^https?:\/\//i.test(location) || path.isAbsolute(location) ? location : path.join(version.dir, location);
+  return isBuiltinLocation(location) || /^https?:\/\//i.test(location) || path.isAbsolute(location) ? location : path.join(version.dir, location);
 }
 

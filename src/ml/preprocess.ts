@@ -19,7 +19,7 @@ export async function decodeToInput(file: string, width: number, height: number)
   if (!kind) throw new Error(describeUnknownContent(content));
   let image: sharp.Sharp;
   if (kind === 'dicom') {
-    const grey = decodeDicomGrey(content);
+    const grey = await decodeDicomGrey(content);
     image = sharp(grey.pixels, { raw: { width: grey.width, height: grey.height, channels: 1 } });
   } else {
     image = sharp(content, { limitInputPixels: MAX_IMAGE_PIXELS }).autoOrient();

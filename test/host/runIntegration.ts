@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), SUITE_TIMEOUT_MS));
     const code = await Promise.race([exit, timeout]);
     if (code === -1) console.error(`the suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
+    if (code !== 0 || !result || result.failed > 0) console.error(`screenshot and logs: ${await host.saveFailureArtifacts('integration', page)}`);
     if (!result) {
       console.log(`VS Code (unknown) extension host: 0 passed, 1 failed`);
       return 1;

@@ -1,25 +1,36 @@
-// Starts the VS Code server with this extension under development and prints the URL that opens the workbench on
-// the dataset folder given as argument; the gallery opens by itself (`xrayCurator.openGalleryOnStartup`).
+// `npm start`: starts the VS Code server with this extension under development and prints the URL that opens the
+// workbench on a dataset folder (the argument), or on a writable copy of the shipped demo; the gallery opens by
+// itself (`xrayCurator.openGalleryOnStartup`). The backbone is the built-in one: nothing to set up.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureDemoCopy } from '../../src/dataset/packageFiles';
+import { BUILTIN_BACKBONE_TITLE } from '../../src/ml/builtinBackbone';
 import { PROJECT_ROOT, VsCodeHost } from './vscodeHost';
 
-/** The shared MobileNetV2 backbone (`XRAY_SHARED`, else `../shared`) as the default, when it is there. */
-function sharedBackbone(): Record<string, string> {
-  const shared = process.env.XRAY_SHARED ? path.resolve(process.env.XRAY_SHARED) : path.resolve(PROJECT_ROOT, '..', 'shared');
-  const backbone = path.join(shared, 'models', 'mobilenet_v2_0.35_224');
-  return fs.existsSync(path.join(backbone, 'model.json')) ? { 'xrayCurator.backbone': backbone } : {};
+/** The demo's working copy: outside the repository, kept between runs so labels and models stay. */
+function demoCopyDir(): string {
+  const data = process.env.XDG_DATA_HOME && path.isAbsolute(process.env.XDG_DATA_HOME) ? process.env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  return path.join(data, 'xray-curator', 'demo-dataset');
 }
 
 async function main(): Promise<void> {
-  const dataset = path.resolve(process.argv[2] ?? '');
+  const dataset = process.argv[2] ? path.resolve(process.argv[2]) : await ensureDemoCopy(demoCopyDir());
   if (!fs.existsSync(dataset) || !fs.statSync(dataset).isDirectory()) throw new Error(`not a folder: ${dataset}`);
   const host = await VsCodeHost.start({ port: Number(process.env.XRAY_PORT ?? 3100), host: process.env.XRAY_HOST ?? '127.0.0.1',
-    // The demo dataset can sit inside this repository's tree: no offer to open that repository.
-    settings: { 'xrayCurator.openGalleryOnStartup': true, 'git.openRepositoryInParentFolders': 'never', ...sharedBackbone() },
+    settings: { 'xrayCurator.openGalleryOnStartup': true, 'git.openRepositoryInParentFolders': 'never' },
   });
   const url = host.url({ folder: dataset, extensionDevelopmentPath: PROJECT_ROOT });
-  console.log(`\nX-Ray Curator is running in VS Code on ${dataset}.\nOpen this URL in a browser; the gallery opens by itself (or run "X-Ray Curator: Open Dataset Gallery" from the command palette, F1):\n\n  ${url}\n\nCtrl+C stops the server.`);
+  console.log([
+    '',
+    `X-Ray Curator is running in VS Code on ${dataset}${process.argv[2] ? '' : ' (a copy of the demo: 36 chest X-rays, CC BY 4.0 / NIH)'}.`,
+    `The model is built in (${BUILTIN_BACKBONE_TITLE}): F1 → "X-Ray Curator: Score Dataset", then "Retrain Model", work at once.`,
+    'Open this URL in a browser; the gallery opens by itself (or run "X-Ray Curator: Open Dataset Gallery" from the command palette, F1):',
+    '',
+    `  ${url}`,
+    '',
+    'Ctrl+C stops the server.',
+  ].join('\n'));
   const stop = (): void => void host.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -80,15 +80,32 @@ export interface HostOptions {
    * tests on the read-only shared data then keep its stand-in state folder out of the real cache.
    */
   isolatedCache?: boolean;
+  /** A packaged extension (.vsix) to install into the server's extensions folder before it starts. */
+  installVsix?: string;
+}
+
+/** Installs a .vsix as a user would (`--install-extension`), with the server's own data and extensions folders. */
+function installVsix(serverMain: string, vsix: string, folderArgs: string[]): void {
+  const result = spawnSync(process.execPath, [serverMain, '--install-extension', path.resolve(vsix), '--accept-server-license-terms', ...folderArgs], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0 || !/successfully installed/.test(result.stdout)) {
+    throw new Error(`installing ${vsix} into the VS Code server failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
 }
 
 /** A running VS Code server. */
 export class VsCodeHost {
+  /** Everything the server printed (the extension host's console goes to its log files). */
+  private output = '';
+
   private constructor(
     readonly port: number,
     private readonly server: ChildProcess,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    const keep = (chunk: Buffer): void => void (this.output = (this.output + chunk.toString()).slice(-1_000_000));
+    server.stdout?.on('data', keep);
+    server.stderr?.on('data', keep);
+  }
 
   static async start(options: HostOptions = {}): Promise<VsCodeHost> {
     const serverMain = ensureHostInstalled();
@@ -111,6 +128,7 @@ export class VsCodeHost {
       '--user-data-dir', path.join(dataDir, 'user'),
       '--extensions-dir', path.join(dataDir, 'extensions'),
     ];
+    if (options.installVsix) installVsix(serverMain, options.installVsix, args.slice(args.indexOf('--server-data-dir')));
     if (options.trusted !== false) args.push('--disable-workspace-trust');
     const env = options.isolatedCache ? { ...process.env, XDG_CACHE_HOME: path.join(dataDir, 'cache') } : process.env;
     const server = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -145,9 +163,34 @@ export class VsCodeHost {
     return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(path.resolve(options.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   }
 
+  /** The server's user-data folder (settings, logs, the extensions' global storage). */
+  get userDataDir(): string {
+    return path.join(this.dataDir, 'user');
+  }
+
   /** The user cache the extension host sees when the host was started with `isolatedCache`. */
   get cacheDir(): string {
     return path.join(this.dataDir, 'cache');
+  }
+
+  /** The server's extensions folder (where `installVsix` put the package). */
+  get extensionsDir(): string {
+    return path.join(this.dataDir, 'extensions');
+  }
+
+  /**
+   * What a failed or hung test leaves for a person to read: a screenshot of the workbench and every log the server
+   * and its extension host wrote, in test-results/failures/<name>/. Returns that folder.
+   */
+  async saveFailureArtifacts(name: string, page: Page | undefined): Promise<string> {
+    const dir = path.join(PROJECT_ROOT, 'test-results', 'failures', name.replace(/[^\w.-]+/g, '-').slice(0, 120));
+    fs.mkdirSync(dir, { recursive: true });
+    await page?.screenshot({ path: path.join(dir, 'workbench.png'), timeout: 10_000 }).catch(() => undefined);
+    const logs = (from: string): string[] =>
+      fs.existsSync(from) ? fs.readdirSync(from, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.log')).map((file) => path.join(from, file)) : [];
+    for (const log of logs(this.dataDir)) fs.copyFileSync(log, path.join(dir, path.relative(this.dataDir, log).replace(/[\\/]/g, '_')));
+    fs.writeFileSync(path.join(dir, 'server-output.log'), this.output);
+    return dir;
   }
 
   /** Waits until the server process has stopped (for the start script). */

@@ -7,7 +7,8 @@ import type { XrayCuratorApi } from '../../src/extension';
 import type { GalleryPanel } from '../../src/host/galleryPanel';
 import type { ToWebviewBody } from '../../src/shared/protocol';
 import { makeCxrSubset } from '../support/cxrSubset';
-import { CXR_DIR, requireShared } from '../support/shared';
+import { mirrorFolder } from '../support/mirror';
+import { CXR_DIR } from '../support/shared';
 
 /** Journal lines on disk, parsed. */
 function journalLines(root: string): { kind: string; item: string; new: unknown; undoes?: string }[] {
@@ -118,17 +119,23 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
     assert.equal(journalLines(root).length, before);
   });
 
-  it('opens the read-only shared folder and labels it through a stand-in journal, writing nothing into it', async () => {
-    const shared = requireShared(CXR_DIR);
-    const readOnly = (await vscode.commands.executeCommand<GalleryPanel>('xrayCurator.openGallery', vscode.Uri.file(shared)))!;
-    assert.equal((await readOnly.whenRendered()).itemCount, 1502);
-    const id = 'COVID/cxnet__695.png';
-    assert.deepEqual(await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: [id], label: 'NORMAL' } }), { type: 'done', entries: 1 });
-    const standIn = path.join(stateDirOf(shared), 'journal.jsonl');
-    assert.ok(!standIn.startsWith(shared), `the stand-in state folder is outside the dataset: ${standIn}`);
-    assert.match(fs.readFileSync(standIn, 'utf8'), /"item":"COVID\/cxnet__695.png"/);
-    assert.ok(!fs.existsSync(path.join(shared, '.xray-curator')), 'nothing was written to the shared folder');
-    assert.deepEqual(await readOnly.answer({ messageId: 2, body: { type: 'undo' } }), { type: 'done', entries: 1 });
-    assert.equal((await openDataset(shared)).items.find((item) => item.id === id)?.label, 'COVID');
+  it('opens a read-only folder (a mirror of the shared set that the test makes read-only) and labels it through a stand-in journal, writing nothing into it', async () => {
+    const mirror = mirrorFolder(CXR_DIR, { readOnly: true });
+    try {
+      const shared = mirror.root;
+      const readOnly = (await vscode.commands.executeCommand<GalleryPanel>('xrayCurator.openGallery', vscode.Uri.file(shared)))!;
+      assert.equal((await readOnly.whenRendered()).itemCount, 1502);
+      const id = 'COVID/cxnet__695.png';
+      assert.deepEqual(await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: [id], label: 'NORMAL' } }), { type: 'done', entries: 1 });
+      const standIn = path.join(stateDirOf(shared), 'journal.jsonl');
+      assert.ok(!standIn.startsWith(shared), `the stand-in state folder is outside the dataset: ${standIn}`);
+      assert.match(fs.readFileSync(standIn, 'utf8'), /"item":"COVID\/cxnet__695.png"/);
+      assert.ok(!fs.existsSync(path.join(shared, '.xray-curator')), 'nothing was written to the read-only folder');
+      assert.deepEqual(await readOnly.answer({ messageId: 2, body: { type: 'undo' } }), { type: 'done', entries: 1 });
+      assert.equal((await openDataset(shared)).items.find((item) => item.id === id)?.label, 'COVID');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      mirror.remove();
+    }
   });
 });

@@ -9,7 +9,8 @@ import type { SuiteResult } from './result';
 
 export async function run(): Promise<void> {
   // XRAY_TEST_GREP (inherited from the runner through the server) runs a subset while developing.
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 5 * 60_000, reporter: 'spec', grep: process.env.XRAY_TEST_GREP });
+  // No test may wait longer than two minutes: a hang fails fast (the runner then saves a screenshot and the logs).
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', grep: process.env.XRAY_TEST_GREP });
   for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }

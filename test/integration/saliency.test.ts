@@ -5,7 +5,6 @@ import type { GalleryPanel } from '../../src/host/galleryPanel';
 import type { RetrainSummary } from '../../src/ml/jobs/datasetJobs';
 import type { DetailReply, SaliencyReply } from '../../src/shared/protocol';
 import { makeCxrSubset } from '../support/cxrSubset';
-import { BACKBONE_DIR, requireShared } from '../support/shared';
 
 describe('Detail view saliency overlay (real VS Code)', () => {
   let root: string;
@@ -22,13 +21,12 @@ describe('Detail view saliency overlay (real VS Code)', () => {
   before(async () => {
     await vscode.extensions.getExtension('xray-curator.xray-curator')!.activate();
     root = makeCxrSubset(16);
-    await config().update('backbone', requireShared(BACKBONE_DIR), vscode.ConfigurationTarget.Global);
     await config().update('augmentViews', 1, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const key of ['backbone', 'augmentViews']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['augmentViews']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { linkOrCopy } from './mirror';
 import { CXR_DIR, requireShared } from './shared';
 
 /**
@@ -18,8 +19,7 @@ export function makeCxrSubset(perClass: number): string {
     const folder = file.slice(0, file.indexOf('/'));
     if ((taken.get(folder) ?? 0) >= perClass) continue;
     taken.set(folder, (taken.get(folder) ?? 0) + 1);
-    fs.mkdirSync(path.join(target, folder), { recursive: true });
-    fs.linkSync(path.join(source, file), path.join(target, file));
+    linkOrCopy(path.join(source, file), path.join(target, file));
     kept.push(row);
   }
   fs.writeFileSync(path.join(target, 'manifest.csv'), `${[header, ...kept].join('\n')}\n`);

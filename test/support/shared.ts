@@ -8,6 +8,7 @@ export const SHARED_DIR = process.env.XRAY_SHARED
 
 export const CXR_DIR = path.join(SHARED_DIR, 'data', 'cxr');
 export const CXR_FULLRES_DIR = path.join(SHARED_DIR, 'data', 'cxr-fullres');
+export const NIH14_DIR = path.join(SHARED_DIR, 'data', 'nih14-multilabel');
 export const BACKBONE_DIR = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_224');
 
 /** Fails loudly (never skips) when the shared data a test needs is missing. */

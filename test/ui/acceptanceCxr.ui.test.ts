@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { BACKBONE_DIR, CXR_DIR, requireShared } from '../support/shared';
+import { CXR_DIR } from '../support/shared';
 import { Workbench } from './workbench';
 
 interface JournalLine {
@@ -13,9 +13,10 @@ interface JournalLine {
   undoes?: string;
 }
 
-// Issue 5's acceptance as a user runs it: the shared (read-only) chest X-rays, a model trained from the palette,
-// then keyboard curation in the gallery and the detail view with its Grad-CAM overlay. The shared folder stays
-// untouched: its journal lives in the stand-in state folder under the (isolated) user cache.
+// Issue 5's acceptance as a user runs it: the shared chest X-rays as a read-only reference share (a read-only mirror),
+// a model trained from the palette with the built-in backbone, then keyboard curation in the gallery and the detail
+// view with its Grad-CAM overlay. The folder stays untouched: its journal lives in the stand-in state folder under the
+// (isolated) user cache.
 describe('UI: curating the shared chest X-rays with a trained model', () => {
   let workbench: Workbench;
   let gallery: Frame;
@@ -23,16 +24,14 @@ describe('UI: curating the shared chest X-rays with a trained model', () => {
 
   const journal = (): JournalLine[] => {
     const datasets = path.join(workbench.host.cacheDir, 'xray-curator', 'datasets');
-    const folder = fs.readdirSync(datasets).find((name) => name.startsWith('cxr-'));
+    const folder = fs.readdirSync(datasets).find((name) => name.startsWith(`${path.basename(workbench.root)}-`));
     const file = folder && path.join(datasets, folder, 'journal.jsonl');
     return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as JournalLine) : [];
   };
   const settled = (): Promise<unknown> => gallery.waitForFunction(() => document.body.dataset.pending === '0');
 
   before(async () => {
-    workbench = await Workbench.open(requireShared(CXR_DIR), {
-      settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 },
-    });
+    workbench = await Workbench.open(CXR_DIR, { mirror: 'read-only', settings: { 'xrayCurator.augmentViews': 1 } });
     gallery = await workbench.retrainAndOpenGallery();
   });
 
@@ -72,7 +71,7 @@ describe('UI: curating the shared chest X-rays with a trained model', () => {
     );
     assert.deepEqual(lines.slice(0, 2).map((l) => l.model), ['v1', 'v1'], 'the model version shown is recorded with each edit');
     assert.ok(lines[2].undoes, 'the unflag is an undo of the flag');
-    assert.ok(!fs.existsSync(path.join(CXR_DIR, '.xray-curator')), 'nothing was written into the shared folder');
+    assert.ok(!fs.existsSync(path.join(workbench.root, '.xray-curator')), 'nothing was written into the read-only folder');
     assert.ok(fs.statSync(await workbench.screenshot('cxr-grid')).size > 10_000);
   });
 

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CXR_DIR, requireShared } from '../support/shared';
+import { CXR_DIR } from '../support/shared';
 import { Workbench } from './workbench';
 
 describe('UI: the gallery in the VS Code workbench', () => {
   let workbench: Workbench;
 
   before(async () => {
-    workbench = await Workbench.open(requireShared(CXR_DIR));
+    workbench = await Workbench.open(CXR_DIR, { mirror: 'writable' });
   });
 
   after(async () => {

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { makeCxrSubset } from '../support/cxrSubset';
-import { BACKBONE_DIR, requireShared } from '../support/shared';
 import { Workbench } from './workbench';
 
 // A researcher trains a model, then asks the detail view where it found its evidence (Grad-CAM overlay).
@@ -13,7 +12,7 @@ describe('UI: the saliency overlay in the detail view', () => {
 
   before(async () => {
     root = makeCxrSubset(12);
-    workbench = await Workbench.open(root, { settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 } });
+    workbench = await Workbench.open(root, { settings: { 'xrayCurator.augmentViews': 1 } });
     gallery = await workbench.retrainAndOpenGallery();
   });
 

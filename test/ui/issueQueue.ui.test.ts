@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { LabelJournal, openDataset } from '../../src/dataset';
 import { makeCxrSubset } from '../support/cxrSubset';
-import { BACKBONE_DIR, requireShared } from '../support/shared';
 import { Workbench } from './workbench';
 
 interface JournalLine {
@@ -30,7 +29,7 @@ describe('UI: the label-issue queue in the gallery and the audit report', () => 
     const journalFile = await LabelJournal.open(root);
     for (const item of (await openDataset(root)).items.filter((i) => i.label === 'COVID').slice(0, 3)) await journalFile.relabel(item, 'NORMAL');
     workbench = await Workbench.open(root, {
-      settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 },
+      settings: { 'xrayCurator.augmentViews': 1 },
     });
   });
 

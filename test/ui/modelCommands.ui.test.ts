@@ -1,15 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { BACKBONE_DIR, CXR_DIR, requireShared } from '../support/shared';
+import { CXR_DIR } from '../support/shared';
 import { Workbench } from './workbench';
 
-// The whole loop a researcher runs on the shared (read-only) chest X-ray folder, from the command palette.
+// The whole loop a researcher runs on (a mirror of) the shared chest X-ray folder, from the command palette, with the
+// built-in backbone and no setting.
 describe('UI: Score, Retrain and the metrics report from the command palette', () => {
   let workbench: Workbench;
 
   before(async () => {
-    workbench = await Workbench.open(requireShared(CXR_DIR), {
-      settings: { 'xrayCurator.backbone': requireShared(BACKBONE_DIR), 'xrayCurator.augmentViews': 1 },
-    });
+    workbench = await Workbench.open(CXR_DIR, { mirror: 'writable', settings: { 'xrayCurator.augmentViews': 1 } });
   });
 
   after(async () => {
@@ -40,6 +39,6 @@ describe('UI: Score, Retrain and the metrics report from the command palette', (
     assert.match(text, /ROC/);
     assert.match(text, /COVID/);
     assert.ok((await report.locator('svg').count()) >= 3, 'heat map, ROC and PR plots');
-    await workbench.screenshot('report');
+    await workbench.screenshot('report', { docs: 'report.png' });
   });
 });

@@ -4,35 +4,73 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { PROJECT_ROOT, VsCodeHost, launchBrowser, openWorkbench } from '../host/vscodeHost';
+import { mirrorFolder } from '../support/mirror';
+import type { Mirror } from '../support/mirror';
 
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
 
+/** How the palette shows a contributed command: `X-Ray Curator: <title>`. */
+function paletteTitle(id: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string; title: string; category: string }[] } };
+  const command = manifest.contributes.commands.find((c) => c.command === id);
+  if (!command) throw new Error(`package.json contributes no command ${id}`);
+  return `${command.category}: ${command.title}`;
+}
+
+/** The longest any single wait in a UI test may take: a hang fails within it, with artifacts saved (see failureHook). */
+export const WAIT_MS = 120_000;
+
 export class Workbench {
+  /** Open workbenches, for the failure hook. */
+  static readonly open_ = new Set<Workbench>();
+
   private constructor(
     readonly host: VsCodeHost,
     readonly browser: Browser,
     readonly page: Page,
+    /** The folder the workbench opened (the mirror's root when it opened a mirror). */
+    readonly root: string,
+    private readonly mirror: Mirror | undefined,
   ) {}
 
-  static async open(folder: string, options: { trusted?: boolean; settings?: Record<string, unknown> } = {}): Promise<Workbench> {
-    const host = await VsCodeHost.start({ trusted: options.trusted, settings: options.settings, isolatedCache: true });
+  /**
+   * The workbench on `folder`. `mirror` opens a mirror of it instead (see `mirrorFolder`; `'read-only'` as a reference
+   * share), removed by `close`: what a test opens from ../shared must be a mirror, since opening writes state.
+   * `vsix` installs that packaged extension into the server instead of loading this project as the development one.
+   */
+  static async open(
+    folder: string,
+    options: { trusted?: boolean; settings?: Record<string, unknown>; mirror?: 'writable' | 'read-only'; vsix?: string } = {},
+  ): Promise<Workbench> {
+    const mirror = options.mirror ? mirrorFolder(folder, { readOnly: options.mirror === 'read-only' }) : undefined;
+    const root = mirror?.root ?? folder;
+    const host = await VsCodeHost.start({ trusted: options.trusted, settings: options.settings, isolatedCache: true, installVsix: options.vsix });
     const browser = await launchBrowser();
-    const page = await openWorkbench(browser, host.url({ folder, extensionDevelopmentPath: PROJECT_ROOT }));
-    return new Workbench(host, browser, page);
+    const page = await openWorkbench(browser, host.url({ folder: root, extensionDevelopmentPath: options.vsix ? undefined : PROJECT_ROOT }));
+    const workbench = new Workbench(host, browser, page, root, mirror);
+    Workbench.open_.add(workbench);
+    return workbench;
   }
 
   /**
-   * Runs a command by its palette title, as typed by a user. Retries while the workbench is still starting (the
-   * palette can open before the extension host has registered the extension's commands).
+   * Runs a command from the palette, as typed by a user: by its title, or by its id (`xrayCurator.…`, whose title
+   * package.json gives). Retries while the workbench is still starting (the palette can open before the extension
+   * host has registered the extension's commands).
    */
-  async runCommand(title: string, attempts = 4): Promise<void> {
+  async runCommand(titleOrId: string, attempts = 4): Promise<void> {
+    const title = titleOrId.startsWith('xrayCurator.') ? paletteTitle(titleOrId) : titleOrId;
     const input = this.page.locator('.quick-input-widget input');
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
+      // A webview that has the keyboard focus can keep F1 from the workbench: the command center opens the palette too.
+      if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) {
+        await this.page.locator('.command-center .search-label, .command-center').first().click();
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+      }
       try {
+        // A panel taking the focus (a gallery being revealed) can close the palette while it is typed into: retry.
+        await input.fill(`>${title}`, { timeout: 5_000 });
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         await this.page.keyboard.press('Enter');
         return;
@@ -43,8 +81,32 @@ export class Workbench {
     }
   }
 
+  /** Picks the row of the open quick pick that shows `text`. */
+  async pick(text: string | RegExp): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  /**
+   * Answers the open quick input: an input box, or VS Code's own file dialog (the one a remote window shows), which
+   * takes a typed path (a folder's path ends with `/`) and Enter.
+   */
+  async answer(value: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // A file dialog fills in its starting path (in steps) after it shows, overwriting what was typed before: type
+    // until the value stays.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await input.fill(value);
+      await this.page.waitForTimeout(400);
+      if ((await input.inputValue()) === value) break;
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The content frame of the webview whose document matches `selector` (webviews are nested iframes). */
-  async webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
+  async webviewFrame(selector: string, timeoutMs = WAIT_MS / 2): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
@@ -70,11 +132,17 @@ export class Workbench {
     return gallery;
   }
 
-  /** Waits for a notification toast whose text matches, and returns its text. */
-  async notification(text: RegExp, timeoutMs = 10 * 60_000): Promise<string> {
-    const toast = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
-    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
-    return (await toast.textContent()) ?? '';
+  /**
+   * Waits for a notification toast whose text matches, and returns its text. An X-Ray Curator error toast that shows
+   * first fails the wait at once, with its text.
+   */
+  async notification(text: RegExp, timeoutMs = WAIT_MS): Promise<string> {
+    const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+    const wanted = toasts.filter({ hasText: text }).first();
+    const error = toasts.filter({ has: this.page.locator('.codicon-error') }).filter({ hasText: /X-Ray Curator/ }).first();
+    await wanted.or(error).waitFor({ state: 'visible', timeout: timeoutMs });
+    if (!(await wanted.isVisible())) throw new Error(`instead of a notification matching ${text}: ${(await error.textContent()) ?? ''}`);
+    return (await wanted.textContent()) ?? '';
   }
 
   /** The text of a status-bar item by its id. */
@@ -84,15 +152,22 @@ export class Workbench {
     return (await item.textContent()) ?? '';
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * A screenshot of the workbench in test-results/screenshots/. `docs` names the README picture it is (in docs/): it
+   * is written there too when `XRAY_WRITE_DOCS=1` (`npm run docs`), so every picture the README shows is made by a test.
+   */
+  async screenshot(name: string, options: { docs?: string } = {}): Promise<string> {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = path.join(SCREENSHOT_DIR, `${name}.png`);
     await this.page.screenshot({ path: file });
+    if (options.docs && process.env.XRAY_WRITE_DOCS === '1') fs.copyFileSync(file, path.join(PROJECT_ROOT, 'docs', options.docs));
     return file;
   }
 
   async close(): Promise<void> {
+    Workbench.open_.delete(this);
     await this.browser.close();
     await this.host.stop();
+    this.mirror?.remove();
   }
 }

@@ -43,6 +43,8 @@ describe('bench: targets and regressions', () => {
     assert.deepEqual(figureSpec('embed.wasm.ratio').target, { op: '>=', value: 0.5, note: 'goal 0.8×' });
     assert.deepEqual(figureSpec('head.10000.retrainPredictMs').target, { op: '<=', value: 2000 });
     assert.equal(figureSpec('head.1000.retrainPredictMs').target, undefined);
+    assert.deepEqual(figureSpec('quality.cxr.bootstrapSeconds'), { label: 'metrics with 1,000 patient-bootstrap resamples, cxr', unit: 's', better: 'lower', target: { op: '<=', value: 1 } });
+    assert.equal(figureSpec('quality.cxr.balancedAccuracy').better, 'higher');
     assert.equal(meets(0.4, { op: '>=', value: 0.5 }), false);
     assert.equal(meets(true, { op: '==', value: true }), true);
     assert.equal(meets(null, { op: '<=', value: 1 }), null);

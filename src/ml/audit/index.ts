@@ -233,7 +233,8 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
 /** The metadata the shortcut audit tries: manifest categories, image size, original size, format, channels, depth. */
 export function metadataAttributes(items: readonly AuditItem[], fingerprints?: readonly (ImageFingerprint | null)[]): MetadataAttribute[] {
   const attributes: MetadataAttribute[] = [];
-  const columns = [...new Set(items.flatMap((item) => Object.keys(item.metadata)))].sort();
+  // `source` first: where findings tie (a licence or view column that only restates the source), the source is named.
+  const columns = [...new Set(items.flatMap((item) => Object.keys(item.metadata)))].sort((a, b) => Number(b === 'source') - Number(a === 'source') || a.localeCompare(b));
   for (const column of columns) {
     if (NOT_METADATA.has(column)) continue;
     const values = items.map((item) => item.metadata[column] ?? null);

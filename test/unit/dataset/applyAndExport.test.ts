@@ -126,4 +126,20 @@ describe('export curated dataset', () => {
     const viaManifest = await openDataset(root, { manifest: target });
     assert.equal(viaManifest.items.find((item) => item.id === 'COVID/img0.png')?.sourceLabel, 'NORMAL');
   });
+
+  it('keeps commas, quotes, line breaks and edge spaces of metadata through the CSV and back', async () => {
+    const root = await makeTempDir('xray-export-odd-');
+    await makeClassFolders(root, { COVID: 1, NORMAL: 1 });
+    const awkward = ['Smith, "Jo"', 'line one\nline two', ' padded '];
+    await writeFile(root, 'manifest.csv', `path,label,note\nCOVID/img0.png,COVID,"${awkward[0].replace(/"/g, '""')}"\nNORMAL/img0.png,NORMAL,"${awkward[1]}"\n`);
+    const dataset = await openDataset(root);
+    dataset.items.find((item) => item.id === 'NORMAL/img0.png')!.metadata.source = awkward[2];
+    const target = path.join(await makeTempDir('xray-export-'), 'odd.csv');
+    await exportCurated(dataset, target, { format: 'csv' });
+    const reread = await openDataset(root, { manifest: target });
+    const metadata = (id: string): Record<string, string> => reread.items.find((item) => item.id === id)!.metadata;
+    assert.equal(metadata('COVID/img0.png').note, awkward[0]);
+    assert.equal(metadata('NORMAL/img0.png').note, awkward[1]);
+    assert.equal(metadata('NORMAL/img0.png').source, awkward[2]);
+  });
 });

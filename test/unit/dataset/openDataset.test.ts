@@ -149,7 +149,7 @@ describe('openDataset', () => {
     const first = await openDataset(root);
     const cacheFile = path.join(root, '.xray-curator', 'file-cache.json');
     const cache = JSON.parse(await fs.readFile(cacheFile, 'utf8')) as { version: number; files: Record<string, { hash: string }> };
-    assert.equal(cache.version, 1);
+    assert.equal(cache.version, 2);
     // A planted hash is served while size and mtime match: proof that the file was not read again.
     cache.files['COVID/img0.png'].hash = 'f'.repeat(64);
     await fs.writeFile(cacheFile, JSON.stringify(cache));

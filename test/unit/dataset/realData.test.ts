@@ -1,14 +1,27 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { decodeImage, openDataset } from '../../../src/dataset';
-import { CXR_DIR, CXR_FULLRES_DIR, requireShared } from '../../support/shared';
+import { mirrorFolder } from '../../support/mirror';
+import type { Mirror } from '../../support/mirror';
+import { CXR_DIR, CXR_FULLRES_DIR } from '../../support/shared';
 import { makeTempDir, removeTempDirs } from './fixtures';
 
+// On mirrors of the shared folders: opening a dataset writes its state folder.
 describe('real chest X-rays (../shared)', () => {
-  after(removeTempDirs);
+  let cxr: Mirror;
+  let fullres: Mirror;
+  before(() => {
+    cxr = mirrorFolder(CXR_DIR);
+    fullres = mirrorFolder(CXR_FULLRES_DIR);
+  });
+  after(async () => {
+    cxr?.remove();
+    fullres?.remove();
+    await removeTempDirs();
+  });
 
   it('opens data/cxr: 502/500/500 items with manifest metadata, no errors', async () => {
-    const dataset = await openDataset(requireShared(CXR_DIR));
+    const dataset = await openDataset(cxr.root);
     assert.deepEqual(dataset.classes, ['COVID', 'NORMAL', 'PNEUMONIA']);
     const counts: Record<string, number> = {};
     for (const item of dataset.items) counts[String(item.label)] = (counts[String(item.label)] ?? 0) + 1;
@@ -23,7 +36,7 @@ describe('real chest X-rays (../shared)', () => {
   });
 
   it('selects paper-A.txt: 102 COVID + 207 NORMAL', async () => {
-    const dataset = await openDataset(requireShared(CXR_DIR), { files: path.join(CXR_DIR, 'paper-A.txt') });
+    const dataset = await openDataset(cxr.root, { files: path.join(cxr.root, 'paper-A.txt') });
     const covid = dataset.items.filter((item) => item.label === 'COVID').length;
     const normal = dataset.items.filter((item) => item.label === 'NORMAL').length;
     assert.deepEqual([covid, normal, dataset.items.length], [102, 207, 309]);
@@ -31,7 +44,7 @@ describe('real chest X-rays (../shared)', () => {
 
   it('decodes every full-resolution file to a model input and a thumbnail', async function () {
     this.timeout(120_000);
-    const dataset = await openDataset(requireShared(CXR_FULLRES_DIR));
+    const dataset = await openDataset(fullres.root);
     assert.equal(dataset.items.length, 14);
     const cacheDir = await makeTempDir('xray-thumbs-');
     for (const item of dataset.items) {

@@ -6,7 +6,8 @@ import { runAudit, AUDIT_REPORT_VERSION, type AuditReport } from '../../../src/m
 import { readFingerprint } from '../../../src/ml/audit/perceptualHash';
 import { auditShortcuts, encodeAttribute } from '../../../src/ml/audit/shortcuts';
 import { seededRandom } from '../../../src/ml/splits';
-import { CXR_DIR, requireShared } from '../../support/shared';
+import { mirrorFolder } from '../../support/mirror';
+import { CXR_DIR } from '../../support/shared';
 
 describe('audit: metadata encoding', () => {
   it('keeps common numbers exact, bins the rest and merges rare categories', () => {
@@ -74,7 +75,10 @@ describe('audit: runAudit on paper-B (pixel features)', function () {
   before(async () => {
     // Features are 16 × 16 grey thumbnails, not backbone embeddings: this checks the report end to end on
     // real files and metadata in seconds; the backbone's numbers come from `npm run bench`.
-    const root = requireShared(CXR_DIR);
+    // A mirror: opening a dataset writes its state folder, and nothing may be written into ../shared.
+    const mirror = mirrorFolder(CXR_DIR);
+    after(() => mirror.remove());
+    const root = mirror.root;
     const dataset = await openDataset(root, { files: path.join(root, 'paper-B.txt') });
     const items = dataset.items.filter((item) => !item.error);
     const side = 16;

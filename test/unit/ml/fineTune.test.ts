@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { openDataset } from '../../../src/dataset';
+import type { DatasetItem } from '../../../src/dataset';
 import { loadBackbone } from '../../../src/ml/backbone';
 import type { Backbone } from '../../../src/ml/backbone';
 import { initEngine } from '../../../src/ml/engine';
@@ -7,7 +9,8 @@ import { createHead } from '../../../src/ml/head';
 import { cutPointModel, fineTune, splitBackboneAtBlock, withTailWeights } from '../../../src/ml/fineTune';
 import type { CutActivations } from '../../../src/ml/fineTune';
 import { registerWasmGradientKernels } from '../../../src/ml/kernels';
-import { BACKBONE_DIR, requireShared } from '../../support/shared';
+import { decodeToInput, scaleToInput } from '../../../src/ml/preprocess';
+import { BACKBONE_DIR, CXR_DIR, requireShared } from '../../support/shared';
 
 const NUM_CLASSES = 3;
 
@@ -34,6 +37,14 @@ function makeHead(featureDim: number): tf.LayersModel {
   return createHead(featureDim, NUM_CLASSES, 0.2, 1);
 }
 
+/** Accuracy of `head` on pooled held-out features. */
+function heldOutAccuracy(head: tf.LayersModel, heldOut: { features: tf.Tensor2D; cut: CutActivations }): number {
+  return tf.tidy(() => {
+    const predicted = tf.argMax(head.predict(heldOut.features) as tf.Tensor, 1);
+    return tf.mean(tf.cast(tf.equal(predicted, tf.tensor1d([...heldOut.cut.labels], 'int32')), 'float32')).dataSync()[0];
+  });
+}
+
 describe('backbone fine-tuning', function () {
   this.timeout(120_000);
   let backbone: Backbone;
@@ -57,6 +68,46 @@ describe('backbone fine-tuning', function () {
     tf.dispose(data.activations);
     backbone.model.dispose();
   });
+
+  /**
+   * Cut activations (at the input of the last block) of `perTrain` + `perHeldOut` images per class of the shared
+   * cxr set, chosen by content hash, patient-disjoint; the held-out side also as pooled backbone features.
+   */
+  async function realActivations(perTrain: number, perHeldOut: number): Promise<{ train: CutActivations; heldOut: { cut: CutActivations; features: tf.Tensor2D } }> {
+    const dataset = await openDataset(requireShared(CXR_DIR));
+    const classes = ['COVID', 'NORMAL', 'PNEUMONIA'];
+    const sides = { train: [] as DatasetItem[], heldOut: [] as DatasetItem[] };
+    const sideOfPatient = new Map<string, keyof typeof sides>();
+    for (const label of classes) {
+      const items = dataset.items.filter((item) => item.label === label && !item.error).sort((a, b) => (a.hash! < b.hash! ? -1 : 1));
+      const left = { heldOut: perHeldOut, train: perTrain };
+      for (const item of items) {
+        const side = left.heldOut > 0 ? 'heldOut' : left.train > 0 ? 'train' : null;
+        if (!side) break;
+        const patient = item.metadata.patient_id || item.id;
+        if ((sideOfPatient.get(patient) ?? side) !== side) continue;
+        sideOfPatient.set(patient, side);
+        sides[side].push(item);
+        left[side]--;
+      }
+    }
+    const { cutLayerName, tail } = await splitBackboneAtBlock(backbone.model, 1);
+    tail.dispose();
+    const trunk = cutPointModel(backbone.model, cutLayerName);
+    const [height, width] = backbone.inputSize;
+    const embed = async (items: readonly DatasetItem[]): Promise<{ cut: CutActivations; features: tf.Tensor2D }> => {
+      const input = new Float32Array(items.length * height * width * 3);
+      for (let i = 0; i < items.length; i++) scaleToInput(await decodeToInput(items[i].absPath, width, height), input, i * height * width * 3);
+      const [activations, features] = tf.tidy(() => {
+        const [cut, full] = trunk.predict(tf.tensor4d(input, [items.length, height, width, 3])) as tf.Tensor[];
+        return [cut as tf.Tensor4D, tf.mean(full, [1, 2]) as tf.Tensor2D];
+      });
+      return { cut: { activations, labels: items.map((item) => classes.indexOf(item.label!)) }, features };
+    };
+    const train = await embed(sides.train);
+    tf.dispose(train.features);
+    return { train: train.cut, heldOut: await embed(sides.heldOut) };
+  }
 
   it('splits at the input of block (last − K + 1) and the tail reproduces the backbone output', async () => {
     for (const [k, expectedCut] of [[1, 'block_15_add'], [3, 'block_13_project_BN']] as const) {
@@ -156,20 +207,31 @@ describe('backbone fine-tuning', function () {
     head.dispose();
   });
 
-  it('lowers the training loss over a few epochs and reports validation scores', async () => {
-    const head = makeHead(backbone.featureDim);
-    const seen: number[] = [];
-    const result = await fineTune(
-      { backbone: backbone.model, head, train: data, validation: data },
-      { epochs: 4, batchSize: 8, learningRate: 1e-3 },
-      { onEpochEnd: (logs) => { seen.push(logs.epoch); } },
-    );
-    assert.deepEqual(seen, [0, 1, 2, 3]);
-    const losses = result.history.map((h) => h.loss);
-    assert.ok(losses[3] < losses[0], `loss should fall: ${losses.join(', ')}`);
-    const accuracy = result.history[3].valAccuracy as number;
-    assert.ok(accuracy >= 0 && accuracy <= 1);
-    for (const model of [result.tail, result.head, head]) model.dispose();
+  it('learns from real X-rays: held-out accuracy of patients it never saw rises well above the untrained head and chance', async () => {
+    // 40 training and 30 held-out images per class of the shared chest X-rays, no patient on both sides. The
+    // stated baseline is the untrained starting head (about chance, 1/3), not the frozen-feature head: on 120
+    // images fine-tuning from that one does not beat it. Measured over 6 runs (the head's dropout is unseeded):
+    // 0.61–0.66 held-out after 3 epochs; 0.5 is over 3 standard errors above chance on 90 images.
+    const { train, heldOut } = await realActivations(40, 30);
+    try {
+      const head = makeHead(backbone.featureDim);
+      const before = heldOutAccuracy(head, heldOut);
+      const seen: number[] = [];
+      const result = await fineTune(
+        { backbone: backbone.model, head, train, validation: heldOut.cut },
+        { epochs: 3, batchSize: 16, learningRate: 3e-4 },
+        { onEpochEnd: (logs) => { seen.push(logs.epoch); } },
+      );
+      assert.deepEqual(seen, [0, 1, 2]);
+      const losses = result.history.map((h) => h.loss);
+      assert.ok(losses[2] < 0.6 * losses[0], `training loss should fall: ${losses.join(', ')}`);
+      const after = result.history[2].valAccuracy as number;
+      assert.ok(before < 0.45, `the untrained head is near chance on held-out patients: ${before}`);
+      assert.ok(after >= 0.5 && after >= before + 0.15, `held-out accuracy ${after.toFixed(3)} after fine-tuning, ${before.toFixed(3)} before`);
+      for (const model of [result.tail, result.head, head]) model.dispose();
+    } finally {
+      tf.dispose([train.activations, heldOut.cut.activations, heldOut.features]);
+    }
   });
 
   it('rejects bad inputs with clear messages and cancels cleanly', async () => {

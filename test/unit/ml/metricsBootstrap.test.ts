@@ -152,11 +152,9 @@ describe('evaluate', () => {
     assert.equal(report.bootstrap, null);
   });
 
-  it('bootstraps 1,000 resamples of 1,500 items with patients in under a second', () => {
-    const started = process.hrtime.bigint();
+  // Its time is a bench figure (quality.cxr.bootstrapSeconds), not a test.
+  it('bootstraps 1,000 resamples of 1,500 items by patient, reproducibly', () => {
     const report = evaluate(data.probs, data.yTrue, CLASSES, { groups: data.groups, bootstrap: { seed: 5 } });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    assert.ok(seconds < 1, `took ${seconds.toFixed(3)} s`);
     assert.deepEqual(report.bootstrap, {
       iterations: 1000,
       seed: 5,

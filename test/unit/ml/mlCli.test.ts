@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../support/runCli';
+import { BUILTIN_BACKBONE, BUILTIN_BACKBONE_DIGEST, BUILTIN_BACKBONE_NAME } from '../../../src/ml/builtinBackbone';
+import { PROJECT_ROOT } from '../../host/vscodeHost';
+import { mirrorFolder } from '../../support/mirror';
+import { BUNDLED_CLI, runCli } from '../../support/runCli';
 import { BACKBONE_DIR, requireShared } from '../../support/shared';
 import { syntheticDataset, tempDir } from './mlFixtures';
 import type { Fixture } from './mlFixtures';
@@ -10,7 +13,7 @@ import type { Fixture } from './mlFixtures';
 const cli = (args: string[]): ReturnType<typeof runCli> => runCli(args, { ...process.env, XRAY_CURATOR_BACKBONE: '' });
 
 describe('xray-curator train / predict / evaluate', function () {
-  this.timeout(180_000);
+  this.timeout(120_000);
   let data: Fixture;
   let other: Fixture;
   let out: Fixture;
@@ -55,24 +58,40 @@ describe('xray-curator train / predict / evaluate', function () {
     assert.equal(evaluation.overall.confusion.length, 2);
   });
 
-  it('fine-tunes with --fine-tune-blocks and predicts with the version\'s own backbone', async () => {
+  it('fine-tunes with --fine-tune-blocks and predicts with the version\'s own backbone, whatever XRAY_CURATOR_BACKBONE says', async () => {
     const train = await cli(['train', data.root, '--backbone', BACKBONE_DIR, '--epochs', '3', '--augment-views', '0', '--fine-tune-blocks', '1']);
     assert.equal(train.code, 0, train.stderr);
     const trained = JSON.parse(train.stdout) as { modelVersion: number; backbone: string };
     assert.match(trained.backbone, /-ft1@/);
     const file = path.join(out.root, 'tuned.json');
-    const predict = await cli(['predict', data.root, '--out', file]);
+    // The environment names a default for commands without a model; it must not swap a model's own features.
+    const predict = await runCli(['predict', data.root, '--out', file], { ...process.env, XRAY_CURATOR_BACKBONE: BACKBONE_DIR });
     assert.equal(predict.code, 0, predict.stderr);
     assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as { modelVersion: number }).modelVersion, trained.modelVersion);
+  });
+
+  it('trains the shipped demo with the built-in backbone when neither --backbone nor the environment names one (the bundled CLI)', async () => {
+    const demo = mirrorFolder(path.join(PROJECT_ROOT, 'demo-dataset'));
+    try {
+      const train = await runCli(['train', demo.root, '--epochs', '5', '--augment-views', '0'], { ...process.env, XRAY_CURATOR_BACKBONE: '' }, BUNDLED_CLI);
+      assert.equal(train.code, 0, train.stderr);
+      const trained = JSON.parse(train.stdout) as { dir: string; backbone: string; classes: string[] };
+      assert.equal(trained.backbone, `${BUILTIN_BACKBONE_NAME}@${BUILTIN_BACKBONE_DIGEST.slice(0, 16)}`);
+      assert.deepEqual(trained.classes, ['COVID', 'NORMAL', 'PNEUMONIA']);
+      const info = JSON.parse(fs.readFileSync(path.join(trained.dir, 'version.json'), 'utf8')) as { backbone: { location: string } };
+      assert.equal(info.backbone.location, BUILTIN_BACKBONE, 'the version names the built-in backbone the same way on every machine');
+    } finally {
+      demo.remove();
+    }
   });
 
   it('fails with a message on stderr and a non-zero exit code', async () => {
     const noModel = await cli(['predict', other.root, '--out', path.join(out.root, 'x.json')]);
     assert.equal(noModel.code, 1);
     assert.match(noModel.stderr, /no model trained yet/);
-    const noBackbone = await cli(['train', other.root]);
-    assert.equal(noBackbone.code, 2);
-    assert.match(noBackbone.stderr, /no backbone/);
+    const badBackbone = await cli(['train', other.root, '--backbone', out.root]);
+    assert.equal(badBackbone.code, 1);
+    assert.match(badBackbone.stderr, /backbone folder has no readable model\.json/);
     const noOut = await cli(['evaluate', '--model', out.root, other.root]);
     assert.equal(noOut.code, 2);
     assert.match(noOut.stderr, /missing --out/);

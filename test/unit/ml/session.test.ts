@@ -12,7 +12,7 @@ import { syntheticDataset, syntheticImage } from './mlFixtures';
 import type { Fixture } from './mlFixtures';
 
 describe('ml/session: train, retrain, predict, evaluate on a generated dataset', function () {
-  this.timeout(180_000);
+  this.timeout(120_000);
   let data: Fixture;
   let other: Fixture;
   let session: MlSession;

@@ -1,0 +1,165 @@
+// Trains the sigmoid head on cached features: binary cross-entropy over the counted labels, positives weighted
+// per finding, dropout, Adam or RMSprop (Keras defaults), early stopping on the validation loss keeping the best
+// weights. The gradient of the dense layer is written out (dL/dz = mask · (w·y·(p − 1) + (1 − y)·p)) and applied
+// with tfjs optimizers: on the wasm backend a plain matrix product is several times faster than the
+// transposed products autodiff would run. Batches are filled in plain arrays from a seeded order; every tensor
+// lives inside tf.tidy or is disposed in `finally`.
+import * as tf from '@tensorflow/tfjs';
+import { dropOut, makeDropout } from '../dropout';
+import type { HeadWeights } from '../head';
+import { seededRandom, shuffled } from '../splits';
+import type { MultiLabelTrainConfig } from './config';
+import { createSigmoidHead } from './sigmoidHead';
+import { labelCounts } from './targets';
+import type { LabelMatrix } from './targets';
+
+export interface MultiLabelSet {
+  /** `labels.rows × featureDim` floats, row-major. */
+  features: Float32Array;
+  labels: LabelMatrix;
+}
+
+export interface SigmoidEpochLog {
+  epoch: number;
+  /** Weighted binary cross-entropy per counted label, training side (dropout on). */
+  loss: number;
+  valLoss: number;
+}
+
+export interface TrainSigmoidInput {
+  featureDim: number;
+  train: MultiLabelSet;
+  validation: MultiLabelSet;
+  config: MultiLabelTrainConfig;
+  /** Starting weights (see `initialWeights`: random, or the parent's for the findings it has). */
+  initial: HeadWeights;
+  signal?: AbortSignal;
+  onEpoch?: (log: SigmoidEpochLog) => void;
+}
+
+export interface TrainSigmoidResult {
+  /** The trained head (best validation loss); the caller disposes it. */
+  head: tf.Sequential;
+  history: SigmoidEpochLog[];
+  bestEpoch: number;
+  /** Weight of a positive label per finding (negatives / positives on the training side, capped). */
+  positiveWeights: number[];
+}
+
+/** negatives / positives of each finding among the counted training labels, in [1 / cap, cap]; 1 when switched off. */
+export function positiveWeightsOf(labels: LabelMatrix, config: Pick<MultiLabelTrainConfig, 'positiveWeights' | 'maxPositiveWeight'>): number[] {
+  const { positives, counted } = labelCounts(labels);
+  return positives.map((p, f) => {
+    if (!config.positiveWeights || p === 0) return 1;
+    return Math.min(config.maxPositiveWeight, Math.max(1 / config.maxPositiveWeight, (counted[f] - p) / p));
+  });
+}
+
+function makeOptimizer(config: MultiLabelTrainConfig): tf.Optimizer {
+  return config.optimizer === 'rmsprop' ? tf.train.rmsprop(config.learningRate, 0.9, 0, 1e-7) : tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
+}
+
+/** Mean weighted binary cross-entropy of logits `z` over the labels where `mask` is 1 (a scalar). */
+function weightedBce(z: tf.Tensor2D, y: tf.Tensor2D, mask: tf.Tensor2D, positiveWeight: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const perLabel = y.mul(positiveWeight).mul(tf.softplus(z.neg())).add(tf.onesLike(y).sub(y).mul(tf.softplus(z)));
+    return perLabel.mul(mask).sum().div(tf.maximum(mask.sum(), 1)) as tf.Scalar;
+  });
+}
+
+function checkSet(name: string, set: MultiLabelSet, featureDim: number, k: number): void {
+  if (set.features.length !== set.labels.rows * featureDim) throw new Error(`${name}: ${set.features.length} floats for ${set.labels.rows} rows of ${featureDim}`);
+  if (set.labels.findings.length !== k) throw new Error(`${name}: ${set.labels.findings.length} findings, the head has ${k}`);
+  if (set.labels.rows === 0) throw new Error(`no ${name} items`);
+}
+
+/** Trains a sigmoid head; throws an AbortError-named error when `signal` fires (checked between batches). */
+export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainSigmoidResult> {
+  const { featureDim: d, train, validation, config, initial } = input;
+  const k = initial.numClasses;
+  checkSet('train', train, d, k);
+  checkSet('validation', validation, d, k);
+  if (initial.featureDim !== d) throw new Error(`initial weights take ${initial.featureDim} features, not ${d}`);
+  const positiveWeights = positiveWeightsOf(train.labels, config);
+  const random = seededRandom(config.seed);
+  const batchSize = Math.min(config.batchSize, train.labels.rows);
+  // A fresh seeded mask per row and step, applied while the batch is copied (as the single-label head does).
+  const dropout = makeDropout(config.dropout, random);
+
+  // Made in tidy so the initial-value tensors go (the variables keep their data).
+  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(initial.kernel, [d, k]), true));
+  const bias = tf.tidy(() => tf.variable(tf.tensor1d(initial.bias), true));
+  const optimizer = makeOptimizer(config);
+  const owned: tf.Tensor[] = [kernel, bias];
+  const own = <T extends tf.Tensor>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
+  let best: { kernel: tf.Tensor; bias: tf.Tensor } | null = null;
+  try {
+    const weight = own(tf.tensor1d(positiveWeights));
+    const nv = validation.labels.rows;
+    const valX = own(tf.tensor2d(validation.features, [nv, d]));
+    const valY = own(tf.tensor2d(validation.labels.targets, [nv, k]));
+    const valM = own(tf.tensor2d(validation.labels.mask, [nv, k]));
+    const x = new Float32Array(batchSize * d);
+    const y = new Float32Array(batchSize * k);
+    const m = new Float32Array(batchSize * k);
+    const rows = Array.from({ length: train.labels.rows }, (_, i) => i);
+    const history: SigmoidEpochLog[] = [];
+    let bestLoss = Infinity;
+    let bestEpoch = 0;
+
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const order = shuffled(rows, random);
+      let lossSum = 0;
+      let counted = 0;
+      for (let start = 0; start < order.length; start += batchSize) {
+        if (input.signal?.aborted) throw Object.assign(new Error('training cancelled'), { name: 'AbortError' });
+        const b = Math.min(batchSize, order.length - start);
+        for (let r = 0; r < b; r++) {
+          const row = order[start + r];
+          if (dropout) dropOut(dropout, train.features, row * d, x.subarray(r * d, (r + 1) * d), d);
+          else x.set(train.features.subarray(row * d, (row + 1) * d), r * d);
+          y.set(train.labels.targets.subarray(row * k, (row + 1) * k), r * k);
+          m.set(train.labels.mask.subarray(row * k, (row + 1) * k), r * k);
+        }
+        const batchLoss = tf.tidy(() => {
+          const xs = tf.tensor2d(x.subarray(0, b * d), [b, d]);
+          const ys = tf.tensor2d(y.subarray(0, b * k), [b, k]);
+          const ms = tf.tensor2d(m.subarray(0, b * k), [b, k]);
+          const z = xs.matMul(kernel).add(bias) as tf.Tensor2D;
+          const p = tf.sigmoid(z);
+          const grad = ms.mul(ys.mul(weight).mul(p.sub(1)).add(tf.onesLike(ys).sub(ys).mul(p))).div(tf.maximum(ms.sum(), 1)) as tf.Tensor2D;
+          optimizer.applyGradients({ [kernel.name]: tf.transpose(xs).matMul(grad), [bias.name]: grad.sum(0) });
+          return weightedBce(z, ys, ms, weight).mul(ms.sum());
+        });
+        lossSum += (await batchLoss.data())[0];
+        batchLoss.dispose();
+        for (let i = 0; i < b * k; i++) counted += m[i];
+      }
+      const valLossTensor = tf.tidy(() => weightedBce(valX.matMul(kernel).add(bias) as tf.Tensor2D, valY, valM, weight));
+      const valLoss = (await valLossTensor.data())[0];
+      valLossTensor.dispose();
+      const log = { epoch, loss: lossSum / Math.max(counted, 1), valLoss };
+      history.push(log);
+      input.onEpoch?.(log);
+      if (valLoss < bestLoss - config.minDelta) {
+        bestLoss = valLoss;
+        bestEpoch = epoch;
+        if (best) tf.dispose([best.kernel, best.bias]);
+        best = { kernel: kernel.clone(), bias: bias.clone() };
+      } else if (epoch - bestEpoch >= config.patience) {
+        break;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const chosen = best ?? { kernel, bias };
+    const head = createSigmoidHead({ featureDim: d, numClasses: k, kernel: chosen.kernel.dataSync() as Float32Array, bias: chosen.bias.dataSync() as Float32Array }, config.dropout);
+    return { head, history, bestEpoch, positiveWeights };
+  } finally {
+    optimizer.dispose();
+    tf.dispose(owned);
+    if (best) tf.dispose([best.kernel, best.bias]);
+  }
+}
