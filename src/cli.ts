@@ -8,10 +8,12 @@ import { trainCommand } from './cli/train';
 import { predictCommand } from './cli/predict';
 import { evaluateCommand } from './cli/evaluate';
 import { auditCommand } from './cli/audit';
+import { embedCommand } from './cli/embed';
 
 const commands: Record<string, CliCommand> = {
   scan: scanCommand,
   label: labelCommand,
+  embed: embedCommand,
   train: trainCommand,
   predict: predictCommand,
   evaluate: evaluateCommand,

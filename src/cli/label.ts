@@ -6,13 +6,14 @@ import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 
 export const labelCommand: CliCommand = {
-  usage: 'label DATASET (--set ITEM=CLASS | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--user NAME]',
+  usage: 'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--user NAME]',
   summary:
     'Records label edits in the dataset journal, in the order given, and prints one line per durable edit. ' +
     '--from-csv reads path,label[,flagged] rows. Nothing is recorded if any item or class is unknown (exit 1).',
   async run(args: string[]): Promise<number> {
     const { values, positionals, tokens } = parseCommandArgs(args, {
       set: { type: 'string', multiple: true },
+      finding: { type: 'string', multiple: true },
       flag: { type: 'string', multiple: true },
       unflag: { type: 'string', multiple: true },
       'from-csv': { type: 'string', multiple: true },
@@ -23,6 +24,7 @@ export const labelCommand: CliCommand = {
     for (const token of tokens) {
       if (token.kind !== 'option' || token.value === undefined) continue;
       if (token.name === 'set') requests.push(parseSet(token.value));
+      else if (token.name === 'finding') requests.push(parseFinding(token.value));
       else if (token.name === 'flag' || token.name === 'unflag') requests.push({ kind: token.name, itemId: token.value, source: `--${token.name}` });
       else if (token.name === 'from-csv') requests.push(...(await readEditCsv(token.value)));
     }
@@ -41,9 +43,11 @@ export const labelCommand: CliCommand = {
 };
 
 interface EditRequest {
-  kind: 'relabel' | 'flag' | 'unflag';
+  kind: 'relabel' | 'flag' | 'unflag' | 'finding';
   itemId: string;
+  /** relabel: the class; finding: the state. */
   label?: string;
+  finding?: string;
   /** Where the request came from, for error messages. */
   source: string;
 }
@@ -52,6 +56,13 @@ function parseSet(value: string): EditRequest {
   const separator = value.lastIndexOf('=');
   if (separator <= 0 || separator === value.length - 1) throw new UsageError(`--set needs ITEM=CLASS, got "${value}"`);
   return { kind: 'relabel', itemId: value.slice(0, separator), label: value.slice(separator + 1), source: '--set' };
+}
+
+/** `ITEM:FINDING=STATE` (the item id may hold ':'; the finding is after the last one before '='). */
+function parseFinding(value: string): EditRequest {
+  const m = /^(.+):([^:=]+)=(positive|negative|uncertain|unmentioned)$/.exec(value);
+  if (!m) throw new UsageError(`--finding needs ITEM:FINDING=positive|negative|uncertain|unmentioned, got "${value}"`);
+  return { kind: 'finding', itemId: m[1], finding: m[2], label: m[3], source: '--finding' };
 }
 
 /** Reads `path,label[,flagged]` rows; an empty label leaves the label alone (useful to only flag). */
@@ -91,13 +102,20 @@ function resolveEdits(dataset: Dataset, requests: readonly EditRequest[]): Journ
       problems.push(`${request.source}: unknown class "${request.label}" (classes: ${dataset.classes.join(', ')})`);
       continue;
     }
-    edits.push({ kind: request.kind, item, value: request.label });
+    if (request.kind === 'finding' && !dataset.multiLabel?.findings.includes(request.finding!)) {
+      problems.push(`${request.source}: unknown finding "${request.finding}" (${dataset.multiLabel ? `findings: ${dataset.multiLabel.findings.join(', ')}` : 'not a multi-label dataset'})`);
+      continue;
+    }
+    edits.push({ kind: request.kind, item, value: request.label, finding: request.finding });
   }
   if (problems.length > 0) throw new Error(`nothing recorded:\n  ${problems.join('\n  ')}`);
   return edits;
 }
 
 function describe(entry: JournalEntry): string {
-  const change = entry.kind === 'relabel' ? `: ${entry.old ?? '(unlabelled)'} → ${entry.new ?? '(unlabelled)'}` : '';
+  const change =
+    entry.kind === 'relabel' ? `: ${entry.old ?? '(unlabelled)'} → ${entry.new ?? '(unlabelled)'}`
+    : entry.kind === 'finding' ? ` ${entry.finding}: ${String(entry.old)} → ${String(entry.new)}`
+    : '';
   return `recorded ${entry.id} ${entry.kind} ${entry.item}${change}`;
 }

@@ -34,8 +34,8 @@ export function stderrProgress(): (progress: MlProgress) => void {
   };
 }
 
-export function openSession(datasetRoot: string, backbone: string, sha256: string | undefined): Promise<MlSession> {
-  return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: userCacheDir() });
+export function openSession(datasetRoot: string, backbone: string, sha256: string | undefined, cacheFile?: string): Promise<MlSession> {
+  return MlSession.open(datasetRoot, { backbone, sha256, cacheDir: userCacheDir(), cacheFile });
 }
 
 /** The options of the commands that run a trained model version. */

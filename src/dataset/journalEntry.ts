@@ -1,13 +1,20 @@
 import { classNameProblem } from './manifest';
+import type { FindingState } from './multilabel/types';
 
-/** Version of the journal line format; every line carries it. */
-export const JOURNAL_VERSION = 1;
+/**
+ * Version of the journal line format; every line carries it. 2 added `finding` entries (one finding of a multi-label
+ * item set positive, negative, uncertain or unmentioned); version-1 lines are read as they were written.
+ */
+export const JOURNAL_VERSION = 2;
+const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2]);
 
-export type JournalKind = 'relabel' | 'flag' | 'unflag' | 'note' | 'move';
+export type JournalKind = 'relabel' | 'flag' | 'unflag' | 'note' | 'move' | 'finding';
+
+export const FINDING_STATES: readonly FindingState[] = ['positive', 'negative', 'uncertain', 'unmentioned'];
 
 /** One appended line of `<dataset>/.xray-curator/journal.jsonl`. */
 export interface JournalEntry {
-  version: typeof JOURNAL_VERSION;
+  version: 1 | typeof JOURNAL_VERSION;
   /** Unique id of this entry. */
   id: string;
   /** Entries written together (one user action, one "apply to folders") share a group id. */
@@ -18,10 +25,12 @@ export interface JournalEntry {
   /** The item's id when the edit was made. */
   item: string;
   hash: string | null;
-  /** relabel: labels (null = unlabelled); flag/unflag: flagged before/after; note: texts; move: item ids. */
+  /** relabel: labels (null = unlabelled); flag/unflag: flagged before/after; note: texts; move: item ids; finding: states. */
   old: string | boolean | null;
   new: string | boolean | null;
-  /** The model version and its confidence shown to the user when the edit was made. */
+  /** finding entries: the finding's name (e.g. `Pneumonia`). */
+  finding?: string;
+  /** The model version and its confidence shown to the user when the edit was made (for a finding: its probability). */
   model?: string;
   confidence?: number;
   /** Set on entries written by undo / redo: the entry they reverse or repeat. */
@@ -35,6 +44,8 @@ export interface ItemOverride {
   label?: string | null;
   flagged?: boolean;
   note?: string;
+  /** Findings set by the journal, by name (multi-label items). */
+  findings?: Record<string, FindingState>;
 }
 
 export interface JournalState {
@@ -44,13 +55,13 @@ export interface JournalState {
   moves: Map<string, string>;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['relabel', 'flag', 'unflag', 'note', 'move']);
+const KINDS: ReadonlySet<string> = new Set(['relabel', 'flag', 'unflag', 'note', 'move', 'finding']);
 
 /** Parses one journal line; throws the reason when it is not a valid entry. */
 export function parseJournalLine(line: string): JournalEntry {
   const value = JSON.parse(line) as Partial<JournalEntry> | null;
   if (!value || typeof value !== 'object') throw new Error('not a JSON object');
-  if (value.version !== JOURNAL_VERSION) throw new Error(`unsupported version ${String(value.version)}`);
+  if (!READABLE_VERSIONS.has(value.version)) throw new Error(`unsupported version ${String(value.version)}`);
   if (typeof value.kind !== 'string' || !KINDS.has(value.kind)) throw new Error(`unknown kind ${String(value.kind)}`);
   for (const field of ['id', 'group', 'time', 'user', 'item'] as const) {
     if (typeof value[field] !== 'string') throw new Error(`missing ${field}`);
@@ -58,6 +69,10 @@ export function parseJournalLine(line: string): JournalEntry {
   if (value.kind === 'move') {
     if (typeof value.old !== 'string' || typeof value.new !== 'string') throw new Error('move without old and new ids');
     for (const id of [value.old, value.new]) if (!isPlainItemId(id)) throw new Error(`move with an unsafe item id: ${id}`);
+  }
+  if (value.kind === 'finding') {
+    if (typeof value.finding !== 'string' || value.finding === '') throw new Error('finding entry without a finding name');
+    if (!FINDING_STATES.includes(value.new as FindingState)) throw new Error(`finding entry with an unknown state ${String(value.new)}`);
   }
   if (value.kind === 'relabel' && typeof value.new === 'string') {
     // Labels become folder names on "apply labels to folders": a hand-edited line must not smuggle in a path.
@@ -96,6 +111,11 @@ export function applyEntry(state: JournalState, entry: JournalEntry): void {
     case 'note':
       override(entry.item).note = typeof entry.new === 'string' ? entry.new : '';
       break;
+    case 'finding': {
+      const found = override(entry.item);
+      (found.findings ??= {})[entry.finding!] = entry.new as FindingState;
+      break;
+    }
     case 'move': {
       const from = entry.old as string;
       const to = entry.new as string;
@@ -132,7 +152,7 @@ export function entriesToKeep(entries: readonly JournalEntry[]): JournalEntry[] 
       if (carried) lastWriter.set(entry.new as string, carried);
       continue;
     }
-    const field = entry.kind === 'relabel' ? 'label' : entry.kind === 'note' ? 'note' : 'flag';
+    const field = entry.kind === 'relabel' ? 'label' : entry.kind === 'note' ? 'note' : entry.kind === 'finding' ? `finding:${entry.finding}` : 'flag';
     let writers = lastWriter.get(entry.item);
     if (!writers) lastWriter.set(entry.item, (writers = new Map()));
     writers.set(field, entry);

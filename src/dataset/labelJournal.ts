@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAtomically } from './atomicFile';
 import { withFileLock } from './fileLock';
-import { applyEntry, entriesToKeep, JOURNAL_VERSION, parseJournalLine, replayJournal } from './journalEntry';
+import { applyEntry, entriesToKeep, FINDING_STATES, JOURNAL_VERSION, parseJournalLine, replayJournal } from './journalEntry';
+import type { FindingState } from './multilabel/types';
 import type { JournalEntry, JournalKind, JournalState } from './journalEntry';
 import { resolveInside } from './safePath';
 import { stateDirOf } from './userCache';
@@ -15,7 +16,7 @@ export const JOURNAL_FILE_NAME = 'journal.jsonl';
 const LOCK_FILE_NAME = 'journal.lock';
 
 /** The item fields an edit needs. */
-export type JournalItem = Pick<DatasetItem, 'id' | 'hash' | 'sourceLabel'>;
+export type JournalItem = Pick<DatasetItem, 'id' | 'hash' | 'sourceLabel' | 'sourceFindings'>;
 
 /** The model prediction the user saw when making an edit. */
 export interface ShownPrediction {
@@ -27,8 +28,10 @@ export interface ShownPrediction {
 export interface JournalEdit {
   kind: JournalKind;
   item: JournalItem;
-  /** relabel: the class (null = unlabelled); note: the text; move: the new item id; flag/unflag: unused. */
+  /** relabel: the class (null = unlabelled); note: the text; move: the new item id; finding: the state; flag/unflag: unused. */
   value?: string | null;
+  /** finding edits: which finding. */
+  finding?: string;
   shown?: ShownPrediction;
 }
 
@@ -128,6 +131,11 @@ export class LabelJournal {
 
   note(item: JournalItem, text: string): Promise<JournalEntry[]> {
     return this.record([{ kind: 'note', item, value: text }]);
+  }
+
+  /** Sets one finding of a multi-label item; `shown` carries the model's probability for that finding. */
+  setFinding(item: JournalItem, finding: string, state: FindingState, shown?: ShownPrediction): Promise<JournalEntry[]> {
+    return this.record([{ kind: 'finding', item, finding, value: state, shown }]);
   }
 
   /**
@@ -306,10 +314,13 @@ export class LabelJournal {
           return override?.note ?? null;
         case 'move':
           return edit.item.id;
+        case 'finding':
+          return override?.findings?.[edit.finding!] ?? edit.item.sourceFindings?.[edit.finding!] ?? 'unmentioned';
       }
     };
     const newValue = edit.kind === 'flag' ? true : edit.kind === 'unflag' ? false : edit.value ?? null;
     if (edit.kind === 'move' && typeof newValue !== 'string') throw new Error('a move needs the new item id');
+    if (edit.kind === 'finding' && (!edit.finding || !FINDING_STATES.includes(newValue as FindingState))) throw new Error(`a finding edit needs a finding and one of ${FINDING_STATES.join(', ')}`);
     return {
       version: JOURNAL_VERSION,
       id: randomUUID(),
@@ -319,6 +330,7 @@ export class LabelJournal {
       kind: edit.kind,
       item: edit.item.id,
       hash: edit.item.hash,
+      ...(edit.kind === 'finding' ? { finding: edit.finding } : {}),
       old: oldValue(),
       new: newValue,
       ...(edit.shown ? { model: edit.shown.model, confidence: edit.shown.confidence } : {}),

@@ -118,6 +118,7 @@ export function applyJournalState(dataset: Dataset, state: JournalState): void {
     item.flagged = override?.flagged ?? false;
     if (override?.note) item.note = override.note;
     else delete item.note;
+    if (item.sourceFindings) item.findings = override?.findings ? { ...item.sourceFindings, ...override.findings } : item.sourceFindings;
   }
   const labels = new Set(dataset.classes);
   for (const override of state.overrides.values()) if (override.label) labels.add(override.label);

@@ -20,8 +20,10 @@ export interface DatasetItem {
    * row gets its header's: `patient_id` and `study` as salted pseudonyms (`dcm:…`), never the raw identifiers.
    */
   metadata: Record<string, string>;
-  /** Multi-label datasets only: the state of every finding of `Dataset.multiLabel.findings` (`label` is null). */
+  /** Multi-label datasets only: the state of every finding of `Dataset.multiLabel.findings` (`label` is null), after the journal. */
   findings?: Findings;
+  /** The findings as the label file gives them, before the journal. */
+  sourceFindings?: Findings;
   /** Image header facts, when the header could be read. */
   format?: string;
   width?: number;

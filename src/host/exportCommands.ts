@@ -1,12 +1,18 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportCurated, openDataset, stateDirOf } from '../dataset';
+import { exportCurated, exportMultiLabel, openDataset, stateDirOf } from '../dataset';
+import type { Dataset } from '../dataset';
 import { modelsDir } from '../ml/modelVersions';
 import type { CuratorContext } from './curatorContext';
 
-/** Export Curated Dataset: a class-folder copy (hard links where possible) or one CSV, of the effective labels. */
+/**
+ * Export Curated Dataset: a class-folder copy (hard links where possible) or one CSV, of the effective labels; for a
+ * multi-label dataset, its label files written back in the format they came in, with the curated findings.
+ */
 export async function exportDataset(root: string): Promise<string | undefined> {
+  const dataset = await openDataset(root);
+  if (dataset.multiLabel) return exportFindings(dataset);
   const format = await vscode.window.showQuickPick(
     [
       { label: 'Class folders', description: 'hard links where possible, copies otherwise', value: 'folders' as const },
@@ -22,12 +28,24 @@ export async function exportDataset(root: string): Promise<string | undefined> {
       ? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export Here (empty folder)' }))?.[0]
       : await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, defaultUri: vscode.Uri.file(path.join(path.dirname(root), `${path.basename(root)}-curated.csv`)) });
   if (!target) return undefined;
-  const dataset = await openDataset(root);
   const report = await exportCurated(dataset, target.fsPath, { format: format.value, includeFlagged: flagged.startsWith('Include') });
   const skipped = report.skipped.length ? `; ${report.skipped.length} skipped (unlabelled, flagged or unreadable)` : '';
   const linked = format.value === 'folders' ? ` (${report.linked} hard links)` : '';
   void vscode.window.showInformationMessage(`X-Ray Curator: exported ${report.exported} images${linked} to ${report.target}${skipped}.`);
   return report.target;
+}
+
+/** The multi-label export: every label file of the dataset, rewritten where the journal changed a finding. */
+async function exportFindings(dataset: Dataset): Promise<string | undefined> {
+  const info = dataset.multiLabel!;
+  const folder = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: `Export ${info.format.toUpperCase()} Label Files Here` }))?.[0];
+  if (!folder) return undefined;
+  const report = await exportMultiLabel(dataset.root, dataset.items.filter((item) => item.findings).map((item) => ({ id: item.id, findings: item.findings! })), folder.fsPath);
+  const warned = report.warnings.length ? ` (${report.warnings.length} warnings: ${report.warnings[0]})` : '';
+  void vscode.window.showInformationMessage(
+    `X-Ray Curator: ${report.files.map((file) => path.basename(file)).join(', ')} written to ${folder.fsPath}, ${report.changedRecords} records with curated findings${warned}.`,
+  );
+  return folder.fsPath;
 }
 
 /** Export Model: copies a model version folder (TensorFlow.js head + version.json with classes, backbone, metrics). */

@@ -14,8 +14,9 @@ import { readSettings } from './settings';
 import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks, PredictionSet } from './galleryData';
 import { latestLabelIssues } from './auditFiles';
-import { predictionsDir } from '../ml/predictionFiles';
+import { dicomTagsReply, hasFullRange, PixelCache } from './dicomDetail';
 import { latestPredictions } from './predictionFiles';
+import { watchPredictionFiles } from './watchPredictions';
 import { webviewHtml } from './webviewHtml';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';
@@ -82,6 +83,7 @@ export class GalleryPanel extends Disposable {
   private readonly saliencyMaps = new Map<string, Promise<SaliencyMap>>();
   /** The saliency job running: a newer request stops it (one worker at a time; the user moved on). */
   private saliencyJob: AbortController | undefined;
+  private readonly pixels = new PixelCache();
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
@@ -258,6 +260,10 @@ export class GalleryPanel extends Disposable {
         return this.detail(body.id);
       case 'saliency':
         return this.saliency(body.id);
+      case 'dicomTags':
+        return dicomTagsReply(await this.item(body.id));
+      case 'pixels':
+        return this.pixels.reply(await this.item(body.id));
       case 'thumbnails':
         this.requestThumbnails(body.ids);
         return undefined;
@@ -294,10 +300,9 @@ export class GalleryPanel extends Disposable {
   }
 
   private async detail(id: string): Promise<DetailReply> {
-    const { journal, byId } = await this.load();
-    const item = byId.get(id);
-    if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
-    // Browsers cannot show DICOM: the detail view falls back to the thumbnail for it.
+    const { journal } = await this.load();
+    const item = await this.item(id);
+    // Browsers cannot show DICOM: the detail view shows the thumbnail until the full-range pixels arrive.
     const viewable = !item.error && item.format !== 'dicom';
     const thumb = this.thumbnailFile(item);
     return {
@@ -309,7 +314,16 @@ export class GalleryPanel extends Disposable {
       probabilities: this.predictions.probabilities(id),
       history: historyOf(journal.entries, id),
       saliencyAvailable: await this.canExplain(item),
+      ...(item.format === 'dicom' && !item.error ? { dicom: true } : {}),
+      ...((await hasFullRange(item)) ? { fullRange: true } : {}),
     };
+  }
+
+  /** The item with this id; the webview may only name items of this dataset. */
+  private async item(id: string): Promise<DatasetItem> {
+    const item = (await this.load()).byId.get(id);
+    if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
+    return item;
   }
 
   /** A saliency map can be made: trusted folder, readable item that a model predicted, a saved model version. */
@@ -321,9 +335,7 @@ export class GalleryPanel extends Disposable {
   /** Grad-CAM of an item under the latest model version, computed in a worker thread (cached per content and version). */
   private async saliency(id: string): Promise<SaliencyReply> {
     if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: no model runs until you trust this folder.');
-    const { byId } = await this.load();
-    const item = byId.get(id);
-    if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
+    const item = await this.item(id);
     if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);
     const version = await latestVersion(stateDirOf(this.datasetRoot));
     if (!version) throw new Error('no trained model yet: run Retrain Model');
@@ -359,7 +371,8 @@ export class GalleryPanel extends Disposable {
       await this.readPredictionFiles();
       this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
       this.register({ dispose: journal.watchForOtherWriters() });
-      this.watchPredictionFiles();
+      const predictionWatcher = watchPredictionFiles(this.datasetRoot, () => void this.readPredictionFiles());
+      if (predictionWatcher) this.register(predictionWatcher);
       void this.watchFiles(loaded);
       return loaded;
     })();
@@ -378,26 +391,6 @@ export class GalleryPanel extends Disposable {
       if (this.webviewReady) this.push({ type: 'showError', message });
       else this.openWarnings.push(message);
     }
-  }
-
-  /** A retrain writes a new `predictions/vN.json`: the open gallery picks it up. */
-  private watchPredictionFiles(): void {
-    // The predictions folder appears with the first model: its parent, the state folder, is watched recursively.
-    const stateDir = path.dirname(predictionsDir(this.datasetRoot));
-    if (!fs.existsSync(stateDir)) return;
-    let timer: NodeJS.Timeout | undefined;
-    const watcher = fs.watch(stateDir, { recursive: true }, (_event, name) => {
-      if (!name?.startsWith('predictions')) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.readPredictionFiles(), 300);
-    });
-    watcher.on('error', () => watcher.close());
-    this.register({
-      dispose: () => {
-        clearTimeout(timer);
-        watcher.close();
-      },
-    });
   }
 
   private onJournalChange(added: readonly JournalEntry[]): void {

@@ -1,6 +1,9 @@
 // On-disk cache of embeddings in the dataset's `.xray-curator/embeddings/`, one folder per key space
 // (backbone id, input size, preprocessing version), so an image is embedded once per backbone. Records are
-// appended: [32-byte key = sha256(content hash, view)] [featureDim float32 little-endian].
+// appended: [32-byte key = sha256(content hash, view)] [featureDim float32 little-endian]. Content-addressed and
+// append-only, so caches merge by concatenation: a process embedding one shard of a dataset on a cluster node
+// (`xray-curator embed --shard I/N`) appends to its own `vectors.<name>.bin`, every file is read, and `mergeShards`
+// folds them into `vectors.bin`.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +12,9 @@ import * as path from 'node:path';
 export const EMBEDDING_CACHE_VERSION = 1;
 
 const KEY_BYTES = 32;
+const MAIN_FILE = 'vectors.bin';
+/** `vectors.bin` and the shard files beside it. */
+const VECTOR_FILE = /^vectors(\.[\w-]+)?\.bin$/;
 
 export interface EmbeddingSpace {
   backboneId: string;
@@ -46,17 +52,24 @@ export class EmbeddingCache {
   private constructor(
     readonly dir: string,
     readonly space: EmbeddingSpace,
+    /** The file new vectors are appended to: `vectors.bin`, or a shard's own file. */
+    readonly appendFile: string,
   ) {
     this.recordBytes = KEY_BYTES + 4 * space.featureDim;
   }
 
-  /** Opens (or creates) the cache of `space` under `stateDir`, loading every stored vector. */
-  static async open(stateDir: string, space: EmbeddingSpace): Promise<EmbeddingCache> {
+  /**
+   * Opens (or creates) the cache of `space` under `stateDir`, loading every stored vector (of `vectors.bin` and every
+   * shard file). `appendTo` names the file this process appends to (`vectors.<name>.bin`; default `vectors.bin`).
+   */
+  static async open(stateDir: string, space: EmbeddingSpace, options: { appendTo?: string } = {}): Promise<EmbeddingCache> {
+    const appendTo = options.appendTo ?? MAIN_FILE;
+    if (!VECTOR_FILE.test(appendTo)) throw new Error(`embedding cache file must be named vectors[.<name>].bin, got ${appendTo}`);
     const dir = embeddingSpaceDir(stateDir, space);
     await fs.promises.mkdir(dir, { recursive: true });
     const metaPath = path.join(dir, 'meta.json');
     const meta: CacheMeta = { version: EMBEDDING_CACHE_VERSION, ...space };
-    const cache = new EmbeddingCache(dir, space);
+    const cache = new EmbeddingCache(dir, space, path.join(dir, appendTo));
     let stored: Partial<CacheMeta> | undefined;
     try {
       stored = JSON.parse(await fs.promises.readFile(metaPath, 'utf8')) as Partial<CacheMeta>;
@@ -66,7 +79,7 @@ export class EmbeddingCache {
     const same = stored && stored.version === meta.version && stored.featureDim === meta.featureDim && stored.backboneId === meta.backboneId;
     if (!same) {
       // Missing, unreadable or from another format: start afresh rather than misread vectors.
-      await fs.promises.rm(path.join(dir, 'vectors.bin'), { force: true });
+      for (const file of await cache.vectorFiles()) await fs.promises.rm(file, { force: true });
       await fs.promises.writeFile(metaPath, JSON.stringify(meta, null, 2));
       return cache;
     }
@@ -101,11 +114,42 @@ export class EmbeddingCache {
       Buffer.from(entry.vector.buffer, entry.vector.byteOffset, entry.vector.byteLength).copy(buffer, offset + KEY_BYTES);
       this.vectors.set(key, Float32Array.from(entry.vector));
     });
-    await fs.promises.appendFile(path.join(this.dir, 'vectors.bin'), buffer);
+    await fs.promises.appendFile(this.appendFile, buffer);
+  }
+
+  /**
+   * Folds the shard files into `vectors.bin` (written whole to a temporary name and renamed; a crash before the shard
+   * files are removed only leaves records that load as duplicates). Returns how many shard files were merged.
+   */
+  async mergeShards(): Promise<number> {
+    const shards = (await this.vectorFiles()).filter((file) => path.basename(file) !== MAIN_FILE);
+    if (shards.length === 0) return 0;
+    const main = path.join(this.dir, MAIN_FILE);
+    const tmp = `${main}.tmp-${process.pid}`;
+    const buffer = Buffer.alloc(this.vectors.size * this.recordBytes);
+    let offset = 0;
+    for (const [key, vector] of this.vectors) {
+      buffer.write(key, offset, 'hex');
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(buffer, offset + KEY_BYTES);
+      offset += this.recordBytes;
+    }
+    await fs.promises.writeFile(tmp, buffer);
+    await fs.promises.rename(tmp, main);
+    for (const file of shards) await fs.promises.rm(file, { force: true });
+    return shards.length;
+  }
+
+  /** `vectors.bin` first, then the shard files by name. */
+  async vectorFiles(): Promise<string[]> {
+    const names = (await fs.promises.readdir(this.dir).catch(() => [] as string[])).filter((name) => VECTOR_FILE.test(name));
+    return names.sort((a, b) => Number(b === MAIN_FILE) - Number(a === MAIN_FILE) || a.localeCompare(b)).map((name) => path.join(this.dir, name));
   }
 
   private async load(): Promise<void> {
-    const file = path.join(this.dir, 'vectors.bin');
+    for (const file of await this.vectorFiles()) await this.loadFile(file);
+  }
+
+  private async loadFile(file: string): Promise<void> {
     let data: Buffer;
     try {
       data = await fs.promises.readFile(file);
@@ -113,8 +157,9 @@ export class EmbeddingCache {
       return;
     }
     const whole = Math.floor(data.length / this.recordBytes);
-    // A crash mid-append leaves a partial record: drop it so later appends stay aligned.
-    if (whole * this.recordBytes !== data.length) await fs.promises.truncate(file, whole * this.recordBytes);
+    // A crash mid-append leaves a partial record: drop it from the file this process appends to, so its appends stay
+    // aligned (another shard's file may be mid-append by its own process: its tail is only skipped).
+    if (whole * this.recordBytes !== data.length && file === this.appendFile) await fs.promises.truncate(file, whole * this.recordBytes);
     const floats = new Float32Array(whole * this.space.featureDim);
     for (let i = 0; i < whole; i++) {
       const offset = i * this.recordBytes;

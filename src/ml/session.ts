@@ -36,6 +36,8 @@ export interface RunOptions {
 export interface MlSessionOptions extends Pick<LoadBackboneOptions, 'sha256' | 'cacheDir'>, EmbedPoolOptions {
   /** Backbone folder or `https://` URL of its `model.json`. */
   backbone: string;
+  /** The embedding-cache file new vectors go to (a shard's own `vectors.<name>.bin`); default `vectors.bin`. */
+  cacheFile?: string;
 }
 
 export interface ItemFeatures {
@@ -64,7 +66,7 @@ export class MlSession {
     try {
       const stateDir = stateDirOf(datasetRoot);
       const { featureDim, inputSize } = pool.info;
-      const cache = await EmbeddingCache.open(stateDir, { backboneId: backbone.id, inputSize, preprocessVersion: PREPROCESS_VERSION, featureDim });
+      const cache = await EmbeddingCache.open(stateDir, { backboneId: backbone.id, inputSize, preprocessVersion: PREPROCESS_VERSION, featureDim }, { appendTo: options.cacheFile });
       return new MlSession(stateDir, { ...backbone, location: options.backbone }, pool, cache);
     } catch (error) {
       await pool.close();

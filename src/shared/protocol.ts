@@ -130,6 +130,48 @@ export interface DetailReply {
   history: HistoryEntry[];
   /** A saliency map can be asked for (`SaliencyRequest`): a model has predicted this item. */
   saliencyAvailable: boolean;
+  /** DICOM: its tags can be asked for (`DicomTagsRequest`). */
+  dicom?: boolean;
+  /** DICOM or 16-bit PNG: its full-range pixels can be asked for (`PixelsRequest`), for window/level. */
+  fullRange?: boolean;
+}
+
+/** One attribute of a DICOM file for the detail view. */
+export interface DicomTagRow {
+  /** '(0010,0010)' */
+  tag: string;
+  keyword: string;
+  vr: string;
+  /** Nesting depth in sequences (0 = top level). */
+  depth: number;
+  /** Display text; null when the attribute identifies the patient: its value never leaves the host. */
+  value: string | null;
+}
+
+export interface DicomTagsReply {
+  type: 'dicomTags';
+  id: string;
+  tags: DicomTagRow[];
+}
+
+/** The image's full-range values (see `shared/fullRange.ts`), downsampled to at most 2,048 px on the long side. */
+export interface PixelsReply {
+  type: 'pixels';
+  id: string;
+  width: number;
+  height: number;
+  /** Row-major 16-bit codes: value = offset + code · step; 0xFFFF = padding. Sent as a typed array. */
+  codes: Uint16Array;
+  offset: number;
+  step: number;
+  /** Lowest and highest value outside the padding. */
+  min: number;
+  max: number;
+  /** The file's default window (or its value range), what the thumbnail shows. */
+  centre: number;
+  windowWidth: number;
+  /** MONOCHROME1: high values are dark. */
+  inverted: boolean;
 }
 
 /** Grad-CAM of the item's predicted class under the latest model version. */
@@ -187,6 +229,8 @@ export type ToWebviewBody =
   | DoneReply
   | DetailReply
   | SaliencyReply
+  | DicomTagsReply
+  | PixelsReply
   | ItemsChangedEvent
   | ItemsPatchedEvent
   | EditableChangedEvent
@@ -241,6 +285,18 @@ export interface SaliencyRequest {
   id: string;
 }
 
+/** Asks for the DICOM tags of one item (identifying values masked). Answered with `DicomTagsReply`. */
+export interface DicomTagsRequest {
+  type: 'dicomTags';
+  id: string;
+}
+
+/** Asks for the full-range pixels of a DICOM or 16-bit PNG item, for window/level. Answered with `PixelsReply`. */
+export interface PixelsRequest {
+  type: 'pixels';
+  id: string;
+}
+
 /** Tiles on screen that have no thumbnail yet; the host makes them and pushes them as `itemsPatched`. */
 export interface ThumbnailsEvent {
   type: 'thumbnails';
@@ -255,6 +311,8 @@ export type FromWebviewBody =
   | UndoRequest
   | DetailRequest
   | SaliencyRequest
+  | DicomTagsRequest
+  | PixelsRequest
   | ThumbnailsEvent;
 
 //#endregion
@@ -313,7 +371,9 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       return { type: 'thumbnails', ids };
     }
     case 'detail':
-    case 'saliency': {
+    case 'saliency':
+    case 'dicomTags':
+    case 'pixels': {
       const problem = itemIdProblem(body.id);
       if (problem) return { refused: problem };
       return { type: body.type, id: body.id as string };

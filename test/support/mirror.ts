@@ -28,7 +28,10 @@ export interface Mirror {
  */
 export function mirrorFolder(source: string, options: { readOnly?: boolean } = {}): Mirror {
   if (!fs.existsSync(source)) throw new Error(`shared data missing: ${source} (set XRAY_SHARED to the folder that holds data/ and models/)`);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `xray-${path.basename(source)}-`));
+  // The mirror keeps the folder's own name (the gallery and the screenshots show it), inside a fresh temp folder.
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-mirror-'));
+  const root = path.join(parent, path.basename(source));
+  fs.mkdirSync(root);
   const folders = [root];
   const walk = (from: string, to: string): void => {
     for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
@@ -49,7 +52,7 @@ export function mirrorFolder(source: string, options: { readOnly?: boolean } = {
     root,
     remove: () => {
       for (const folder of folders) if (fs.existsSync(folder)) fs.chmodSync(folder, 0o755);
-      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(parent, { recursive: true, force: true });
     },
   };
 }

@@ -22,12 +22,15 @@ describe('UI: the label-issue queue in the gallery and the audit report', () => 
   let root: string;
   let workbench: Workbench;
   let gallery: Frame;
+  let planted: string[];
 
   before(async () => {
     root = makeCxrSubset(40);
-    // Three planted label errors, so the queue has issues whatever the shared images hold.
+    // Three planted label errors (COVID films labelled NORMAL): the audit must find each of them.
     const journalFile = await LabelJournal.open(root);
-    for (const item of (await openDataset(root)).items.filter((i) => i.label === 'COVID').slice(0, 3)) await journalFile.relabel(item, 'NORMAL');
+    const covid = (await openDataset(root)).items.filter((i) => i.label === 'COVID').slice(0, 3);
+    for (const item of covid) await journalFile.relabel(item, 'NORMAL');
+    planted = covid.map((item) => item.id);
     workbench = await Workbench.open(root, {
       settings: { 'xrayCurator.augmentViews': 1 },
     });
@@ -45,6 +48,14 @@ describe('UI: the label-issue queue in the gallery and the audit report', () => 
     const text = await workbench.notification(/images whose label is likely wrong/);
     const issues = Number(/(\d+) images whose label is likely wrong/.exec(text)?.[1]);
     assert.ok(issues > 0, text);
+    const audits = path.join(root, '.xray-curator', 'audits');
+    const audit = JSON.parse(fs.readFileSync(path.join(audits, fs.readdirSync(audits).filter((name) => name.endsWith('.json')).sort().at(-1)!), 'utf8')) as {
+      labelIssues: { issues: { id: string; givenLabel: string; suggestedLabel: string }[] };
+    };
+    const found = new Map(audit.labelIssues.issues.map((issue) => [issue.id, issue]));
+    for (const id of planted) {
+      assert.equal(found.get(id)?.suggestedLabel, 'COVID', `the planted error ${id} is a label issue with its true label suggested`);
+    }
     const preview = await workbench.webviewFrame('h2:has-text("Label issues")');
     assert.match((await preview.locator('body').textContent()) ?? '', /Data audit[\s\S]*Label issues[\s\S]*NORMAL/);
     await workbench.screenshot('audit-report');

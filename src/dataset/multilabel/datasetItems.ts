@@ -37,8 +37,10 @@ export class MultiLabelLookup {
   apply(item: DatasetItem): void {
     const row = this.byId.get(item.id);
     item.sourceLabel = null;
-    // The import is the dataset's own: its records become the items' (no copy of 100,000 records).
-    item.findings = row ? row.findings : allFindings(this.imported.findings, 'unmentioned');
+    // The import is the dataset's own: its records become the items' (no copy of 100,000 records); only an item the
+    // journal edits gets findings of its own (applyJournalState), so the file's record stays what the file says.
+    item.sourceFindings = row ? row.findings : allFindings(this.imported.findings, 'unmentioned');
+    item.findings = item.sourceFindings;
     if (row) item.metadata = { ...item.metadata, ...row.metadata };
   }
 

@@ -1,4 +1,5 @@
 import type { JobContext } from './jobContext';
+import { fullRangePixels } from '../../dataset/fullRangePixels';
 import { saveValidationReport } from '../report';
 import { explainImage } from '../saliency';
 import type { SaliencyParams } from '../saliency';
@@ -19,4 +20,5 @@ export const JOBS: Record<string, (params: unknown, ctx: JobContext) => Promise<
     ctx.progress({ message: 'computing the saliency map' });
     return explainImage(params as SaliencyParams, ctx.signal);
   },
+  fullRange: (params) => fullRangePixels((params as { file: string }).file),
 };

@@ -1,12 +1,15 @@
 // The detail view: an overlay over the grid with the image at full resolution (wheel zooms, drag pans,
 // right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata,
 // and on request a Grad-CAM overlay (computed by the host in a worker) that follows zoom and pan.
-// Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies.
-import type { DetailReply, GalleryItem, HistoryEntry, SaliencyReply } from '../../shared/protocol';
+// Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
+// 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
+import type { DetailReply, FromWebviewBody, GalleryItem, HistoryEntry, SaliencyReply, ToWebviewBody } from '../../shared/protocol';
+import { tagTable } from './dicomTags';
 import { heatPixels } from './heatmap';
 import { element } from './tile';
 import { dragWindowLevel, fitView, FULL_WINDOW, transfer, zoomAt } from './viewMath';
 import type { View, WindowLevel } from './viewMath';
+import { WindowedImage } from './windowLevel';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -22,6 +25,12 @@ export class DetailView {
   /** The heat map: a small canvas stretched over the image by the same transform. */
   private readonly heat = document.createElement('canvas');
   private readonly saliencyInfo = element('div', 'saliency-info');
+  /** A DICOM or 16-bit PNG image's full-range values in a canvas, shown instead of the 8-bit image once they arrive. */
+  private readonly windowed = new WindowedImage();
+  private readonly tagsInfo = element('div', 'dicom-tags-section');
+  private readonly burnedIn = element('span', 'badge burned-in');
+  /** Counts tag and pixel requests, so late replies for an item no longer shown are dropped. */
+  private fullRangeRequest = 0;
   /** The overlay is wanted (stays on from item to item until toggled off). */
   private overlayOn = false;
   private saliencyAvailable = false;
@@ -32,10 +41,9 @@ export class DetailView {
   /** The item shown, or undefined when closed. */
   shownId: string | undefined;
   onClose: (() => void) | undefined;
-  /** Asks the host for an item's saliency map. */
-  fetchSaliency: ((id: string) => Promise<SaliencyReply>) | undefined;
 
-  constructor() {
+  /** `request` asks the host (saliency maps, DICOM tags and pixels). */
+  constructor(private readonly request: (body: FromWebviewBody) => Promise<ToWebviewBody>) {
     this.root.hidden = true;
     this.root.setAttribute('role', 'dialog');
     this.root.setAttribute('aria-label', 'Image detail');
@@ -48,16 +56,19 @@ export class DetailView {
     const reset = button('Reset view', () => this.resetView());
     const close = button('Close (Esc)', () => this.onClose?.());
     close.className = 'close';
-    bar.append(this.title, this.readout, saliency, reset, close);
+    this.burnedIn.textContent = '⚠ burned-in text';
+    this.burnedIn.title = 'BurnedInAnnotation = YES: the pixels may show identifying text';
+    bar.append(this.title, this.burnedIn, this.readout, saliency, reset, close);
 
     this.image.className = 'full';
     this.image.draggable = false;
     this.image.alt = '';
-    this.image.addEventListener('load', () => this.resetView());
+    // A late thumbnail must not reset a full-range image being windowed.
+    this.image.addEventListener('load', () => this.windowed.id === undefined && this.resetView());
     this.heat.className = 'saliency-overlay';
     this.heat.hidden = true;
     Object.assign(this.heat.style, { position: 'absolute', left: '0', top: '0', transformOrigin: '0 0', pointerEvents: 'none' });
-    this.stage.append(this.image, this.heat, this.windowLevelFilter());
+    this.stage.append(this.image, this.windowed.canvas, this.heat, this.windowLevelFilter());
     this.stage.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.stage.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     this.stage.addEventListener('contextmenu', (event) => event.preventDefault());
@@ -79,8 +90,14 @@ export class DetailView {
     } else {
       this.image.hidden = true;
     }
-    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail));
-    this.saliencyAvailable = detail.saliencyAvailable && !this.image.hidden;
+    const burnedIn = detail.metadata.burned_in_annotation === 'YES';
+    this.burnedIn.hidden = !burnedIn;
+    this.root.classList.toggle('burned-in', burnedIn);
+    if (!detail.fullRange && !detail.dicom) this.clearFullRange();
+    else if (this.windowed.id !== detail.id) void this.loadFullRange(detail);
+    else this.image.hidden = true; // the full-range canvas already shows this item
+    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
+    this.saliencyAvailable = detail.saliencyAvailable && (!this.image.hidden || !!detail.fullRange);
     this.saliencyButton.disabled = !this.saliencyAvailable;
     this.saliencyButton.title = this.saliencyAvailable
       ? 'Saliency overlay (Grad-CAM of the predicted class): where the model found its evidence'
@@ -94,6 +111,38 @@ export class DetailView {
     this.root.hidden = true;
     this.shownId = undefined;
     this.clearSaliency();
+    this.clearFullRange();
+  }
+
+  /** Asks for the tags (DICOM) and the full-range pixels; the thumbnail or 8-bit image stays until they arrive. */
+  private async loadFullRange({ id, dicom, fullRange }: DetailReply): Promise<void> {
+    this.clearFullRange();
+    const request = this.fullRangeRequest;
+    const current = (): boolean => request === this.fullRangeRequest && id === this.shownId;
+    if (dicom) this.tagsInfo.replaceChildren(heading('DICOM tags'), paragraph('Reading the tags…'));
+    const tags = !dicom ? undefined : this.request({ type: 'dicomTags', id }).then((reply) => {
+      if (reply.type !== 'dicomTags') throw new Error(`unexpected reply ${reply.type}`);
+      if (current()) this.tagsInfo.replaceChildren(heading('DICOM tags'), tagTable(reply.tags));
+    });
+    const pixels = !fullRange ? undefined : this.request({ type: 'pixels', id }).then((reply) => {
+      if (reply.type !== 'pixels') throw new Error(`unexpected reply ${reply.type}`);
+      if (!current()) return;
+      this.windowed.show(reply);
+      this.image.hidden = true;
+      this.root.dataset.fullRange = 'shown';
+      this.resetView();
+    });
+    const failed = (what: string) => (error: unknown): void => {
+      if (current()) this.tagsInfo.append(paragraph(`No ${what}: ${error instanceof Error ? error.message : String(error)}`));
+    };
+    await Promise.all([tags?.catch(failed('DICOM tags')), pixels?.catch(failed('full-range pixels (window/level works on the 8-bit image)'))]);
+  }
+
+  private clearFullRange(): void {
+    this.fullRangeRequest++;
+    this.windowed.clear();
+    this.tagsInfo.replaceChildren();
+    delete this.root.dataset.fullRange;
   }
 
   private toggleSaliency(): void {
@@ -109,8 +158,8 @@ export class DetailView {
     const current = (): boolean => request === this.saliencyRequest && id === this.shownId && this.overlayOn;
     if (this.heat.hidden) this.setSaliencyState('loading', [heading('Saliency'), paragraph('Computing Grad-CAM…')]);
     try {
-      if (!this.fetchSaliency) throw new Error('saliency maps are not available here');
-      const reply = await this.fetchSaliency(id);
+      const reply = await this.request({ type: 'saliency', id });
+      if (reply.type !== 'saliency') throw new Error(`unexpected reply ${reply.type}`);
       if (current()) this.drawSaliency(reply);
     } catch (error) {
       if (!current()) return;
@@ -149,6 +198,7 @@ export class DetailView {
     if (item?.prediction) rows.push(['Predicted', `${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`]);
     if (item?.issueScore !== undefined) rows.push(['Issue score', item.issueScore.toFixed(3)]);
     rows.push(['Flagged', item?.flagged ? 'yes ⚑' : 'no']);
+    if (detail.metadata.burned_in_annotation === 'YES') rows.push(['Burned-in annotation', '⚠ YES: the pixels may show identifying text']);
     if (item?.note) rows.push(['Note', item.note]);
     if (detail.width) rows.push(['Size', `${detail.width} × ${detail.height} ${detail.format?.toUpperCase() ?? ''}`]);
     return [heading('Item'), table(rows)];
@@ -213,20 +263,33 @@ export class DetailView {
     return svg;
   }
 
+  /** The size of what is shown: the full-range canvas once it is there, else the image. */
+  private contentSize(): { width: number; height: number } {
+    return this.windowed.id !== undefined ? this.windowed : { width: this.image.naturalWidth, height: this.image.naturalHeight };
+  }
+
   private resetView(): void {
-    if (this.image.naturalWidth) {
-      this.view = fitView(this.image.naturalWidth, this.image.naturalHeight, this.stage.clientWidth, this.stage.clientHeight);
-    }
-    this.wl = FULL_WINDOW;
+    const { width, height } = this.contentSize();
+    if (width) this.view = fitView(width, height, this.stage.clientWidth, this.stage.clientHeight);
+    this.wl = this.windowed.defaultLevel ?? FULL_WINDOW;
     this.apply();
   }
 
   private apply(): void {
-    this.image.style.transform = `translate(${this.view.x}px, ${this.view.y}px) scale(${this.view.scale})`;
+    const transform = `translate(${this.view.x}px, ${this.view.y}px) scale(${this.view.scale})`;
+    this.image.style.transform = transform;
+    this.windowed.canvas.style.transform = transform;
     // The map covers the whole image (the backbone sees it squashed to a square): same size, same transform.
-    this.heat.style.width = `${this.image.naturalWidth}px`;
-    this.heat.style.height = `${this.image.naturalHeight}px`;
-    this.heat.style.transform = this.image.style.transform;
+    const { width, height } = this.contentSize();
+    this.heat.style.width = `${width}px`;
+    this.heat.style.height = `${height}px`;
+    this.heat.style.transform = transform;
+    const modality = this.windowed.windowOf(this.wl);
+    if (modality) {
+      this.windowed.draw(this.wl);
+      this.readout.textContent = `zoom ${(this.view.scale * 100).toFixed(0)}% · W ${Math.round(modality.width)} L ${Math.round(modality.centre)} (full range)`;
+      return;
+    }
     const { slope, intercept } = transfer(this.wl);
     for (const func of this.funcs) {
       func.setAttribute('slope', slope.toFixed(4));

@@ -114,6 +114,8 @@ export interface FacetCounts {
   flagged: number;
   changed: number;
   predicted: number;
+  /** Distinct `patient_id` values. */
+  patients: number;
 }
 
 export function facetCounts(items: readonly GalleryItem[]): FacetCounts {
@@ -128,7 +130,9 @@ export function facetCounts(items: readonly GalleryItem[]): FacetCounts {
     flagged: 0,
     changed: 0,
     predicted: 0,
+    patients: 0,
   };
+  const patients = new Set<string>();
   const bump = <K>(map: Map<K, number>, key: K): void => void map.set(key, (map.get(key) ?? 0) + 1);
   for (const item of items) {
     bump(counts.byLabel, item.label);
@@ -144,7 +148,10 @@ export function facetCounts(items: readonly GalleryItem[]): FacetCounts {
     if (item.split !== undefined) bump(counts.bySplit, item.split);
     const source = sourceOf(item);
     if (source !== undefined) bump(counts.bySource, source);
+    const patient = item.metadata?.patient_id;
+    if (patient) patients.add(patient);
   }
+  counts.patients = patients.size;
   return counts;
 }
 

@@ -132,7 +132,7 @@ Object.assign(queueBar.style, {
 const gridHost = element('main', 'grid-host');
 gridHost.tabIndex = 0;
 gridHost.setAttribute('aria-label', 'Images');
-const detail = new DetailView();
+const detail = new DetailView((body) => messages.sendRequest(body));
 const help = new HelpOverlay();
 document.body.append(header, filterBar.root, banner, queueBar, gridHost, detail.root, help.root);
 
@@ -164,11 +164,6 @@ queueButton.addEventListener('click', () => {
   gridHost.focus();
 });
 detail.onClose = closeDetail;
-detail.fetchSaliency = async (id) => {
-  const reply = await messages.sendRequest({ type: 'saliency', id });
-  if (reply.type !== 'saliency') throw new Error(`unexpected reply ${reply.type}`);
-  return reply;
-};
 gridHost.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
   const index = id !== undefined ? viewIndex.get(id) : undefined;
@@ -289,6 +284,8 @@ function showStatus(): void {
       .map(([name, count]) => `${name} ${count}`)
       .join(' · '),
   );
+  // Patient-grouped data (DICOM's PatientID, a manifest's patient_id): how many patients the images come from.
+  if (counts.patients) parts.push(`${counts.patients.toLocaleString('en-US')} patient${counts.patients === 1 ? '' : 's'}`);
   if (dataset.model) parts.push(`model ${dataset.model}: ${counts.misclassified} misclassified`);
   if (!editable) parts.push('read-only (Restricted Mode)');
   if (pending) parts.push('saving…');

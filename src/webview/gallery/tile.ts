@@ -19,6 +19,7 @@ interface TileParts {
   changed: HTMLElement;
   issue: HTMLElement;
   flag: HTMLElement;
+  burnedIn: HTMLElement;
   name: HTMLElement;
   label: HTMLElement;
   predicted: HTMLElement;
@@ -79,6 +80,7 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
     item.prediction?.changed ? p.changed : undefined,
     item.issueScore !== undefined ? p.issue : undefined,
     item.flagged ? p.flag : undefined,
+    burnedIn(item) ? p.burnedIn : undefined,
   ].filter((badge): badge is HTMLElement => badge !== undefined);
   const current = p.badges.children;
   if (badges.length !== current.length || badges.some((badge, k) => current[k] !== badge)) p.badges.replaceChildren(...badges);
@@ -123,6 +125,8 @@ function build(tile: HTMLElement): TileParts {
   const changed = label(text('span', 'badge changed', 'Δ'), 'prediction changed by the last retrain');
   const issue = label(element('span', 'badge issue'), 'label-issue score');
   const flag = label(text('span', 'badge flag', '⚑'), 'flagged');
+  // DICOM BurnedInAnnotation = YES: identifying text may be in the pixels themselves.
+  const burned = label(text('span', 'badge burned-in', '⚠ text'), 'burned-in annotation: the pixels may show identifying text');
   figure.append(img, broken, badges);
   const caption = element('div', 'caption');
   const name = element('span', 'name');
@@ -135,7 +139,7 @@ function build(tile: HTMLElement): TileParts {
   bar.append(fill);
   caption.append(name, line, bar);
   tile.replaceChildren(figure, caption);
-  const built = { img, pending: undefined, broken, badges, agreement, changed, issue, flag, name, label: labelNode, predicted, bar, fill };
+  const built = { img, pending: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, predicted, bar, fill };
   parts.set(tile, built);
   return built;
 }
@@ -144,8 +148,13 @@ function describe(item: GalleryItem): string {
   const parts = [item.id, `label: ${item.label ?? 'unlabelled'}`];
   if (item.prediction) parts.push(`predicted: ${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`);
   if (item.flagged) parts.push('flagged');
+  if (burnedIn(item)) parts.push('burned-in annotation (identifying text may be in the pixels)');
   if (item.note) parts.push(`note: ${item.note}`);
   return parts.join('\n');
+}
+
+function burnedIn(item: GalleryItem): boolean {
+  return item.metadata?.burned_in_annotation === 'YES';
 }
 
 function label(node: HTMLElement, description: string): HTMLElement {
