@@ -1,7 +1,8 @@
 // `npm run bench` (add `-- --quick` for the few-minute subset): runs every benchmark in its own child process
 // (a crash or a leak stays there, and peak memory is per benchmark), takes the median of each figure over the
 // runs, writes `bench/results/latest.json` and `latest.md` (the previous `latest.json` becomes `previous.json`) and,
-// for a whole-suite run, the committed record `docs/benchmarks.json` and `.md`, and prints the table and what got more than 10% slower or worse than the previous run.
+// for a whole-suite run, the committed record `docs/benchmarks.json` and `.md` and the README's figures from it,
+// and prints the table and what got more than 10% slower or worse than the previous run.
 // Options: --quick, --only scan,journal,... (names below), --work DIR (working folder, default under the temp dir).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultWorkDir, parseBenchArgs } from './lib/child';
 import type { BenchLine, MetricValue } from './lib/child';
+import { withFigures } from './lib/readmeFigures';
 import { makeFigure, regressions, renderMarkdown } from './lib/report';
 import type { BenchmarkRecord, Figure, Results } from './lib/report';
 import { median } from './lib/stats';
@@ -149,10 +151,13 @@ async function main(): Promise<void> {
   const markdown = renderMarkdown(results, worse);
   fs.writeFileSync(latest, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  // The committed record the README's figures are made from (`npm run docs:figures`); a partial run (--only) is not one.
+  // The committed record, and the README's figures made from it: one command rebuilds every figure the README shows.
+  // A partial run (--only) is not a record.
   if (!only) {
     fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.json'), `${JSON.stringify(results, null, 2)}\n`);
     fs.writeFileSync(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results, []));
+    const readme = path.join(PROJECT_ROOT, 'README.md');
+    fs.writeFileSync(readme, withFigures(fs.readFileSync(readme, 'utf8'), results));
   }
   process.stdout.write(`\n${markdown}\nWritten: ${path.relative(PROJECT_ROOT, latest)}, bench/results/latest.md (${Math.round(results.wallSeconds)} s)\n`);
   if (worse.length) process.stdout.write(`\nSlower or worse than the previous run by more than 10%:\n${worse.map((w) => `  ${w}`).join('\n')}\n`);

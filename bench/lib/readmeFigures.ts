@@ -1,10 +1,11 @@
 // The README's "Measured" section, made from the committed benchmark record (docs/benchmarks.json) and never typed:
-// `npm run docs:figures` writes it between the markers, and a unit test fails when the README and the record disagree.
+// `npm run bench` (or `npm run docs:figures` from the record alone) writes it between the markers, and a unit test
+// fails when the README and the record disagree.
 import * as fs from 'node:fs';
 import { qualityTable, show, showTarget } from './report';
 import type { QualityRow, Results } from './report';
 
-export const START = '<!-- figures:start (made by `npm run docs:figures` from docs/benchmarks.json; do not edit) -->';
+export const START = '<!-- figures:start (made by `npm run bench` or `npm run docs:figures` from docs/benchmarks.json; do not edit) -->';
 export const END = '<!-- figures:end -->';
 
 /** How far repeated runs of one figure spread (max − min over the median), as the record's own noise estimate. */
@@ -32,7 +33,7 @@ export function renderReadmeFigures(results: Results): string {
     '|---|---|---|---|',
     ...results.figures
       .filter((f) => f.target)
-      .map((f) => `| ${f.label} | ${show(f.value)}${f.unit ? ` ${f.unit}` : ''} | ${showTarget(f.target!)} | ${f.pass === null || f.pass === undefined ? 'not measured' : f.pass ? 'pass' : '**FAIL**'} |`),
+      .map((f) => `| ${f.label} | ${show(f.value)}${f.unit && typeof f.value === 'number' ? ` ${f.unit}` : ''} | ${showTarget(f.target!)} | ${f.pass === null || f.pass === undefined ? 'not measured' : f.pass ? 'pass' : '**FAIL**'} |`),
   ];
   const quality = results.benchmarks.find((b) => b.name === 'quality')?.details?.quality as QualityRow[] | undefined;
   if (quality) {

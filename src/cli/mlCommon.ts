@@ -65,6 +65,31 @@ export async function withModelSession<T>(
   }
 }
 
+/** The facts every trained version records, single- or multi-label. */
+interface TrainedVersion {
+  dir: string;
+  info: { modelVersion: number; parent: number | null; backbone: { id: string }; trainedOn: unknown; warmStarted: unknown; bestEpoch: number; metrics: unknown };
+}
+
+/** Prints what `train` reports of a new version: `fields` are the kind's own (its classes, or its findings). */
+export function printTrained(session: MlSession, trained: TrainedVersion, outputVersion: number, fields: Record<string, unknown>): void {
+  const { info } = trained;
+  const output = {
+    version: outputVersion,
+    ...fields,
+    modelVersion: info.modelVersion,
+    dir: trained.dir,
+    parent: info.parent,
+    backbone: info.backbone.id,
+    engine: session.info.engine,
+    trainedOn: info.trainedOn,
+    warmStarted: info.warmStarted,
+    bestEpoch: info.bestEpoch,
+    metrics: info.metrics,
+  };
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+}
+
 export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeAtomically(path.resolve(file), `${JSON.stringify(value, null, 2)}\n`);
 }

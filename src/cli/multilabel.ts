@@ -6,7 +6,7 @@ import { trainMultiLabel } from '../ml/multilabel/trainMultiLabel';
 import { latestMultiLabelVersion, readMultiLabelVersion } from '../ml/multilabel/versionStore';
 import { stateDirOf } from '../ml/session';
 import { UsageError } from './command';
-import { chooseBackbone, intOption, openSession, stderrProgress, writeJson } from './mlCommon';
+import { chooseBackbone, intOption, openSession, printTrained, stderrProgress, writeJson } from './mlCommon';
 
 /** Version of the JSON `train` prints for a multi-label dataset. */
 export const MULTILABEL_TRAIN_OUTPUT_VERSION = 1;
@@ -34,23 +34,7 @@ export async function trainMultiLabelCommand(dataset: Dataset, values: MultiLabe
   const session = await openSession(dataset.root, chooseBackbone(values.backbone, previous?.info.backbone.location), values['backbone-sha256']);
   try {
     const version = await trainMultiLabel(session, dataset.items, { findings: dataset.multiLabel!.findings, config, onProgress: stderrProgress() });
-    const { info } = version;
-    const output = {
-      version: MULTILABEL_TRAIN_OUTPUT_VERSION,
-      kind: info.kind,
-      modelVersion: info.modelVersion,
-      dir: version.dir,
-      parent: info.parent,
-      findings: info.findings,
-      leftOut: info.leftOut,
-      backbone: info.backbone.id,
-      engine: session.info.engine,
-      trainedOn: info.trainedOn,
-      warmStarted: info.warmStarted,
-      bestEpoch: info.bestEpoch,
-      metrics: info.metrics,
-    };
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    printTrained(session, version, MULTILABEL_TRAIN_OUTPUT_VERSION, { kind: version.info.kind, findings: version.info.findings, leftOut: version.info.leftOut });
     return 0;
   } finally {
     await session.close();

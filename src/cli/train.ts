@@ -4,7 +4,7 @@ import { stateDirOf } from '../ml/session';
 import { trainModel } from '../ml/trainModel';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
-import { chooseBackbone, intOption, openSession, stderrProgress } from './mlCommon';
+import { chooseBackbone, intOption, openSession, printTrained, stderrProgress } from './mlCommon';
 import { trainMultiLabelCommand } from './multilabel';
 
 /** Version of the JSON `train` prints. */
@@ -43,21 +43,7 @@ export const trainCommand: CliCommand = {
     const session = await openSession(root, chooseBackbone(values.backbone, previousBase), values['backbone-sha256']);
     try {
       const version = await trainModel(session, dataset.items, { classes, config, onProgress: stderrProgress() });
-      const { info } = version;
-      const output = {
-        version: TRAIN_OUTPUT_VERSION,
-        modelVersion: info.modelVersion,
-        dir: version.dir,
-        parent: info.parent,
-        classes: info.classes,
-        backbone: info.backbone.id,
-        engine: session.info.engine,
-        trainedOn: info.trainedOn,
-        warmStarted: info.warmStarted,
-        bestEpoch: info.bestEpoch,
-        metrics: info.metrics,
-      };
-      process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      printTrained(session, version, TRAIN_OUTPUT_VERSION, { classes: version.info.classes });
       return 0;
     } finally {
       await session.close();

@@ -1,11 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, classNameProblem, LabelJournal, openDataset, planApplyToFolders, stateDirOf, thumbnail, thumbnailPath, watchDataset } from '../dataset';
+import { applyJournalState, applyToFolders, classNameProblem, LabelJournal, openDataset, planApplyToFolders, stateDirOf, watchDataset } from '../dataset';
 import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
-import { runJob } from '../ml/jobs/runJob';
 import { latestVersion, listVersions } from '../ml/modelVersions';
-import type { SaliencyMap, SaliencyParams } from '../ml/saliency';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/protocol';
 import type { DetailReply, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, RenderedEvent, SaliencyReply, ToWebviewBody } from '../shared/protocol';
@@ -16,19 +13,12 @@ import type { LabelIssueMarks, PredictionSet } from './galleryData';
 import { latestLabelIssues } from './auditFiles';
 import { dicomTagsReply, hasFullRange, PixelCache } from './dicomDetail';
 import { latestPredictions } from './predictionFiles';
+import { SaliencyMaps } from './saliencyMaps';
+import { ThumbnailQueue } from './thumbnailQueue';
 import { watchPredictionFiles } from './watchPredictions';
 import { webviewHtml } from './webviewHtml';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';
-
-/** Thumbnails made at once: sharp decodes on the libuv pool, and this machine has 2 cores. */
-const THUMBNAIL_CONCURRENCY = 2;
-/** How long newly made thumbnails are collected before they are pushed to the webview, in ms. */
-const THUMBNAIL_PUSH_MS = 150;
-/** Most thumbnail requests kept waiting: a few screens of tiles. */
-const MAX_QUEUED_THUMBNAILS = 500;
-/** Saliency maps kept (per image content and model version): going back to an item shows its map at once. */
-const MAX_CACHED_SALIENCY = 64;
 
 /** What the webview persists through `setState` and the serializer hands back after a reload. */
 export interface GalleryWebviewState {
@@ -60,29 +50,14 @@ export class GalleryPanel extends Disposable {
   private loaded: Loaded | undefined;
   private editChain: Promise<unknown> = Promise.resolve();
   private pendingFilter: GalleryFilterRequest | undefined;
-  /** `xrayCurator.thumbnailSize` when the panel opened (thumbnails are cached per size). */
-  private readonly thumbnailSize = readSettings().thumbnailSize;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
-  private readonly thumbnailDir: string | undefined;
-  /** Item ids whose thumbnail exists in `thumbnailDir`. */
-  private readonly thumbnails = new Set<string>();
-  private readonly thumbnailFailed = new Set<string>();
-  /** Ids waiting for a thumbnail, oldest request first. */
-  private readonly thumbnailQueue = new Set<string>();
-  private thumbnailWorkers = 0;
-  private readonly thumbnailsMade: string[] = [];
-  private thumbnailPush: NodeJS.Timeout | undefined;
+  private readonly thumbnails: ThumbnailQueue;
   private readonly rootUrl: string;
   private readonly thumbnailUrl: string | undefined;
   /** Problems met while loading, before the webview could be told; sent with the ready reply. */
   private readonly openWarnings: string[] = [];
-  /** Where the ML jobs cache downloaded backbones (as the model commands do). */
-  private readonly backboneCacheDir: string | undefined;
-  /** Saliency maps by model version folder and content hash, computed or in progress. */
-  private readonly saliencyMaps = new Map<string, Promise<SaliencyMap>>();
-  /** The saliency job running: a newer request stops it (one worker at a time; the user moved on). */
-  private saliencyJob: AbortController | undefined;
+  private readonly saliencyMaps: SaliencyMaps;
   private readonly pixels = new PixelCache();
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
@@ -102,8 +77,8 @@ export class GalleryPanel extends Disposable {
     super();
     const webview = panel.webview;
     const thumbnailRoot = storageUri ? vscode.Uri.joinPath(storageUri, 'thumbnails') : undefined;
-    this.thumbnailDir = thumbnailRoot?.fsPath;
-    this.backboneCacheDir = storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined;
+    this.thumbnails = new ThumbnailQueue(thumbnailRoot?.fsPath, readSettings().thumbnailSize, (id) => this.loaded?.byId.get(id), (ids) => this.pushPatch(ids, []));
+    this.saliencyMaps = new SaliencyMaps(storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
     webview.options = {
       enableScripts: true,
       localResourceRoots: [
@@ -211,9 +186,8 @@ export class GalleryPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
-    clearTimeout(this.thumbnailPush);
-    this.thumbnailQueue.clear();
-    this.saliencyJob?.abort();
+    this.thumbnails.dispose();
+    this.saliencyMaps.dispose();
     this.disposeEmitter.fire();
     this.messages.dispose();
     super.dispose();
@@ -265,7 +239,7 @@ export class GalleryPanel extends Disposable {
       case 'pixels':
         return this.pixels.reply(await this.item(body.id));
       case 'thumbnails':
-        this.requestThumbnails(body.ids);
+        this.thumbnails.request(body.ids);
         return undefined;
     }
   }
@@ -304,11 +278,11 @@ export class GalleryPanel extends Disposable {
     const item = await this.item(id);
     // Browsers cannot show DICOM: the detail view shows the thumbnail until the full-range pixels arrive.
     const viewable = !item.error && item.format !== 'dicom';
-    const thumb = this.thumbnailFile(item);
+    const thumb = this.thumbnails.fileOf(item);
     return {
       type: 'detail',
       id,
-      ...(viewable ? { imageUrl: this.urlOf(item.absPath) } : thumb && this.thumbnails.has(id) ? { imageUrl: this.urlOf(thumb) } : {}),
+      ...(viewable ? { imageUrl: this.urlOf(item.absPath) } : thumb ? { imageUrl: this.urlOf(thumb) } : {}),
       ...(item.width ? { width: item.width, height: item.height, format: item.format } : {}),
       metadata: { ...item.metadata, ...(item.hash ? { sha256: item.hash } : {}) },
       probabilities: this.predictions.probabilities(id),
@@ -339,23 +313,7 @@ export class GalleryPanel extends Disposable {
     if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);
     const version = await latestVersion(stateDirOf(this.datasetRoot));
     if (!version) throw new Error('no trained model yet: run Retrain Model');
-    const key = `${version.dir}\0${item.hash}`;
-    let map = this.saliencyMaps.get(key);
-    if (!map) {
-      this.saliencyJob?.abort();
-      const job = new AbortController();
-      this.saliencyJob = job;
-      const params: SaliencyParams = { file: item.absPath, versionDir: version.dir, cacheDir: this.backboneCacheDir };
-      map = runJob<SaliencyMap>('saliency', params, { signal: job.signal });
-      this.saliencyMaps.set(key, map);
-      map.catch(() => this.saliencyMaps.delete(key)).finally(() => {
-        if (this.saliencyJob === job) this.saliencyJob = undefined;
-      });
-      for (const stale of this.saliencyMaps.keys()) {
-        if (this.saliencyMaps.size <= MAX_CACHED_SALIENCY) break;
-        this.saliencyMaps.delete(stale);
-      }
-    }
+    const map = this.saliencyMaps.of({ ...item, hash: item.hash }, version);
     const { modelVersion, className, width, height, values } = await map;
     return { type: 'saliency', id, modelVersion, className, width, height, values };
   }
@@ -367,7 +325,7 @@ export class GalleryPanel extends Disposable {
       const journal = await LabelJournal.open(dataset.root, { user: readSettings().journalUser || undefined });
       const loaded: Loaded = { dataset, journal, byId: new Map(dataset.items.map((item) => [item.id, item])) };
       this.loaded = loaded;
-      this.noteExistingThumbnails(dataset.items);
+      this.thumbnails.noteExisting(dataset.items);
       await this.readPredictionFiles();
       this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
       this.register({ dispose: journal.watchForOtherWriters() });
@@ -423,8 +381,7 @@ export class GalleryPanel extends Disposable {
           loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
           const upserted = [...changes.added, ...changes.changed];
           // New content has a new hash: its thumbnail is looked up again (the webview asks when it needs it).
-          for (const item of upserted) this.thumbnails.delete(item.id);
-          this.noteExistingThumbnails(upserted);
+          this.thumbnails.noteExisting(upserted);
           this.pushPatch(
             upserted.map((item) => item.id),
             changes.removed,
@@ -461,7 +418,7 @@ export class GalleryPanel extends Disposable {
     return toGalleryItem(
       item,
       (absPath) => this.urlOf(absPath),
-      (it) => (this.thumbnails.has(it.id) ? this.thumbnailFile(it) : undefined),
+      (it) => this.thumbnails.fileOf(it),
       this.predictions,
     );
   }
@@ -474,64 +431,8 @@ export class GalleryPanel extends Disposable {
     };
     const inDataset = inside(path.resolve(this.datasetRoot));
     if (inDataset) return `${this.rootUrl}/${inDataset}`;
-    const inCache = this.thumbnailDir && this.thumbnailUrl ? inside(this.thumbnailDir) : undefined;
+    const inCache = this.thumbnails.dir && this.thumbnailUrl ? inside(this.thumbnails.dir) : undefined;
     if (inCache) return `${this.thumbnailUrl}/${inCache}`;
     throw new Error(`not a file the gallery may show: ${absPath}`);
-  }
-
-  private thumbnailFile(item: DatasetItem): string | undefined {
-    return this.thumbnailDir && item.hash ? thumbnailPath(this.thumbnailDir, item.hash, this.thumbnailSize) : undefined;
-  }
-
-  private noteExistingThumbnails(items: readonly DatasetItem[]): void {
-    for (const item of items) {
-      const file = this.thumbnailFile(item);
-      if (file && !item.error && fs.existsSync(file)) this.thumbnails.add(item.id);
-    }
-  }
-
-  /**
-   * Queues thumbnails the webview wants (tiles on screen without one); the most recently asked are made first, so
-   * after a fast scroll the tiles now on screen win. Made ones are pushed in batches; tiles show the original until then.
-   */
-  private requestThumbnails(ids: readonly string[]): void {
-    const loaded = this.loaded;
-    if (!loaded || !this.thumbnailDir) return;
-    for (const id of ids) {
-      const item = loaded.byId.get(id);
-      if (!item?.hash || item.error || this.thumbnails.has(id) || this.thumbnailFailed.has(id)) continue;
-      this.thumbnailQueue.delete(id);
-      this.thumbnailQueue.add(id);
-    }
-    // Requests long scrolled past are dropped; their tiles ask again if they come back on screen.
-    for (const stale of this.thumbnailQueue) {
-      if (this.thumbnailQueue.size <= MAX_QUEUED_THUMBNAILS) break;
-      this.thumbnailQueue.delete(stale);
-    }
-    while (this.thumbnailWorkers < THUMBNAIL_CONCURRENCY && this.thumbnailQueue.size > 0) {
-      this.thumbnailWorkers++;
-      void this.makeThumbnails(this.thumbnailDir).finally(() => this.thumbnailWorkers--);
-    }
-  }
-
-  private async makeThumbnails(dir: string): Promise<void> {
-    while (this.thumbnailQueue.size > 0 && !this.isDisposed) {
-      const id = [...this.thumbnailQueue].pop()!;
-      this.thumbnailQueue.delete(id);
-      const item = this.loaded?.byId.get(id);
-      if (!item?.hash) continue;
-      try {
-        await thumbnail(item.absPath, item.hash, dir, this.thumbnailSize);
-        this.thumbnails.add(id);
-        this.thumbnailsMade.push(id);
-        this.thumbnailPush ??= setTimeout(() => {
-          this.thumbnailPush = undefined;
-          this.pushPatch(this.thumbnailsMade.splice(0), []);
-        }, THUMBNAIL_PUSH_MS);
-      } catch {
-        // Undecodable files keep showing their error or the original; not tried again.
-        this.thumbnailFailed.add(id);
-      }
-    }
   }
 }

@@ -32,7 +32,7 @@ describe('docs: the README and what backs it', () => {
     };
     const section = renderReadmeFigures(results);
     assert.match(section, /gallery scrolling top to bottom \| 41\.5 fps \| >= 50 \| \*\*FAIL\*\*/);
-    assert.match(section, /audit, 1,502 cached items \| not measured s \| <= 10 \| not measured/);
+    assert.match(section, /audit, 1,502 cached items \| not measured \| <= 10 \| not measured/);
     assert.equal(withFigures(`a\n${START}\nold\n${END}\nb`, results), `a\n${section}\nb`);
     assert.throws(() => withFigures('no markers', results), /no figures section/);
   });

@@ -7,10 +7,10 @@ import type { DatasetItem } from '../types';
 /** Which views to keep: all (default), or only frontal ones (PA/AP; unknown views are kept). */
 export type ViewFilter = 'all' | 'frontal';
 
-/** Why a DICOM object is not an item at all (a report, a presentation state, ...), or null. */
+/** Why a DICOM object is not an item at all (a report, a presentation state, a CT slice, ...), or null. */
 export function notAnImageReason(facts: Partial<FileFacts> | null): string | null {
   const reason = facts?.dicom?.notAnImage;
-  return reason ? `not an image (${reason}): skipped` : null;
+  return reason ? `${reason}: skipped` : null;
 }
 
 /** Lateral views in manifests and label files: DICOM codes, CheXpert's "Lateral", PadChest's "L". */

@@ -66,11 +66,18 @@ const NON_IMAGE_CLASSES: Array<[RegExp, string]> = [
 ];
 const NON_IMAGE_MODALITIES: Record<string, string> = { SR: 'structured report (SR)', PR: 'presentation state', KO: 'key object selection', DOC: 'encapsulated document', REG: 'raw data or registration' };
 
+/**
+ * Image modalities that are not projection radiographs (CR, DX, and unknown or secondary-capture ones are kept): a
+ * CT slice or an ultrasound frame in a chest X-ray export is skipped, with its modality named.
+ */
+const OTHER_MODALITIES: ReadonlySet<string> = new Set(['CT', 'MR', 'US', 'NM', 'PT', 'MG', 'XA', 'RF', 'IO', 'PX', 'OP', 'OPT', 'ES', 'XC', 'SM', 'IVUS', 'OCT', 'BMD', 'TG']);
+
 function notAnImage(sopClassUid: string | null, modality: string | undefined, hasPixels: boolean): string | null {
   const byClass = sopClassUid ? NON_IMAGE_CLASSES.find(([pattern]) => pattern.test(sopClassUid))?.[1] : undefined;
-  if (byClass) return byClass;
-  if (modality && NON_IMAGE_MODALITIES[modality]) return NON_IMAGE_MODALITIES[modality];
-  return hasPixels ? null : 'no pixel data';
+  if (byClass) return `not an image (${byClass})`;
+  if (modality && NON_IMAGE_MODALITIES[modality]) return `not an image (${NON_IMAGE_MODALITIES[modality]})`;
+  if (modality && OTHER_MODALITIES.has(modality)) return `modality ${modality}, not a radiograph`;
+  return hasPixels ? null : 'not an image (no pixel data)';
 }
 
 const VIEW_WORDS: Array<[RegExp, string, 'frontal' | 'lateral']> = [

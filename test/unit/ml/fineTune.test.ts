@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { openDataset } from '../../../src/dataset';
-import type { DatasetItem } from '../../../src/dataset';
+import type { Dataset, DatasetItem } from '../../../src/dataset';
 import { loadBackbone } from '../../../src/ml/backbone';
 import type { Backbone } from '../../../src/ml/backbone';
 import { initEngine } from '../../../src/ml/engine';
@@ -11,6 +11,7 @@ import type { CutActivations } from '../../../src/ml/fineTune';
 import { registerWasmGradientKernels } from '../../../src/ml/kernels';
 import { decodeToInput, scaleToInput } from '../../../src/ml/preprocess';
 import { BACKBONE_DIR, CXR_DIR, requireShared } from '../../support/shared';
+import { mirrorFolder } from '../../support/mirror';
 
 const NUM_CLASSES = 3;
 
@@ -74,7 +75,16 @@ describe('backbone fine-tuning', function () {
    * cxr set, chosen by content hash, patient-disjoint; the held-out side also as pooled backbone features.
    */
   async function realActivations(perTrain: number, perHeldOut: number): Promise<{ train: CutActivations; heldOut: { cut: CutActivations; features: tf.Tensor2D } }> {
-    const dataset = await openDataset(requireShared(CXR_DIR));
+    // The scan of a mirror: opening a dataset writes its state folder, never into ../shared.
+    const mirror = mirrorFolder(CXR_DIR);
+    try {
+      return await activationsOf(await openDataset(mirror.root), perTrain, perHeldOut);
+    } finally {
+      mirror.remove();
+    }
+  }
+
+  async function activationsOf(dataset: Dataset, perTrain: number, perHeldOut: number): Promise<{ train: CutActivations; heldOut: { cut: CutActivations; features: tf.Tensor2D } }> {
     const classes = ['COVID', 'NORMAL', 'PNEUMONIA'];
     const sides = { train: [] as DatasetItem[], heldOut: [] as DatasetItem[] };
     const sideOfPatient = new Map<string, keyof typeof sides>();

@@ -38,6 +38,7 @@ const IMAGES = [
 ];
 const LATERAL = 'P0001/S0001/SE0002/IM000001';
 const REPORT = 'P0003/S0001/SE0001/SR000001';
+const CT = 'P0003/S0002/SE0001/CT000001';
 
 function tool(name: string, args: string[]): void {
   execFileSync(name, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -49,7 +50,7 @@ function patientTags(n: number): string[] {
   return Object.entries(tags).flatMap(([tag, value]) => ['-i', `${tag}=${value}`]);
 }
 
-/** The export: three patients, seven transfer syntaxes, a lateral view, a report, a DICOMDIR and a README. */
+/** The export: three patients, seven transfer syntaxes, a lateral view, a report, a CT slice, a DICOMDIR and a README. */
 function buildExport(c: Corpus, dir: string): void {
   const file = (id: string): string => {
     fs.mkdirSync(path.dirname(path.join(dir, id)), { recursive: true });
@@ -74,6 +75,8 @@ function buildExport(c: Corpus, dir: string): void {
   tool('dcmconv', ['+tb', p3, file('P0003/S0001/SE0001/IM000002')]);
   fs.copyFileSync(c.files['report.dcm'], file(REPORT));
   tool('dcmodify', ['-nb', ...patientTags(3), file(REPORT)]);
+  fs.copyFileSync(p3, file(CT));
+  tool('dcmodify', ['-nb', '-i', '(0008,0060)=CT', file(CT)]);
   fs.copyFileSync(c.files['DICOMDIR'], file('DICOMDIR'));
   fs.writeFileSync(file('README'), 'Export of 2024-03-15 from the archive, three patients.\n');
 }
@@ -119,6 +122,7 @@ describe('DICOM in the dataset scan: a PACS export with no manifest', () => {
     assert.deepEqual(dataset.problems, [
       { where: 'DICOMDIR', reason: 'DICOMDIR (media directory) skipped: not an image; the images it lists are scanned as files' },
       { where: REPORT, reason: 'not an image (structured report (SR)): skipped' },
+      { where: CT, reason: 'modality CT, not a radiograph: skipped' },
     ]);
   });
 

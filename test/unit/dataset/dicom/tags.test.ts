@@ -56,8 +56,8 @@ describe('DICOM tags: manifest fields and the PHI-marked tag list', () => {
   });
 
   it('marks non-image objects with the reason to skip them', () => {
-    assert.equal(tags('report.dcm').notAnImage, 'structured report (SR)');
-    assert.equal(tags('DICOMDIR').notAnImage, 'DICOMDIR (media directory)');
+    assert.equal(tags('report.dcm').notAnImage, 'not an image (structured report (SR))');
+    assert.equal(tags('DICOMDIR').notAnImage, 'not an image (DICOMDIR (media directory))');
     assert.equal(tags('mono2.dcm').notAnImage, null);
   });
 

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { openDataset } from '../../../../src/dataset';
 import { exportMultiLabel, importMultiLabel, NIH_FINDINGS } from '../../../../src/dataset/multilabel';
 import { readTable } from '../../../../src/dataset/multilabel/csvTable';
-import { NIH14_DIR, requireShared } from '../../../support/shared';
+import { NIH14_DIR } from '../../../support/shared';
 import { makeClassFolders, makeTempDir, pngBytes, removeTempDirs, writeFile } from '../fixtures';
+import { mirrorFolder } from '../../../support/mirror';
+import type { Mirror } from '../../../support/mirror';
 
 const NIH_CSV = path.join(NIH14_DIR, 'Data_Entry_2017.csv');
 
@@ -18,11 +20,19 @@ async function nihRows(): Promise<{ image: string; labels: string[]; patient: st
   });
 }
 
+// On a mirror of the shared folder: opening a dataset writes its state folder, never into ../shared.
 describe('NIH ChestX-ray14 import (../shared/data/nih14-multilabel)', () => {
-  after(removeTempDirs);
+  let nih: Mirror;
+  before(() => {
+    nih = mirrorFolder(NIH14_DIR);
+  });
+  after(async () => {
+    nih?.remove();
+    await removeTempDirs();
+  });
 
   it('opens the folder as it is as a multi-label dataset with NIH’s findings and metadata', async () => {
-    const dataset = await openDataset(requireShared(NIH14_DIR));
+    const dataset = await openDataset(nih.root);
     const rows = await nihRows();
     assert.equal(dataset.items.length, 321);
     assert.equal(rows.length, 321);
@@ -54,15 +64,15 @@ describe('NIH ChestX-ray14 import (../shared/data/nih14-multilabel)', () => {
   });
 
   it('exports Data_Entry_2017.csv byte for byte when nothing changed, and with the corrected finding otherwise', async () => {
-    const dataset = await openDataset(requireShared(NIH14_DIR));
+    const dataset = await openDataset(nih.root);
     const out = await makeTempDir('xray-nih-export-');
-    const unchanged = await exportMultiLabel(NIH14_DIR, dataset.items, path.join(out, 'same'));
+    const unchanged = await exportMultiLabel(nih.root, dataset.items, path.join(out, 'same'));
     assert.equal(unchanged.changedRecords, 0);
     assert.deepEqual(await fs.readFile(unchanged.files[0]), await fs.readFile(NIH_CSV));
 
     const item = dataset.items.find((i) => i.id === 'images/00000150_002.png')!;
     item.findings = { ...item.findings!, Pneumonia: 'negative', Edema: 'positive' };
-    const report = await exportMultiLabel(NIH14_DIR, dataset.items, path.join(out, 'curated'));
+    const report = await exportMultiLabel(nih.root, dataset.items, path.join(out, 'curated'));
     assert.equal(report.changedRecords, 1);
     const before = (await fs.readFile(NIH_CSV, 'utf8')).split('\n');
     const after = (await fs.readFile(report.files[0], 'utf8')).split('\n');
@@ -74,10 +84,10 @@ describe('NIH ChestX-ray14 import (../shared/data/nih14-multilabel)', () => {
     assert.deepEqual(again.findings, item.findings);
 
     item.findings = { ...item.findings, Atelectasis: 'negative', Edema: 'negative', Infiltration: 'uncertain' };
-    const none = await exportMultiLabel(NIH14_DIR, dataset.items, path.join(out, 'none'));
+    const none = await exportMultiLabel(nih.root, dataset.items, path.join(out, 'none'));
     assert.match((await fs.readFile(none.files[0], 'utf8')).split('\n')[1], /^00000150_002\.png,No Finding,2,/);
     assert.match(none.warnings.join('\n'), /cannot hold/, 'uncertain has no place in an NIH file');
-    await assert.rejects(exportMultiLabel(NIH14_DIR, dataset.items, path.join(NIH14_DIR, 'x')), /inside the dataset folder/);
+    await assert.rejects(exportMultiLabel(nih.root, dataset.items, path.join(nih.root, 'x')), /inside the dataset folder/);
   });
 
   it('reads the first release (trailing comma, 058Y ages), the split lists, and reports rows without an image', async () => {

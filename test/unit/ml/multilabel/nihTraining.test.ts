@@ -7,23 +7,28 @@ import { evaluateMultiLabelItems } from '../../../../src/ml/multilabel/evaluateM
 import { trainMultiLabel } from '../../../../src/ml/multilabel/trainMultiLabel';
 import { readMultiLabelValidation, readMultiLabelVersion } from '../../../../src/ml/multilabel/versionStore';
 import { MlSession } from '../../../../src/ml/session';
+import { mirrorFolder } from '../../../support/mirror';
+import type { Mirror } from '../../../support/mirror';
 import { BACKBONE_DIR, NIH14_DIR, requireShared } from '../../../support/shared';
 
-describe('multi-label training on ../shared/data/nih14-multilabel (read-only: state in the user cache)', function () {
+describe('multi-label training on ../shared/data/nih14-multilabel (a read-only mirror: state in the user cache)', function () {
   this.timeout(300_000);
   let dataset: Dataset;
   let session: MlSession;
+  let nih: Mirror;
 
   before(async () => {
-    dataset = await openDataset(requireShared(NIH14_DIR));
-    session = await MlSession.open(NIH14_DIR, { backbone: requireShared(BACKBONE_DIR) });
+    nih = mirrorFolder(NIH14_DIR, { readOnly: true });
+    dataset = await openDataset(nih.root);
+    session = await MlSession.open(nih.root, { backbone: requireShared(BACKBONE_DIR) });
   });
   after(async () => {
     await session?.close();
+    nih?.remove();
   });
 
   it('trains the findings with enough positives on a patient-grouped split, reports the others, leaks no tensors', async () => {
-    assert.ok(!session.stateDir.startsWith(NIH14_DIR), 'state stays out of the shared folder');
+    assert.ok(!session.stateDir.startsWith(nih.root), 'state stays out of the read-only folder');
     const before = tf.memory().numTensors;
     const version = await trainMultiLabel(session, dataset.items, { findings: dataset.multiLabel!.findings });
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
