@@ -116,8 +116,15 @@ export function toGalleryItem(item: DatasetItem, urlOf: (absPath: string) => str
     ...(thumb ? { thumbUrl: urlOf(thumb) } : {}),
     ...(Object.keys(metadata).length ? { metadata } : {}),
     ...(item.metadata.split ? { split: item.metadata.split } : {}),
+    ...(item.findings ? { findings: findingsShown(item.findings) } : {}),
     ...predictions.galleryFields(item.id),
   };
+}
+
+/** What a tile shows of a multi-label item: its positive and its uncertain findings, in the label file's order. */
+function findingsShown(findings: NonNullable<DatasetItem['findings']>): NonNullable<GalleryItem['findings']> {
+  const entries = Object.entries(findings);
+  return { positive: entries.filter(([, state]) => state === 'positive').map(([name]) => name), uncertain: entries.filter(([, state]) => state === 'uncertain').map(([name]) => name) };
 }
 
 export function summarize(dataset: Dataset, model: string | undefined): DatasetSummary {
@@ -127,7 +134,8 @@ export function summarize(dataset: Dataset, model: string | undefined): DatasetS
     if (item.label === null) unlabeled++;
     else counts[item.label] = (counts[item.label] ?? 0) + 1;
   }
-  if (unlabeled) counts.unlabeled = unlabeled;
+  // A multi-label item has findings, not a class: "unlabelled" would say nothing about it.
+  if (unlabeled && !dataset.multiLabel) counts.unlabeled = unlabeled;
   return { name: path.basename(dataset.root), root: dataset.root, classes: dataset.classes, counts, ...(model ? { model } : {}) };
 }
 

@@ -34,6 +34,8 @@ export interface GalleryItem {
   issueScore?: number;
   /** The label the audit suggests instead, when it found this item likely mislabelled (the issue queue). */
   suggestedLabel?: string;
+  /** Multi-label items: the findings labelled positive and those labelled uncertain (the rest are negative or not mentioned). */
+  findings?: { positive: string[]; uncertain: string[] };
 }
 
 export interface ItemPrediction {

@@ -45,14 +45,15 @@ export function agrees(item: GalleryItem): boolean | undefined {
   return item.prediction.predicted === item.label;
 }
 
-/** Lower-case words of the search box; an item matches when each word is in its name, label, note or metadata. */
+/** Lower-case words of the search box; an item matches when each word is in its name, label, findings, note or metadata. */
 export function searchWords(search: string): string[] {
   return search.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
 export function matchesSearch(item: GalleryItem, words: readonly string[]): boolean {
   if (words.length === 0) return true;
-  const haystack = [item.id, item.label ?? 'unlabelled', item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
+  const findings = item.findings ? [...item.findings.positive, ...item.findings.uncertain] : [];
+  const haystack = [item.id, item.label ?? 'unlabelled', ...findings, item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
   return words.every((word) => haystack.includes(word));
 }
 

@@ -279,11 +279,8 @@ function showStatus(): void {
   title.textContent = dataset.name;
   const parts = [`Showing ${view.length.toLocaleString('en-US')} of ${items.length.toLocaleString('en-US')}`];
   if (selection.selected.size) parts.push(`${selection.selected.size.toLocaleString('en-US')} selected`);
-  parts.push(
-    Object.entries(dataset.counts)
-      .map(([name, count]) => `${name} ${count}`)
-      .join(' · '),
-  );
+  const classCounts = Object.entries(dataset.counts).map(([name, count]) => `${name} ${count}`);
+  if (classCounts.length) parts.push(classCounts.join(' · '));
   // Patient-grouped data (DICOM's PatientID, a manifest's patient_id): how many patients the images come from.
   if (counts.patients) parts.push(`${counts.patients.toLocaleString('en-US')} patient${counts.patients === 1 ? '' : 's'}`);
   if (dataset.model) parts.push(`model ${dataset.model}: ${counts.misclassified} misclassified`);

@@ -86,11 +86,24 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
   if (badges.length !== current.length || badges.some((badge, k) => current[k] !== badge)) p.badges.replaceChildren(...badges);
 
   setText(p.name, item.id.slice(item.id.lastIndexOf('/') + 1));
-  p.label.className = item.label === null ? 'label unlabelled' : 'label';
-  setText(p.label, item.label ?? 'unlabelled');
+  const shown = labelText(item);
+  p.label.className = shown.unlabelled ? 'label unlabelled' : 'label';
+  setText(p.label, shown.text);
   setText(p.predicted, item.prediction ? `→ ${item.prediction.predicted} ${Math.round(item.prediction.confidence * 100)}%` : '');
   p.bar.hidden = !item.prediction;
   p.fill.style.width = `${Math.round((item.prediction?.confidence ?? 0) * 100)}%`;
+}
+
+/**
+ * The label line: the class, or for a multi-label item its positive findings and its uncertain ones marked `?`
+ * ("No finding" when none).
+ */
+export function labelText(item: GalleryItem): { text: string; unlabelled: boolean } {
+  if (item.findings) {
+    const names = [...item.findings.positive, ...item.findings.uncertain.map((name) => `${name}?`)];
+    return { text: names.length ? names.join(' · ') : 'No finding', unlabelled: false };
+  }
+  return { text: item.label ?? 'unlabelled', unlabelled: item.label === null };
 }
 
 /** Starts loading the image `renderTile` chose (the tile stayed on screen). */
@@ -145,7 +158,7 @@ function build(tile: HTMLElement): TileParts {
 }
 
 function describe(item: GalleryItem): string {
-  const parts = [item.id, `label: ${item.label ?? 'unlabelled'}`];
+  const parts = [item.id, item.findings ? `findings: ${labelText(item).text}` : `label: ${item.label ?? 'unlabelled'}`];
   if (item.prediction) parts.push(`predicted: ${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`);
   if (item.flagged) parts.push('flagged');
   if (burnedIn(item)) parts.push('burned-in annotation (identifying text may be in the pixels)');
