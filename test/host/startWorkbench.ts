@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureDemoCopy } from '../../src/dataset/packageFiles';
-import { BUILTIN_BACKBONE_TITLE } from '../../src/ml/builtinBackbone';
 import { PROJECT_ROOT, VsCodeHost } from './vscodeHost';
 
 /** The demo's working copy: outside the repository, kept between runs so labels and models stay. */
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
   console.log([
     '',
     `X-Ray Curator is running in VS Code on ${dataset}${process.argv[2] ? '' : ' (a copy of the demo: 36 chest X-rays, CC BY 4.0 / NIH)'}.`,
-    `The model is built in (${BUILTIN_BACKBONE_TITLE}): F1 → "X-Ray Curator: Score Dataset", then "Retrain Model", work at once.`,
+    'The model is built in (MobileNetV2, α 0.35, 224 px, ImageNet weights; nothing to download or set): F1 → "X-Ray Curator: Score Dataset", then "Retrain Model", work at once.',
     'Open this URL in a browser; the gallery opens by itself (or run "X-Ray Curator: Open Dataset Gallery" from the command palette, F1):',
     '',
     `  ${url}`,
