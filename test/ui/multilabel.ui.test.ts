@@ -32,4 +32,10 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     });
     assert.ok(fs.statSync(await workbench.screenshot('nih-gallery')).size > 10_000);
   });
+
+  it('Retrain Model says plainly that the findings train from the command line, instead of failing on classes', async () => {
+    await workbench.runCommand('xrayCurator.retrainModel');
+    const text = await workbench.notification(/multi-label dataset/);
+    assert.match(text, /nih14-multilabel is a multi-label dataset \(NIH findings\), and Retrain Model trains classes\. Train its findings with: xray-curator train/);
+  });
 });

@@ -80,6 +80,13 @@ export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): P
  */
 export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary> {
   const dataset = await readDataset(params, ctx);
+  if (dataset.multiLabel) {
+    // Said plainly rather than "needs at least 2 classes": the findings train from the command line for now.
+    throw new Error(
+      `${path.basename(params.root)} is a multi-label dataset (${dataset.multiLabel.format.toUpperCase()} findings), and Retrain Model trains classes. ` +
+        `Train its findings with: xray-curator train "${params.root}"`,
+    );
+  }
   const started = performance.now();
   let trainSeconds = 0;
   const scoreProgress = progressReporter(ctx, 0.95, 0.8);
