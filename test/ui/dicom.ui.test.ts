@@ -65,7 +65,7 @@ describe('UI: a hospital DICOM export without a manifest', () => {
   const tile = (id: string): string => `.tile[data-id="${id}"]`;
 
   before(async function () {
-    this.timeout(300_000);
+    this.timeout(120_000);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-dicom-ui-'));
     root = path.join(tmp, 'export');
     await buildExport(root);

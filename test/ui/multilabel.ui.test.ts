@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../support/runCli';
 import { NIH14_DIR } from '../support/shared';
 import { Workbench } from './workbench';
 
@@ -31,6 +34,22 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
       return shown.length > 0 && shown.every((node) => /Pneumonia/.test(node.textContent ?? ''));
     });
     assert.ok(fs.statSync(await workbench.screenshot('nih-gallery')).size > 10_000);
+  });
+
+  it('Export Curated Dataset writes a corrected finding back into NIH\'s own Data_Entry_2017.csv', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-ui-nih-export-'));
+    try {
+      const label = await runCli(['label', workbench.root, '--finding', 'images/00000150_002.png:Pneumonia=negative']);
+      assert.equal(label.code, 0, label.stderr);
+      await workbench.runCommand('xrayCurator.exportDataset');
+      await workbench.answer(`${out}/`);
+      assert.match(await workbench.notification(/written to/), /Data_Entry_2017\.csv written to .*, 1 records with curated findings/);
+      const rows = fs.readFileSync(path.join(out, 'Data_Entry_2017.csv'), 'utf8').trim().split(/\r?\n/);
+      assert.equal(rows.length, 322, 'the header and all 321 records');
+      assert.match(rows.find((row) => row.startsWith('00000150_002.png,'))!, /^00000150_002\.png,Atelectasis\|Infiltration,/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('Retrain Model says plainly that the findings train from the command line, instead of failing on classes', async () => {

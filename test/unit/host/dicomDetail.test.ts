@@ -20,7 +20,7 @@ const dicomItem = (id: string, absPath: string, extra: Partial<DatasetItem> = {}
 describe('host: DICOM tags and full-range pixels for the detail view', () => {
   let c: Corpus;
   before(async function () {
-    this.timeout(240_000);
+    this.timeout(120_000);
     c = await corpus();
   });
 

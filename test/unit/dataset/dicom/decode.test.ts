@@ -61,7 +61,7 @@ const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).di
 describe('DICOM decoding: every transfer syntax, corpus written by dcmtk, GDCM and dcmjs-codecs', () => {
   let c: Corpus;
   before(async function () {
-    this.timeout(180_000);
+    this.timeout(120_000);
     c = await corpus();
   });
 

@@ -16,7 +16,7 @@ const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).di
 describe('DICOM files in the image pipeline: sniffing, model input, thumbnails', () => {
   let c: Corpus;
   before(async function () {
-    this.timeout(180_000);
+    this.timeout(120_000);
     c = await corpus();
   });
 

@@ -33,7 +33,7 @@ describe('DICOM pixels: modality values, padding, VOI, MONOCHROME1', () => {
   let mono2: DicomImage;
   const decode = async (name: string): Promise<DicomImage> => decodeDicom(fs.readFileSync(c.files[name]));
   before(async function () {
-    this.timeout(180_000);
+    this.timeout(120_000);
     c = await corpus();
     mono2 = await decode('mono2.dcm');
   });

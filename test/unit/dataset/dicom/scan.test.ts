@@ -103,7 +103,7 @@ describe('DICOM in the dataset scan: a PACS export with no manifest', () => {
   let root: string;
   let dataset: Dataset;
   before(async function () {
-    this.timeout(240_000);
+    this.timeout(120_000);
     const c = await corpus();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-dicom-scan-'));
     root = path.join(tmp, 'export');

@@ -15,7 +15,7 @@ describe('DICOM tags: manifest fields and the PHI-marked tag list', () => {
   let c: Corpus;
   const tags = (name: string): ReturnType<typeof readDicomTags> => readDicomTags(fs.readFileSync(c.files[name]));
   before(async function () {
-    this.timeout(180_000);
+    this.timeout(120_000);
     c = await corpus();
   });
 

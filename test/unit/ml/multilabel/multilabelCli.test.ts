@@ -22,7 +22,7 @@ function nihCopy(target: string): void {
 }
 
 describe('xray-curator train / evaluate on a multi-label folder (NIH layout)', function () {
-  this.timeout(300_000);
+  this.timeout(120_000);
   let work: Fixture;
 
   before(() => {

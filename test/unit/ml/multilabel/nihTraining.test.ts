@@ -12,7 +12,7 @@ import type { Mirror } from '../../../support/mirror';
 import { BACKBONE_DIR, NIH14_DIR, requireShared } from '../../../support/shared';
 
 describe('multi-label training on ../shared/data/nih14-multilabel (a read-only mirror: state in the user cache)', function () {
-  this.timeout(300_000);
+  this.timeout(120_000);
   let dataset: Dataset;
   let session: MlSession;
   let nih: Mirror;
