@@ -9,6 +9,10 @@ import { predictCommand } from './cli/predict';
 import { evaluateCommand } from './cli/evaluate';
 import { auditCommand } from './cli/audit';
 import { embedCommand } from './cli/embed';
+import { similarCommand } from './cli/similar';
+import { mapCommand } from './cli/map';
+import { nextCommand } from './cli/next';
+import { agreementCommand } from './cli/agreement';
 
 const commands: Record<string, CliCommand> = {
   scan: scanCommand,
@@ -19,6 +23,10 @@ const commands: Record<string, CliCommand> = {
   evaluate: evaluateCommand,
   report: reportCommand,
   audit: auditCommand,
+  similar: similarCommand,
+  map: mapCommand,
+  next: nextCommand,
+  agreement: agreementCommand,
 };
 
 function usage(): string {

@@ -2,14 +2,18 @@ import * as fs from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { LabelJournal, openDataset } from '../dataset';
 import type { Dataset, DatasetItem, JournalEdit, JournalEntry } from '../dataset';
+import { formatConsensusRule, parseConsensusRule, writeConsensusRule } from '../dataset/readers';
+import type { ConsensusRule } from '../dataset/readers';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 
 export const labelCommand: CliCommand = {
-  usage: 'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--user NAME]',
+  usage: 'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--reader NAME | --user NAME] [--consensus majority|unanimous|adjudicator:NAME|reader:NAME|latest]',
   summary:
     'Records label edits in the dataset journal, in the order given, and prints one line per durable edit. ' +
-    '--from-csv reads path,label[,flagged] rows. Nothing is recorded if any item or class is unknown (exit 1).',
+    '--from-csv reads path,label[,flagged] rows. Nothing is recorded if any item or class is unknown (exit 1). ' +
+    '--reader (or --user) names the reader the edits are journalled under; default: the OS user. ' +
+    "--consensus sets how the dataset's label comes from its readers' readings (readers.json); latest: the latest edit wins, whoever made it (the default).",
   async run(args: string[]): Promise<number> {
     const { values, positionals, tokens } = parseCommandArgs(args, {
       set: { type: 'string', multiple: true },
@@ -18,8 +22,12 @@ export const labelCommand: CliCommand = {
       unflag: { type: 'string', multiple: true },
       'from-csv': { type: 'string', multiple: true },
       user: { type: 'string' },
+      reader: { type: 'string' },
+      consensus: { type: 'string' },
     });
     const root = requirePositional(positionals, 'DATASET');
+    if (values.reader !== undefined && values.user !== undefined && values.reader !== values.user) throw new UsageError('--reader and --user name two different people');
+    if (values.reader === '' || values.user === '') throw new UsageError('--reader needs a name');
     const requests: EditRequest[] = [];
     for (const token of tokens) {
       if (token.kind !== 'option' || token.value === undefined) continue;
@@ -28,19 +36,40 @@ export const labelCommand: CliCommand = {
       else if (token.name === 'flag' || token.name === 'unflag') requests.push({ kind: token.name, itemId: token.value, source: `--${token.name}` });
       else if (token.name === 'from-csv') requests.push(...(await readEditCsv(token.value)));
     }
-    if (requests.length === 0) throw new UsageError('no edits given');
-
-    const dataset = await openDataset(root);
-    const edits = resolveEdits(dataset, requests);
-    const journal = await LabelJournal.open(dataset.root, { user: values.user });
-    for (const edit of edits) {
-      const [entry] = await journal.record([edit]);
-      // Printed only after the append is fsynced: a script may rely on every printed edit being durable.
-      process.stdout.write(`${describe(entry)}\n`);
-    }
+    const rule = values.consensus === undefined ? undefined : consensusOption(values.consensus);
+    if (requests.length === 0 && rule === undefined) throw new UsageError('no edits given');
+    if (requests.length > 0) await recordEdits(root, requests, values.reader ?? values.user);
+    if (rule !== undefined) await setConsensus(root, rule);
     return 0;
   },
 };
+
+async function recordEdits(root: string, requests: readonly EditRequest[], user: string | undefined): Promise<void> {
+  const dataset = await openDataset(root);
+  const edits = resolveEdits(dataset, requests);
+  const journal = await LabelJournal.open(dataset.root, { user });
+  for (const edit of edits) {
+    const [entry] = await journal.record([edit]);
+    // Printed only after the append is fsynced: a script may rely on every printed edit being durable.
+    process.stdout.write(`${describe(entry)}\n`);
+  }
+}
+
+/** `latest` (null: no readers.json) or a consensus rule. */
+function consensusOption(text: string): ConsensusRule | null {
+  if (text === 'latest') return null;
+  try {
+    return parseConsensusRule(text);
+  } catch (error) {
+    throw new UsageError(`--consensus: ${(error as Error).message}`);
+  }
+}
+
+async function setConsensus(root: string, rule: ConsensusRule | null): Promise<void> {
+  if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new Error(`dataset folder not found: ${root}`);
+  await writeConsensusRule(root, rule);
+  process.stdout.write(rule ? `labels from now on: the ${formatConsensusRule(rule)} consensus of the readers\n` : 'labels from now on: the latest edit, whoever made it\n');
+}
 
 interface EditRequest {
   kind: 'relabel' | 'flag' | 'unflag' | 'finding';

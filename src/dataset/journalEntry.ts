@@ -12,7 +12,7 @@ export type JournalKind = 'relabel' | 'flag' | 'unflag' | 'note' | 'move' | 'fin
 
 export const FINDING_STATES: readonly FindingState[] = ['positive', 'negative', 'uncertain', 'unmentioned'];
 
-/** One appended line of `<dataset>/.xray-curator/journal.jsonl`. */
+/** One appended line of a journal file (`<dataset>/.xray-curator/journals/<reader>.jsonl`, see `journalFiles.ts`). */
 export interface JournalEntry {
   version: 1 | typeof JOURNAL_VERSION;
   /** Unique id of this entry. */

@@ -5,15 +5,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAtomically } from './atomicFile';
 import { withFileLock } from './fileLock';
-import { applyEntry, entriesToKeep, FINDING_STATES, JOURNAL_VERSION, parseJournalLine, replayJournal } from './journalEntry';
+import { applyEntry, entriesToKeep, FINDING_STATES, JOURNAL_VERSION, replayJournal } from './journalEntry';
+import { JournalFiles, readerJournalFile, timeOf } from './journalFiles';
 import type { FindingState } from './multilabel/types';
 import type { JournalEntry, JournalKind, JournalState } from './journalEntry';
-import { resolveInside } from './safePath';
+import { performMoves } from './journalMoves';
 import { stateDirOf } from './userCache';
+import { consensusState, readConsensusRule } from './readers/readersConfig';
+import type { ConsensusRule } from './readers/consensus';
 import type { DatasetItem } from './types';
 
-export const JOURNAL_FILE_NAME = 'journal.jsonl';
-const LOCK_FILE_NAME = 'journal.lock';
+/** How far ahead of this clock an entry's time may be and still be followed by `stamp` (see there). */
+const MAX_CLOCK_LEAD_MS = 60 * 60 * 1000;
 
 /** The item fields an edit needs. */
 export type JournalItem = Pick<DatasetItem, 'id' | 'hash' | 'sourceLabel' | 'sourceFindings'>;
@@ -35,44 +38,24 @@ export interface JournalEdit {
   shown?: ShownPrediction;
 }
 
-export interface JournalContents {
-  entries: JournalEntry[];
-  /** Lines skipped (torn by a crash, damaged), with their line numbers. */
-  warnings: string[];
-  /** Bytes of complete lines read, the point to continue reading from. */
-  length: number;
-  /** Complete lines read (for line numbers in later warnings). */
-  lines: number;
-}
-
-/** Reads a journal file without locking (readers never block writers); a missing file is an empty journal. */
-export async function readJournal(root: string): Promise<JournalContents> {
-  const file = path.join(stateDirOf(root), JOURNAL_FILE_NAME);
-  let content: Buffer;
-  try {
-    content = await fs.readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], warnings: [], length: 0, lines: 0 };
-    throw error;
-  }
-  return parseJournalBytes(content, 1);
-}
-
 /**
  * The label journal of a dataset: every relabel, flag, unflag, note and move is one appended, fsynced JSON
- * line. Appends happen under a lock file and first merge what other processes appended, so two VS Code
- * windows (or a window and a script) can edit one dataset. Undo and redo write reversing entries, so the
- * file stays append-only; they undo this session's own actions.
+ * line in the user's own file (`journalFiles.ts`); the state is every reader's files merged in time order. Appends
+ * happen under the user's lock file and first merge what others appended, so two VS Code windows (or a window and a
+ * script) can edit one dataset. Undo and redo write reversing entries, so the files stay append-only; they undo
+ * this session's own actions.
  */
 export class LabelJournal {
-  private readonly file: string;
-  private readonly lockFile: string;
+  /** This user's file, relative to the state folder. */
+  private readonly ownFile: string;
+  private readonly files: JournalFiles;
   private entryList: JournalEntry[] = [];
   private currentState: JournalState = replayJournal([]);
-  private readLength = 0;
-  private lineCount = 0;
-  /** Inode and birth time of the file read: a compaction by another process replaces the file. */
-  private fileId: string | null = null;
+  /** The latest entry time read, in ms: new entries are stamped after it (see `stamp`). */
+  private latestTime = -Infinity;
+  private rule: ConsensusRule | null = null;
+  /** `state` under the rule, made when asked after a change. */
+  private consensus: JournalState | undefined;
   private reading: Promise<unknown> = Promise.resolve();
   private readonly undoStack: JournalEntry[][] = [];
   private readonly redoStack: JournalEntry[][] = [];
@@ -81,13 +64,23 @@ export class LabelJournal {
   readonly warnings: string[] = [];
 
   private constructor(readonly root: string, readonly user: string) {
-    const stateDir = stateDirOf(root);
-    this.file = path.join(stateDir, JOURNAL_FILE_NAME);
-    this.lockFile = path.join(stateDir, LOCK_FILE_NAME);
+    this.files = new JournalFiles(stateDirOf(root));
+    this.ownFile = readerJournalFile(user);
+  }
+
+  /** The absolute path of this user's journal file (its lock is beside it, `.lock` for `.jsonl`). */
+  get file(): string {
+    return path.join(this.files.stateDir, this.ownFile);
+  }
+
+  private get lockFile(): string {
+    return this.file.replace(/\.jsonl$/, '.lock');
   }
 
   static async open(root: string, options: { user?: string } = {}): Promise<LabelJournal> {
     const journal = new LabelJournal(path.resolve(root), options.user ?? currentUser());
+    // A damaged readers.json: openDataset warns about it; the journal then works as without one.
+    journal.rule = await readConsensusRule(journal.root).catch(() => null);
     await journal.refresh();
     return journal;
   }
@@ -96,8 +89,10 @@ export class LabelJournal {
     return this.entryList;
   }
 
+  /** The journal's state; with a consensus rule (`readers.json`, read at open) its labels are the readers' consensus. */
   get state(): JournalState {
-    return this.currentState;
+    if (!this.rule) return this.currentState;
+    return (this.consensus ??= consensusState(this.currentState, this.entryList, this.rule).state);
   }
 
   get canUndo(): boolean {
@@ -172,7 +167,7 @@ export class LabelJournal {
     const action = this.redoStack.at(-1);
     if (!action) return [];
     const { entries, failure } = await this.append((_state, group) =>
-      action.map((entry) => ({ ...entry, id: randomUUID(), group, time: new Date().toISOString(), user: this.user, redoes: entry.id })),
+      action.map((entry) => ({ ...entry, id: randomUUID(), group, time: this.stamp(), user: this.user, redoes: entry.id })),
     );
     if (failure) throw failure;
     this.undoStack.push(entries);
@@ -189,86 +184,86 @@ export class LabelJournal {
   }
 
   private async readNewEntries(): Promise<readonly JournalEntry[]> {
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(this.file, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+    const { added, replaced, warnings } = await this.files.read();
+    this.warn(warnings);
+    if (added.length === 0 && !replaced) return [];
+    const before = this.entryList;
+    const merged = this.files.merged();
+    this.consensus = undefined;
+    for (const entry of added) this.latestTime = Math.max(this.latestTime, timeOf(entry.time));
+    // New entries that sort after all known ones apply on top; one that sorts earlier (another machine's clock
+    // behind, a journal copied in) changes what came after it, so the state is replayed.
+    const onTop = !replaced && merged.length === before.length + added.length && before.every((entry, i) => merged[i] === entry);
+    this.entryList = merged;
+    if (onTop) {
+      const appended = merged.slice(before.length);
+      for (const entry of appended) applyEntry(this.currentState, entry);
+      this.emit(appended);
+      return appended;
     }
-    let added: JournalEntry[];
-    try {
-      const stat = await handle.stat();
-      const fileId = `${stat.ino}:${stat.birthtimeMs}`;
-      if (fileId !== this.fileId || stat.size < this.readLength) {
-        // First read, or the file was replaced by a compaction: start over.
-        const contents = parseJournalBytes(await handle.readFile(), 1);
-        this.entryList = contents.entries;
-        this.currentState = replayJournal(contents.entries);
-        this.readLength = contents.length;
-        this.lineCount = contents.lines;
-        this.fileId = fileId;
-        this.warn(contents.warnings);
-        added = contents.entries;
-      } else {
-        const tail = Buffer.alloc(stat.size - this.readLength);
-        await handle.read(tail, 0, tail.length, this.readLength);
-        const contents = parseJournalBytes(tail, this.lineCount + 1);
-        for (const entry of contents.entries) applyEntry(this.currentState, entry);
-        this.entryList.push(...contents.entries);
-        this.readLength += contents.length;
-        this.lineCount += contents.lines;
-        this.warn(contents.warnings);
-        added = contents.entries;
-      }
-    } finally {
-      await handle.close();
-    }
-    if (added.length > 0) this.emit(added);
-    return added;
+    this.currentState = replayJournal(merged);
+    // After a file was replaced (compacted), everything was read again: listeners hear of every entry.
+    const heard = replaced ? merged : added;
+    this.emit(heard);
+    return heard;
   }
 
   /**
-   * Rewrites the journal keeping only what the current state needs (see `entriesToKeep`), through a new file
-   * and an atomic rename, under the lock. Other processes notice the new file and reload it.
+   * The time of a new entry: now, or just after the latest entry read when this clock is behind it (two machines),
+   * so an edit made after seeing another's sorts after it. A time far ahead (a wrong clock) drags nothing with it.
+   */
+  private stamp(): string {
+    const now = Date.now();
+    const after = this.latestTime + 1;
+    return new Date(after > now && after - now < MAX_CLOCK_LEAD_MS ? after : now).toISOString();
+  }
+
+  /**
+   * Rewrites this user's file keeping only what the state and their readings need (see `entriesToKeep`; others'
+   * moves take part so item ids line up, others' entries are never dropped), through a new file and an atomic
+   * rename, under the lock. Other processes notice the new file and reload it.
    */
   async compact(): Promise<{ before: number; after: number }> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     return withFileLock(this.lockFile, async () => {
       await this.refresh();
-      const kept = entriesToKeep(this.entryList);
-      const text = kept.map((entry) => `${JSON.stringify(entry)}\n`).join('');
-      await writeAtomically(this.file, text);
+      const own = new Set(this.files.entriesOf(this.ownFile));
+      const kept = entriesToKeep(this.entryList.filter((entry) => own.has(entry) || entry.kind === 'move')).filter((entry) => own.has(entry));
+      await writeAtomically(this.file, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
       await syncFolder(path.dirname(this.file));
-      const before = this.entryList.length;
-      this.fileId = null;
-      this.readLength = 0;
+      this.files.forget(this.ownFile);
       this.warnings.length = 0;
       await this.refresh();
-      return { before, after: kept.length };
+      return { before: own.size, after: kept.length };
     });
   }
 
-  /** Watches the journal file for appends by other processes and merges them; returns the stop function. */
+  /**
+   * Watches every journal file (the old shared one, each reader's, readers who start later) for appends by other
+   * processes and merges them; returns the stop function.
+   */
   watchForOtherWriters(): () => void {
     let timer: NodeJS.Timeout | undefined;
-    let watcher: ReturnType<typeof watch>;
-    const folder = path.dirname(this.file);
+    const watchers: ReturnType<typeof watch>[] = [];
+    const changed = (name: string | null): void => {
+      if (name !== null && !name.endsWith('.jsonl')) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.refresh().catch(() => undefined), 50);
+    };
     try {
-      // The state folder is created now so a journal another window starts later is seen too.
-      mkdirSync(folder, { recursive: true });
-      watcher = watch(folder, (_event, name) => {
-        if (name !== JOURNAL_FILE_NAME) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => void this.refresh().catch(() => undefined), 50);
-      });
+      // The folders are created now so a journal another window starts later is seen too.
+      const readersFolder = path.dirname(this.file);
+      mkdirSync(readersFolder, { recursive: true });
+      watchers.push(watch(this.files.stateDir, (_event, name) => changed(name)));
+      watchers.push(watch(readersFolder, (_event, name) => changed(name)));
     } catch {
       // The state folder cannot be created (a full or locked disk): nothing to watch, edits will report it.
+      for (const watcher of watchers) watcher.close();
       return () => undefined;
     }
     return () => {
       clearTimeout(timer);
-      watcher.close();
+      for (const watcher of watchers) watcher.close();
     };
   }
 
@@ -289,7 +284,7 @@ export class LabelJournal {
     try {
       const stat = await handle.stat();
       // A torn last line (crash mid-write) stays a separate, skipped line instead of swallowing ours.
-      const separator = stat.size > this.readLength ? '\n' : '';
+      const separator = stat.size > this.files.lengthRead(this.ownFile) ? '\n' : '';
       const text = separator + entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
       await handle.write(text, null, 'utf8');
       await handle.sync();
@@ -325,7 +320,7 @@ export class LabelJournal {
       version: JOURNAL_VERSION,
       id: randomUUID(),
       group,
-      time: new Date().toISOString(),
+      time: this.stamp(),
       user: this.user,
       kind: edit.kind,
       item: edit.item.id,
@@ -338,7 +333,7 @@ export class LabelJournal {
   }
 
   private reversal(entry: JournalEntry, group: string, link: { undoes: string }): JournalEntry {
-    const base = { ...entry, id: randomUUID(), group, time: new Date().toISOString(), user: this.user, ...link };
+    const base = { ...entry, id: randomUUID(), group, time: this.stamp(), user: this.user, ...link };
     delete base.redoes;
     switch (entry.kind) {
       case 'flag':
@@ -360,53 +355,6 @@ export class LabelJournal {
   private emit(added: readonly JournalEntry[]): void {
     for (const listener of this.listeners) listener(added);
   }
-}
-
-/**
- * Performs the file renames of the move entries in order, before they are journalled. Stops at the first
- * failure and returns the entries up to it, so only moves that happened are recorded.
- */
-async function performMoves(root: string, entries: JournalEntry[]): Promise<{ done: JournalEntry[]; failure?: Error }> {
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (entry.kind !== 'move') continue;
-    try {
-      await moveFile(root, entry.old as string, entry.new as string);
-    } catch (error) {
-      return { done: entries.slice(0, i), failure: new Error(`cannot move ${String(entry.old)} to ${String(entry.new)}: ${(error as Error).message}`) };
-    }
-  }
-  return { done: entries };
-}
-
-/** Renames a file inside the dataset, refusing to overwrite; creates the target folder. */
-async function moveFile(root: string, fromId: string, toId: string): Promise<void> {
-  const from = resolveInside(root, fromId).absPath;
-  const to = resolveInside(root, toId).absPath;
-  await fs.mkdir(path.dirname(to), { recursive: true });
-  // link + unlink instead of rename: fails rather than replacing a file already at the target.
-  await fs.link(from, to);
-  await fs.unlink(from);
-}
-
-function parseJournalBytes(content: Buffer, firstLine: number): JournalContents {
-  const entries: JournalEntry[] = [];
-  const warnings: string[] = [];
-  const end = content.lastIndexOf(0x0a) + 1;
-  const lines = content.subarray(0, end).toString('utf8').split('\n');
-  lines.pop();
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      entries.push(parseJournalLine(line));
-    } catch (error) {
-      warnings.push(`journal line ${firstLine + index} skipped: ${(error as Error).message}`);
-    }
-  });
-  if (end < content.length) {
-    warnings.push(`journal line ${firstLine + lines.length} skipped: incomplete last line (${content.length - end} bytes, torn by a crash?)`);
-  }
-  return { entries, warnings, length: end, lines: lines.length };
 }
 
 async function syncFolder(folder: string): Promise<void> {

@@ -6,15 +6,14 @@ import { openDataset, stateDirOf, thumbnailPath } from '../../src/dataset';
 import type { XrayCuratorApi } from '../../src/extension';
 import type { GalleryPanel } from '../../src/host/galleryPanel';
 import type { ToWebviewBody } from '../../src/shared/protocol';
+import { journalOnDisk } from '../support/journalOnDisk';
 import { makeCxrSubset } from '../support/cxrSubset';
 import { mirrorFolder } from '../support/mirror';
 import { CXR_DIR } from '../support/shared';
 
 /** Journal lines on disk, parsed. */
 function journalLines(root: string): { kind: string; item: string; new: unknown; undoes?: string }[] {
-  const file = path.join(root, '.xray-curator', 'journal.jsonl');
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { kind: string; item: string; new: unknown });
+  return journalOnDisk(path.join(root, '.xray-curator'));
 }
 
 describe('Gallery protocol in the real VS Code host: edits reach the journal', () => {
@@ -101,7 +100,7 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
     assert.deepEqual(reply.probabilities.map((p) => p.label), ['NORMAL', 'COVID', 'PNEUMONIA']);
     // A relabel now records the model and confidence the user saw.
     await send({ type: 'relabel', ids: [items[1].id], label: 'PNEUMONIA' });
-    const last = JSON.parse(fs.readFileSync(path.join(root, '.xray-curator', 'journal.jsonl'), 'utf8').trim().split('\n').at(-1)!) as { model?: string; confidence?: number };
+    const last = journalOnDisk<{ model?: string; confidence?: number }>(path.join(root, '.xray-curator')).at(-1)!;
     assert.deepEqual([last.model, last.confidence], ['v1', 0.7]);
   });
 
@@ -127,9 +126,9 @@ describe('Gallery protocol in the real VS Code host: edits reach the journal', (
       assert.equal((await readOnly.whenRendered()).itemCount, 1502);
       const id = 'COVID/cxnet__695.png';
       assert.deepEqual(await readOnly.answer({ messageId: 1, body: { type: 'relabel', ids: [id], label: 'NORMAL' } }), { type: 'done', entries: 1 });
-      const standIn = path.join(stateDirOf(shared), 'journal.jsonl');
+      const standIn = stateDirOf(shared);
       assert.ok(!standIn.startsWith(shared), `the stand-in state folder is outside the dataset: ${standIn}`);
-      assert.match(fs.readFileSync(standIn, 'utf8'), /"item":"COVID\/cxnet__695.png"/);
+      assert.deepEqual(journalOnDisk<{ item: string }>(standIn).map((line) => line.item), [id]);
       assert.ok(!fs.existsSync(path.join(shared, '.xray-curator')), 'nothing was written to the read-only folder');
       assert.deepEqual(await readOnly.answer({ messageId: 2, body: { type: 'undo' } }), { type: 'done', entries: 1 });
       assert.equal((await openDataset(shared)).items.find((item) => item.id === id)?.label, 'COVID');

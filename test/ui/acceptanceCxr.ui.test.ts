@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
+import { journalOnDisk } from '../support/journalOnDisk';
 import { CXR_DIR } from '../support/shared';
 import { Workbench } from './workbench';
 
@@ -25,8 +26,7 @@ describe('UI: curating the shared chest X-rays with a trained model', () => {
   const journal = (): JournalLine[] => {
     const datasets = path.join(workbench.host.cacheDir, 'xray-curator', 'datasets');
     const folder = fs.readdirSync(datasets).find((name) => name.startsWith(`${path.basename(workbench.root)}-`));
-    const file = folder && path.join(datasets, folder, 'journal.jsonl');
-    return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as JournalLine) : [];
+    return folder ? journalOnDisk<JournalLine>(path.join(datasets, folder)) : [];
   };
   const settled = (): Promise<unknown> => gallery.waitForFunction(() => document.body.dataset.pending === '0');
 

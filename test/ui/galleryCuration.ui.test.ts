@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { openDataset } from '../../src/dataset';
+import { journalOnDisk } from '../support/journalOnDisk';
 import { makeCxrSubset } from '../support/cxrSubset';
 import { Workbench } from './workbench';
 
@@ -44,8 +45,7 @@ async function writePredictions(root: string): Promise<string[]> {
 }
 
 function journal(root: string): JournalLine[] {
-  const file = path.join(root, '.xray-curator', 'journal.jsonl');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as JournalLine) : [];
+  return journalOnDisk<JournalLine>(path.join(root, '.xray-curator'));
 }
 
 describe('UI: curating in the gallery (keyboard, filters, detail view)', () => {

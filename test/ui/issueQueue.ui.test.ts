@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { LabelJournal, openDataset } from '../../src/dataset';
+import { journalOnDisk } from '../support/journalOnDisk';
 import { makeCxrSubset } from '../support/cxrSubset';
 import { Workbench } from './workbench';
 
@@ -13,7 +14,7 @@ interface JournalLine {
 }
 
 function journal(root: string): JournalLine[] {
-  return fs.readFileSync(path.join(root, '.xray-curator', 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as JournalLine);
+  return journalOnDisk<JournalLine>(path.join(root, '.xray-curator'));
 }
 
 // Retrain, Find Label Issues (the audit report opens in the Markdown preview), then "Review in Gallery" opens the

@@ -46,6 +46,27 @@ const OVERSAMPLING = 10;
  * noise. Unsupervised, so fitting it on all items leaks no label.
  */
 export function principalComponents(input: FeatureMatrix, components: number, seed: number): Projection {
+  const { axes, mean } = principalAxes(input, components, seed);
+  const { rows: n, cols: d, data } = input;
+  const k = axes.length;
+  const scores = new Float64Array(n * k);
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = centredRow(data, i, d, mean);
+    norms[i] = Math.sqrt(dot(row, 0, row, 0, d));
+    for (let a = 0; a < k; a++) scores[i * k + a] = dot(row, 0, axes[a], 0, d);
+  }
+  return { scores: { data: scores, rows: n, cols: k }, norms, mean };
+}
+
+/** The top principal axes (unit vectors of length cols, largest variance first) and the column means they centre by. */
+export interface PrincipalAxes {
+  axes: Float64Array[];
+  mean: Float64Array;
+}
+
+/** The axes `principalComponents` projects on, without projecting: for callers that project rows themselves. */
+export function principalAxes(input: FeatureMatrix, components: number, seed: number): PrincipalAxes {
   checkMatrix('features', input);
   const { rows: n, cols: d, data } = input;
   const l = Math.min(components + OVERSAMPLING, d, n);
@@ -85,15 +106,7 @@ export function principalComponents(input: FeatureMatrix, components: number, se
     for (let i = 0; i < l; i++) axpy(vectors.get(i, e) / sigma, b[i], axis, d);
     return axis;
   });
-
-  const scores = new Float64Array(n * k);
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = centredRow(data, i, d, mean);
-    norms[i] = Math.sqrt(dot(row, 0, row, 0, d));
-    for (let a = 0; a < k; a++) scores[i * k + a] = dot(row, 0, axes[a], 0, d);
-  }
-  return { scores: { data: scores, rows: n, cols: k }, norms, mean };
+  return { axes, mean };
 }
 
 function centredRow(data: Float32Array | Float64Array, row: number, d: number, mean: Float64Array): Float64Array {

@@ -31,9 +31,6 @@ export interface HtmlOptions {
 }
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
-  const nonce = options.nonce ?? randomBytes(16).toString('base64');
-  const styleSources = [`'nonce-${nonce}'`, ...(options.cspSource ? [options.cspSource] : [])].join(' ');
-  const csp = `default-src 'none'; style-src ${styleSources}; base-uri 'none'; form-action 'none'`;
   const { evaluation, comparison } = report;
   const sections: string[] = [
     `<div class="columns">${section('Summary', table(headlineTable(evaluation), 'narrow'))}${section(
@@ -71,32 +68,41 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     sections.push(section('Warnings', `<ul class="warnings">${evaluation.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`));
   }
 
-  const facts = reportFacts(report).map(([label, value]) => `<dt>${escapeXml(label)}</dt><dd>${escapeXml(value)}</dd>`).join('');
+  const footer = `Report format version ${report.version} · ${describeBootstrap(evaluation.bootstrap)} · made by xray-curator`;
+  return htmlPage({ title: report.title, facts: reportFacts(report), body: sections.join('\n'), footer }, options);
+}
+
+/** A self-contained page (the report's style and CSP) around `body`, which must already be HTML; the rest is text. */
+export function htmlPage(page: { title: string; facts: readonly [string, string][]; body: string; footer: string }, options: HtmlOptions = {}): string {
+  const nonce = options.nonce ?? randomBytes(16).toString('base64');
+  const styleSources = [`'nonce-${nonce}'`, ...(options.cspSource ? [options.cspSource] : [])].join(' ');
+  const csp = `default-src 'none'; style-src ${styleSources}; base-uri 'none'; form-action 'none'`;
+  const facts = page.facts.map(([label, value]) => `<dt>${escapeXml(label)}</dt><dd>${escapeXml(value)}</dd>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeXml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeXml(report.title)}</title>
+<title>${escapeXml(page.title)}</title>
 <style nonce="${escapeXml(nonce)}">${STYLE}</style>
 </head>
 <body>
 <main>
-<header><h1>${escapeXml(report.title)}</h1><dl class="facts">${facts}</dl></header>
-${sections.join('\n')}
-<footer>Report format version ${report.version} · ${escapeXml(describeBootstrap(evaluation.bootstrap))} · made by xray-curator</footer>
+<header><h1>${escapeXml(page.title)}</h1><dl class="facts">${facts}</dl></header>
+${page.body}
+<footer>${escapeXml(page.footer)}</footer>
 </main>
 </body>
 </html>
 `;
 }
 
-function section(title: string, body: string): string {
+export function section(title: string, body: string): string {
   return `<section><h2>${escapeXml(title)}</h2>${body}</section>`;
 }
 
-function table(t: Table, className = ''): string {
+export function table(t: Table, className = ''): string {
   const head = t.header.map((h) => `<th scope="col">${escapeXml(h)}</th>`).join('');
   const rows = t.rows.map((r) => {
     const [name, ...values] = r.cells;

@@ -55,7 +55,7 @@ export function renderMarkdown(report: Report): string {
   return out.join('\n');
 }
 
-function table(t: Table): string {
+export function table(t: Table): string {
   const line = (cells: readonly string[]): string => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
   const align = t.header.map((_, i) => (i === 0 ? ':---' : '---:'));
   const rows = t.rows.map((r) => {

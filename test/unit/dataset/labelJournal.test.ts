@@ -5,7 +5,8 @@ import { applyJournalState, LabelJournal, openDataset, readJournal, stateDirOf }
 import type { Dataset, DatasetItem, JournalEntry } from '../../../src/dataset';
 import { makeClassFolders, makeTempDir, removeTempDirs } from './fixtures';
 
-const journalFile = (root: string): string => path.join(root, '.xray-curator', 'journal.jsonl');
+/** The single journal file of every user from before readers had their own: still read, never written. */
+const sharedJournalFile = (root: string): string => path.join(root, '.xray-curator', 'journal.jsonl');
 
 async function openFixture(): Promise<{ root: string; dataset: Dataset; byId: (id: string) => DatasetItem }> {
   const root = await makeTempDir('xray-journal-');
@@ -24,7 +25,8 @@ describe('LabelJournal', () => {
     const [relabel] = await journal.relabel(byId('COVID/img0.png'), 'NORMAL', { model: 'mnv2-abc', confidence: 0.91 });
     await journal.flag(byId('COVID/img1.png'));
     await journal.note(byId('COVID/img1.png'), 'lateral view?');
-    const lines = (await fs.readFile(journalFile(root), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as JournalEntry);
+    assert.equal(journal.file, path.join(root, '.xray-curator', 'journals', 'alice.jsonl'));
+    const lines = (await fs.readFile(journal.file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as JournalEntry);
     assert.equal(lines.length, 3);
     assert.deepEqual(lines[0], relabel);
     assert.equal(lines[0].version, 2, 'journal lines are written in format version 2 (finding entries)');
@@ -82,7 +84,7 @@ describe('LabelJournal', () => {
     const { root, byId } = await openFixture();
     const journal = await LabelJournal.open(root);
     await journal.relabel(byId('COVID/img0.png'), 'NORMAL');
-    await fs.appendFile(journalFile(root), '{"version":1,"id":"torn","gro');
+    await fs.appendFile(journal.file, '{"version":1,"id":"torn","gro');
     const afterCrash = await LabelJournal.open(root);
     assert.equal(afterCrash.entries.length, 1);
     assert.match(afterCrash.warnings.join('\n'), /line 2 skipped: incomplete last line/);
@@ -95,9 +97,9 @@ describe('LabelJournal', () => {
 
   it('skips damaged, foreign and path-smuggling lines anywhere with a warning', async () => {
     const { root } = await openFixture();
-    await fs.mkdir(path.dirname(journalFile(root)), { recursive: true });
+    await fs.mkdir(path.dirname(sharedJournalFile(root)), { recursive: true });
     const fields = '"version":1,"id":"x","group":"g","time":"t","user":"u","item":"COVID/img0.png","hash":null';
-    await fs.writeFile(journalFile(root), [
+    await fs.writeFile(sharedJournalFile(root), [
       'garbage',
       '{"version":99,"kind":"relabel"}',
       '',
@@ -120,12 +122,12 @@ describe('LabelJournal', () => {
     for (const label of ['NORMAL', 'COVID', 'NORMAL']) await journal.relabel(byId('COVID/img0.png'), label);
     await journal.flag(byId('COVID/img1.png'));
     await journal.unflag(byId('COVID/img1.png'));
-    await fs.appendFile(journalFile(root), 'torn');
-    const before = await fs.stat(journalFile(root));
+    await fs.appendFile(journal.file, 'torn');
+    const before = await fs.stat(journal.file);
     const other = await LabelJournal.open(root);
     const stateBefore = JSON.stringify([...journal.state.overrides]);
     assert.deepEqual(await journal.compact(), { before: 5, after: 2 });
-    assert.notEqual((await fs.stat(journalFile(root))).ino, before.ino, 'a new file replaced the old one');
+    assert.notEqual((await fs.stat(journal.file)).ino, before.ino, 'a new file replaced the old one');
     assert.equal(JSON.stringify([...(await LabelJournal.open(root)).state.overrides]), stateBefore);
     assert.deepEqual(journal.warnings, []);
     // Another open journal notices the replacement and reloads instead of reading at a stale offset.
@@ -170,23 +172,24 @@ describe('LabelJournal', () => {
 
   it('takes over a lock left by a killed process', async () => {
     const { root, byId } = await openFixture();
-    await fs.mkdir(path.join(root, '.xray-curator'), { recursive: true });
+    const journal = await LabelJournal.open(root, { user: 'alice' });
+    const lock = path.join(root, '.xray-curator', 'journals', 'alice.lock');
+    await fs.mkdir(path.dirname(lock), { recursive: true });
     // pid 2^22 + 1 is above Linux's pid_max limit, so no live process has it.
-    await fs.writeFile(path.join(root, '.xray-curator', 'journal.lock'), JSON.stringify({ pid: 4_194_305, time: Date.now(), token: 'dead' }));
-    const journal = await LabelJournal.open(root);
+    await fs.writeFile(lock, JSON.stringify({ pid: 4_194_305, time: Date.now(), token: 'dead' }));
     await journal.relabel(byId('COVID/img0.png'), 'NORMAL');
     assert.equal(journal.entries.length, 1);
-    await assert.rejects(fs.access(path.join(root, '.xray-curator', 'journal.lock')));
+    await assert.rejects(fs.access(lock));
   });
 
   it('takes over a damaged (empty) lock file once it is a few seconds old', async () => {
     const { root, byId } = await openFixture();
-    const lock = path.join(root, '.xray-curator', 'journal.lock');
+    const lock = path.join(root, '.xray-curator', 'journals', 'alice.lock');
     await fs.mkdir(path.dirname(lock), { recursive: true });
     await fs.writeFile(lock, '');
     const old = new Date(Date.now() - 5_000);
     await fs.utimes(lock, old, old);
-    const journal = await LabelJournal.open(root);
+    const journal = await LabelJournal.open(root, { user: 'alice' });
     await journal.relabel(byId('COVID/img0.png'), 'NORMAL');
     assert.equal(journal.entries.length, 1);
   });
@@ -200,10 +203,10 @@ describe('LabelJournal', () => {
     try {
       const stateDir = stateDirOf(root);
       assert.ok(stateDir.startsWith(path.join(cache, 'xray-curator', 'datasets')), stateDir);
-      const journal = await LabelJournal.open(root);
+      const journal = await LabelJournal.open(root, { user: 'alice' });
       await journal.relabel(byId('COVID/img0.png'), 'NORMAL');
-      await assert.rejects(fs.access(path.join(root, '.xray-curator', 'journal.jsonl')));
-      const lines = (await fs.readFile(path.join(stateDir, 'journal.jsonl'), 'utf8')).trim().split('\n');
+      await assert.rejects(fs.access(path.join(root, '.xray-curator', 'journals')));
+      const lines = (await fs.readFile(path.join(stateDir, 'journals', 'alice.jsonl'), 'utf8')).trim().split('\n');
       assert.equal(lines.length, 1);
       const reopened = await openDataset(root);
       assert.equal(reopened.items.find((item) => item.id === 'COVID/img0.png')?.label, 'NORMAL');

@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { openDataset } from '../dataset';
+import { itemVectors } from '../ml/similarity/datasetVectors';
+import { SimilarityIndex } from '../ml/similarity/similarityIndex';
+import type { CliCommand } from './command';
+import { parseCommandArgs, UsageError } from './command';
+import { chooseBackbone, intOption, openSession, stderrProgress, writeJson } from './mlCommon';
+
+/** Version of the JSON `similar --out` writes. */
+export const SIMILAR_OUTPUT_VERSION = 1;
+
+export const similarCommand: CliCommand = {
+  usage: 'similar DATASET ITEM [--k K] [--files LIST] [--backbone DIR|URL] [--backbone-sha256 HEX] --out FILE.json',
+  summary: 'The K (default 20) images most like ITEM (its id, or its path) by embedding cosine, ITEM itself left out.',
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      k: { type: 'string' },
+      files: { type: 'string' },
+      backbone: { type: 'string' },
+      'backbone-sha256': { type: 'string' },
+      out: { type: 'string' },
+    });
+    if (positionals.length !== 2) throw new UsageError(positionals.length < 2 ? 'missing DATASET or ITEM' : `unexpected arguments: ${positionals.slice(2).join(' ')}`);
+    const [root, itemArg] = positionals;
+    if (!values.out) throw new UsageError('missing --out FILE.json');
+    const k = intOption('k', values.k) ?? 20;
+    const dataset = await openDataset(root, { files: values.files });
+    const byPath = path.resolve(itemArg);
+    const item = dataset.items.find((i) => i.id === itemArg) ?? dataset.items.find((i) => i.absPath === byPath);
+    if (!item) throw new Error(`no item ${itemArg} in ${dataset.root}`);
+    const session = await openSession(root, chooseBackbone(values.backbone), values['backbone-sha256']);
+    try {
+      const embedded = await itemVectors(session, dataset.items, { onProgress: stderrProgress() });
+      const row = embedded.items.indexOf(item);
+      if (row < 0) throw new Error(`${item.id} has no embedding: ${item.error ?? 'the image could not be read'}`);
+      const started = performance.now();
+      const index = SimilarityIndex.build(embedded.table.data, embedded.table.rows, embedded.table.cols);
+      const built = performance.now();
+      const neighbours = index.nearestToRow(row, k).map((n) => ({ id: embedded.items[n.index].id, similarity: n.similarity }));
+      const queried = performance.now();
+      await writeJson(values.out, { version: SIMILAR_OUTPUT_VERSION, item: item.id, k, approximate: index.approximate, neighbours });
+      process.stderr.write(
+        `${neighbours.length} neighbours of ${item.id} among ${index.size} items (index ${(built - started).toFixed(0)} ms, query ${(queried - built).toFixed(1)} ms); written to ${values.out}\n`,
+      );
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

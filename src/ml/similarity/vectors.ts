@@ -1,0 +1,50 @@
+/** Row-major float32 vector tables, as the similarity index, the map and the active-learning queue share them. */
+
+export interface VectorTable {
+  /** `rows × cols` values, row-major, in one contiguous array. */
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** A copy with every row scaled to unit length (a zero row stays zero), so a dot product is the cosine. */
+export function normaliseRows(data: ArrayLike<number>, rows: number, cols: number): VectorTable {
+  if (data.length !== rows * cols) throw new RangeError(`vector table holds ${data.length} values, expected ${rows} × ${cols}`);
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const offset = r * cols;
+    let sum = 0;
+    for (let c = 0; c < cols; c++) {
+      const v = data[offset + c];
+      if (!Number.isFinite(v)) throw new RangeError(`vector row ${r} holds a non-finite value`);
+      sum += v * v;
+    }
+    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    for (let c = 0; c < cols; c++) out[offset + c] = data[offset + c] * scale;
+  }
+  return { data: out, rows, cols };
+}
+
+/** Dot product of `length` values of `a` from `aOffset` and of `b` from `bOffset` (four accumulators: fewer dependent adds). */
+export function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c = 0;
+  for (; c + 3 < length; c += 4) {
+    s0 += a[aOffset + c] * b[bOffset + c];
+    s1 += a[aOffset + c + 1] * b[bOffset + c + 1];
+    s2 += a[aOffset + c + 2] * b[bOffset + c + 2];
+    s3 += a[aOffset + c + 3] * b[bOffset + c + 3];
+  }
+  for (; c < length; c++) s0 += a[aOffset + c] * b[bOffset + c];
+  return s0 + s1 + s2 + s3;
+}
+
+/** The rows `indices` of a table, in that order, as a new table. */
+export function selectVectors(table: VectorTable, indices: readonly number[]): VectorTable {
+  const data = new Float32Array(indices.length * table.cols);
+  indices.forEach((r, i) => data.set(table.data.subarray(r * table.cols, (r + 1) * table.cols), i * table.cols));
+  return { data, rows: indices.length, cols: table.cols };
+}
