@@ -7,11 +7,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import type { Page } from 'playwright-core';
 import { openDataset, thumbnail } from '../src/dataset';
 import { launchBrowser, PROJECT_ROOT } from '../test/host/vscodeHost';
 import { progress, runBenchmark } from './lib/child';
-import { median, percentile } from './lib/stats';
+import { installRelabelWatch, relabelOnce, scroll } from './lib/galleryProbe';
+import type { RelabelTiming } from './lib/galleryProbe';
+import { largestRenderer } from './lib/processMemory';
+import { median } from './lib/stats';
 import { cxrWorkCopy, sampledDataset } from './lib/workspace';
 
 const PAGE = `<!DOCTYPE html>
@@ -37,101 +39,18 @@ async function serve(thumbFiles: readonly string[]): Promise<Served> {
     ['/host.js', { body: Buffer.from(host), type: 'text/javascript' }],
     ['/gallery.js', { body: fs.readFileSync(bundle), type: 'text/javascript' }],
     ['/gallery.css', { body: fs.readFileSync(path.join(PROJECT_ROOT, 'media', 'gallery.css')), type: 'text/css' }],
-    ...thumbFiles.map((file, k): [string, { body: Buffer; type: string }] => [`/thumbs/${k}.webp`, { body: fs.readFileSync(file), type: 'image/webp' }]),
+    ...thumbFiles.map((file, k): [string, { body: Buffer; type: string }] => [`/thumbs/${k}`, { body: fs.readFileSync(file), type: 'image/webp' }]),
   ]);
   const server = http.createServer((request, response) => {
-    const file = files.get(new URL(request.url ?? '/', 'http://x').pathname);
+    // Every item has its own thumbnail URL, /thumbs/K/ITEM.webp; the server answers with real thumbnail K.
+    const pathname = new URL(request.url ?? '/', 'http://x').pathname.replace(/^(\/thumbs\/\d+)\/\d+\.webp$/, '$1');
+    const file = files.get(pathname);
     if (!file) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-type': file.type, 'cache-control': 'max-age=3600' }).end(file.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/**
- * Scrolls the grid by one step per animation frame for `frames` frames, from the top; `pixels` per step, or
- * null to reach the bottom in the last frame. Returns the frame rate and the 95th-percentile frame time.
- */
-async function scroll(page: Page, frames: number, pixels: number | null): Promise<{ fps: number; p95FrameMs: number; pixelsPerFrame: number }> {
-  const { times, bottom } = await page.evaluate(
-    ({ n, step }) =>
-      new Promise<{ times: number[]; bottom: number }>((resolve) => {
-        const grid = document.querySelector<HTMLElement>('main.grid-host')!;
-        grid.scrollTop = 0;
-        const bottom = grid.scrollHeight - grid.clientHeight;
-        const stamps: number[] = [];
-        const frame = (time: number): void => {
-          stamps.push(time);
-          if (stamps.length > n) return resolve({ times: stamps, bottom });
-          grid.scrollTop = step === null ? (bottom * stamps.length) / n : step * stamps.length;
-          requestAnimationFrame(frame);
-        };
-        requestAnimationFrame(frame);
-      }),
-    { n: frames, step: pixels },
-  );
-  const gaps = times.slice(1).map((t, i) => t - times[i]);
-  return { fps: gaps.length / ((times.at(-1)! - times[0]) / 1000), p95FrameMs: percentile(gaps, 95)!, pixelsPerFrame: pixels ?? Math.round(bottom / frames) };
-}
-
-/**
- * Memory of the largest Chromium renderer started by this process (the gallery page's), in MB: resident (RSS,
- * shared library pages included) and private (what the page alone holds, like Chrome's memory footprint).
- */
-function rendererMemoryMB(): { rss: number; private: number } | null {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while listing.
-    }
-  }
-  let largest: { rss: number; private: number } | null = null;
-  const kb = (text: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  const visit = (pid: number): void => {
-    for (const child of children.get(pid) ?? []) {
-      try {
-        if (fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('--type=renderer')) {
-          const rollup = fs.readFileSync(`/proc/${child}/smaps_rollup`, 'utf8');
-          const memory = { rss: kb(rollup, 'Rss') / 1024, private: (kb(rollup, 'Private_Clean') + kb(rollup, 'Private_Dirty')) / 1024 };
-          if (!largest || memory.rss > largest.rss) largest = memory;
-        }
-      } catch {
-        // Gone.
-      }
-      visit(child);
-    }
-  };
-  visit(process.pid);
-  return largest;
-}
-
-interface RelabelTiming {
-  latencyMs: number;
-  byNextFrame: boolean;
-}
-
-/** Presses a class key on the focused tile and measures until its label shows the new class. */
-async function relabelOnce(page: Page): Promise<RelabelTiming> {
-  const target = await page.evaluate(() => {
-    const tile = document.querySelector<HTMLElement>('.tile.focused')!;
-    const current = tile.querySelector('.label')!.textContent!;
-    const classes = ['COVID', 'NORMAL', 'PNEUMONIA'];
-    const index = (classes.indexOf(current) + 1) % classes.length;
-    (window as unknown as { __bench: { relabel: unknown } }).__bench.relabel = { id: tile.dataset.id!, label: classes[index] };
-    return String(index + 1);
-  });
-  await page.keyboard.press(target);
-  const handle = await page.waitForFunction(() => {
-    const r = (window as unknown as { __bench: { relabel: { keyAt?: number; shownAt?: number; shownByNextFrame?: boolean } } }).__bench.relabel;
-    return r.shownAt !== undefined && r.shownByNextFrame !== undefined ? { latencyMs: r.shownAt - r.keyAt!, byNextFrame: r.shownByNextFrame } : null;
-  });
-  return (await handle.jsonValue()) as RelabelTiming;
 }
 
 runBenchmark('gallery', async ({ quick, work, options }) => {
@@ -166,13 +85,14 @@ runBenchmark('gallery', async ({ quick, work, options }) => {
     // Memory as it settles, not garbage that the next collection would free.
     await cdp.send('HeapProfiler.collectGarbage');
     const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    const memory = rendererMemoryMB();
+    const memory = largestRenderer();
 
     progress('gallery', `${presses} relabel keypresses`);
     await page.evaluate(() => (document.querySelector<HTMLElement>('main.grid-host')!.scrollTop = 0));
     await page.locator('.tile:not([hidden])').first().click();
+    await installRelabelWatch(page);
     const relabels: RelabelTiming[] = [];
-    for (let k = 0; k < presses; k++) relabels.push(await relabelOnce(page));
+    for (let k = 0; k < presses; k++) relabels.push(await relabelOnce(page, page.keyboard, ['COVID', 'NORMAL', 'PNEUMONIA']));
     const latencies = relabels.map((r) => r.latencyMs);
     return {
       metrics: {
@@ -181,8 +101,8 @@ runBenchmark('gallery', async ({ quick, work, options }) => {
         'gallery.scrollP95FrameMs': through.p95FrameMs,
         'gallery.wheelScrollFps': wheel.fps,
         'gallery.jsHeapMB': metrics.JSHeapUsedSize / 2 ** 20,
-        'gallery.rendererPrivateMB': memory?.private ?? null,
-        'gallery.rendererRssMB': memory?.rss ?? null,
+        'gallery.rendererPrivateMB': memory?.privateMB ?? null,
+        'gallery.rendererRssMB': memory?.rssMB ?? null,
         'gallery.relabelMedianMs': median(latencies),
         'gallery.relabelWithinFrame': relabels.every((r) => r.byNextFrame),
       },

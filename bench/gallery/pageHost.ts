@@ -1,12 +1,11 @@
 // Browser script of the gallery benchmark page, loaded before the gallery bundle: it stands in for VS Code and
 // the extension host. It defines `acquireVsCodeApi()`, answers the protocol's `ready` request with synthetic items
-// (count from `?items=`) and every edit with `done`, and records when the first tile image loads and how long a
-// relabel keypress takes to show on its tile. A global script (no imports), compiled by tsc and served as is.
+// (count from `?items=`) and every edit with `done`, and records when the first tile image loads.
+// A global script (no imports), compiled by tsc and served as is.
 (() => {
   interface BenchState {
     readyAnsweredMs?: number;
     firstTileMs?: number;
-    relabel?: { id: string; label: string; keyAt?: number; shownAt?: number; shownByNextFrame?: boolean };
   }
   const state: BenchState = {};
   (window as unknown as { __bench: BenchState }).__bench = state;
@@ -23,7 +22,7 @@
       id: `${label}/image-${String(i).padStart(6, '0')}.png`,
       label,
       flagged: i % 97 === 0,
-      thumbUrl: `/thumbs/${i % thumbs}.webp?item=${i}`,
+      thumb: `${i % thumbs}/${i}.webp`,
       metadata: { source: ['ieee8023', 'cxnet', 'kermany', 'nih14'][i % 4], patient_id: `p${Math.floor(i / 3)}` },
       ...(i % 2 === 0 ? { prediction: { predicted, confidence: 0.5 + (i % 50) / 100, margin: 0.2, changed: i % 11 === 0 } } : {}),
     };
@@ -41,7 +40,20 @@
       setTimeout(() => {
         if (body.type === 'ready') {
           state.readyAnsweredMs = performance.now();
-          reply(messageId, { type: 'ready', dataset: { name: 'bench', root: '/bench', classes, counts }, items, editable: true, warnings: [] });
+          reply(messageId, {
+            type: 'ready',
+            dataset: { name: 'bench', root: '/bench', classes, counts },
+            urls: { dataset: '/originals', thumbnails: '/thumbs' },
+            items: items.slice(0, 600),
+            total: items.length,
+            generation: 1,
+            editable: true,
+            warnings: [],
+          });
+          // The rest in pages, as the extension host sends them.
+          for (let start = 600; start < items.length; start += 10_000) {
+            setTimeout(() => window.postMessage({ messageId: nextId++, body: { type: 'itemsPage', generation: 1, items: items.slice(start, start + 10_000) } }, '*'));
+          }
         } else if (body.type === 'relabel' || body.type === 'flag') reply(messageId, { type: 'done', entries: body.ids?.length ?? 0 });
         else if (body.type === 'undo' || body.type === 'redo') reply(messageId, { type: 'done', entries: 0 });
       });
@@ -57,26 +69,4 @@
     },
     true,
   );
-
-  const shown = (): boolean => {
-    const watch = state.relabel;
-    if (!watch) return false;
-    const tile = document.querySelector(`.tile[data-id="${CSS.escape(watch.id)}"]`);
-    return tile?.querySelector('.label')?.textContent === watch.label;
-  };
-  document.addEventListener(
-    'keydown',
-    (event) => {
-      const watch = state.relabel;
-      if (!watch || watch.keyAt !== undefined) return;
-      watch.keyAt = event.timeStamp;
-      requestAnimationFrame(() => (watch.shownByNextFrame = shown()));
-    },
-    true,
-  );
-  // On the document element: this script runs in <head>, before <body> exists.
-  new MutationObserver(() => {
-    const watch = state.relabel;
-    if (watch && watch.keyAt !== undefined && watch.shownAt === undefined && shown()) watch.shownAt = performance.now();
-  }).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
 })();

@@ -15,6 +15,37 @@ export interface FigureSpec {
   target?: Target;
 }
 
+/**
+ * The gallery in the real editor (`editor.ts`, issue "The gallery at real size"): `editor.<items>.<figure>`, with the
+ * issue's targets by number of items (`all` for every size).
+ */
+const EDITOR_FIGURES: [figure: string, label: string, unit: string, better: FigureSpec['better'], op: Target['op'], targets: Record<string, number | boolean>][] = [
+  ['firstTileWarmMs', 'panel open → first tile, scan cached', 'ms', 'lower', '<=', { '50000': 1000, '400000': 2000 }],
+  ['firstTileColdMs', 'panel open → first tile, first open', 'ms', 'lower', '<=', { '50000': 3000 }],
+  ['allItemsWarmMs', 'panel open → every item in the webview, scan cached', 'ms', 'lower', '<=', {}],
+  ['allItemsColdMs', 'panel open → every item in the webview, first open', 'ms', 'lower', '<=', {}],
+  ['scanColdMs', 'panel open → first scan done (hashes, headers)', 'ms', 'lower', '<=', {}],
+  ['scrollFps', 'scrolling top to bottom', 'fps', 'higher', '>=', { all: 50 }],
+  ['wheelScrollFps', 'scrolling at wheel speed', 'fps', 'higher', '>=', { all: 50 }],
+  ['relabelP99Ms', 'relabel keypress → tile, p99', 'ms', 'lower', '<=', { all: 20 }],
+  ['relabelsJournalled', 'every relabel keypress in the journal', '', 'true', '==', { all: true }],
+  ['filterMs', 'label filter change → view rebuilt (worst of 4)', 'ms', 'lower', '<=', { all: 200 }],
+  ['sortMs', 'sort change → view rebuilt (worst of 4)', 'ms', 'lower', '<=', { all: 200 }],
+  ['searchMs', 'search typed → view rebuilt (worst of 4)', 'ms', 'lower', '<=', { all: 200 }],
+  ['extensionHostMB', 'extension host memory (RSS, most seen)', 'MB', 'lower', '<=', { '400000': 600 }],
+  ['rendererMB', 'largest renderer (private)', 'MB', 'lower', '<=', { '400000': 400 }],
+];
+
+function editorSpecs(): [RegExp, (m: RegExpMatchArray) => FigureSpec][] {
+  return EDITOR_FIGURES.map(([figure, label, unit, better, op, targets]) => [
+    new RegExp(`^editor\\.(\\d+)\\.${figure}$`),
+    (m) => {
+      const value = targets[m[1]] ?? targets.all;
+      return { label: `editor, ${Number(m[1]).toLocaleString('en-US')} images: ${label}`, unit, better, ...(value !== undefined ? { target: { op, value } } : {}) };
+    },
+  ]);
+}
+
 const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
   [/^scan\.coldSeconds$/, () => ({ label: 'scan (hash + headers), no cache', unit: 's', better: 'lower' })],
   [/^scan\.coldItemsPerSec$/, () => ({ label: 'scan throughput, no cache', unit: 'items/s', better: 'higher' })],
@@ -84,6 +115,14 @@ const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
     () => ({ label: '5% flipped labels found in the top 2× label issues', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
   ],
   [/^audit\.plantedDuplicatesFound$/, () => ({ label: 'planted duplicates found', unit: 'fraction', better: 'higher', target: { op: '>=', value: 1 } })],
+  ...editorSpecs(),
+  [/^similarity\.(\d+)\.buildSeconds$/, (m) => ({ label: `similarity index build, ${Number(m[1]).toLocaleString('en-US')} cached items`, unit: 's', better: 'lower' })],
+  [
+    /^similarity\.(\d+)\.queryMs$/,
+    (m) => ({ label: `"more like this" query, ${Number(m[1]).toLocaleString('en-US')} cached items`, unit: 'ms', better: 'lower', target: { op: '<=', value: 100 } }),
+  ],
+  [/^similarity\.(\d+)\.queryP95Ms$/, (m) => ({ label: `"more like this" query p95, ${Number(m[1]).toLocaleString('en-US')} cached items`, unit: 'ms', better: 'lower' })],
+  [/^map\.(\d+)\.buildSeconds$/, (m) => ({ label: `dataset map build (PCA + UMAP), ${Number(m[1]).toLocaleString('en-US')} cached items`, unit: 's', better: 'lower' })],
   [/^gallery\.firstTileMs$/, () => ({ label: 'gallery open → first tile, 50,000 items', unit: 'ms', better: 'lower', target: { op: '<=', value: 1000 } })],
   [/^gallery\.scrollFps$/, () => ({ label: 'gallery scrolling top to bottom', unit: 'fps', better: 'higher', target: { op: '>=', value: 50 } })],
   [/^gallery\.scrollP95FrameMs$/, () => ({ label: 'gallery frame time p95, top to bottom', unit: 'ms', better: 'lower' })],

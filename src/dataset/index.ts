@@ -1,7 +1,11 @@
 // The dataset core's public API: the extension, the ML code and the command-line tool import from here.
-export type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
+export type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions, ScanUpdate } from './types';
+export { PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot, scanDifferences } from './scanSnapshot';
+export type { ScanPreview, ScanSnapshot } from './scanSnapshot';
 export { openDataset, applyJournalState } from './openDataset';
-export { LabelJournal, readJournal, JOURNAL_FILE_NAME } from './labelJournal';
+export { LabelJournal } from './labelJournal';
+export { readJournal, readerJournalFile, JOURNAL_FILE_NAME, READER_JOURNALS_DIR } from './journalFiles';
+export type { JournalContents } from './journalFiles';
 export type { JournalEdit, JournalItem, ShownPrediction } from './labelJournal';
 export type { JournalEntry, JournalKind, JournalState, ItemOverride } from './journalEntry';
 export { decodeForModel, decodeImage, thumbnail, thumbnailPath, readImageHeader, MAX_IMAGE_PIXELS, THUMBNAIL_SIZE } from './image';

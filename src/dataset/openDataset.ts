@@ -4,10 +4,11 @@ import { isLateral, isPatientFolderLayout, notAnImageReason } from './dicom/scan
 import { FileFactsCache } from './fileCache';
 import type { FileFacts } from './fileCache';
 import { readImageList } from './imageList';
-import type { JournalState } from './journalEntry';
+import type { JournalEntry, JournalState } from './journalEntry';
 import { replayJournal } from './journalEntry';
-import { readJournal } from './labelJournal';
+import { readJournal } from './journalFiles';
 import { readManifest } from './manifest';
+import { consensusState, readConsensusRule, READERS_FILE_NAME, unsettledWarning } from './readers/readersConfig';
 import type { ManifestRow } from './manifest';
 import { importProblems, MultiLabelLookup, readMultiLabel } from './multilabel/datasetItems';
 import { folderLabel } from './safePath';
@@ -17,6 +18,8 @@ import type { FoundFile } from './walk';
 
 /** Files read at once while hashing: enough to hide disk latency, few enough for 2 cores. */
 const HASH_CONCURRENCY = 8;
+/** `onProgress` hears of every this many files read. */
+const PROGRESS_EVERY = 500;
 
 /**
  * Opens a dataset folder: class subfolders (the Keras `flow_from_directory` layout), unlabelled images at the
@@ -35,7 +38,7 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
     warnings.push(`label journal not read (${error.code ?? error.message}): folder and manifest labels only`);
     return { entries: [], warnings: [] };
   });
-  const state = replayJournal(journal.entries);
+  const state = await labelsByReaders(datasetRoot, journal.entries, replayJournal(journal.entries), warnings);
   warnings.push(...journal.warnings);
 
   const manifestPath = await findManifest(datasetRoot, options.manifest);
@@ -75,9 +78,17 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
   const imported = await readMultiLabel(datasetRoot, walk.files, manifestPath, options);
   const multiLabel = imported ? new MultiLabelLookup(imported) : null;
   if (imported) problems.push(...importProblems(imported, !options.files));
+  const report = options.onProgress;
+  if (report) {
+    const folders = multiLabel ? [] : walk.classFolders;
+    report({ kind: 'listed', items: selected.map((file) => withFindings(makeItem(file, null, manifestRows.get(file.id), folders), multiLabel)) });
+  }
   const cache = await FileFactsCache.load(datasetRoot);
+  let read = 0;
   const scanned = (await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
+    options.signal?.throwIfAborted();
     const facts = file.error ? null : await cache.facts(file.id, file.absPath).catch((error: NodeJS.ErrnoException) => ({ error: `unreadable: ${error.code ?? error.message}` }));
+    if (report && ++read % PROGRESS_EVERY === 0) report({ kind: 'read', done: read, total: selected.length });
     return { file, id: file.id, facts };
   })).filter(({ id, facts }) => {
     const skipped = notAnImageReason(facts);
@@ -91,8 +102,7 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
   const classes = classesOf(classFolders, manifestRows, state);
   const items: DatasetItem[] = [];
   for (const { file, facts } of scanned) {
-    const item = makeItem(file, facts, manifestRows.get(file.id), classFolders, !patientFolders);
-    multiLabel?.apply(item);
+    const item = withFindings(makeItem(file, facts, manifestRows.get(file.id), classFolders, !patientFolders), multiLabel);
     if (options.views === 'frontal' && isLateral(item, facts)) problems.push({ where: item.id, reason: 'lateral view skipped' });
     else items.push(item);
   }
@@ -108,6 +118,19 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
   if (imported) dataset.multiLabel = { format: imported.format, labelFiles: imported.labelFiles, findings: imported.findings };
   applyJournalState(dataset, state);
   return dataset;
+}
+
+/** The journal state, with the readers' consensus as the labels when the dataset has a rule (`readers.json`). */
+async function labelsByReaders(root: string, entries: readonly JournalEntry[], state: JournalState, warnings: string[]): Promise<JournalState> {
+  const rule = await readConsensusRule(root).catch((error: Error) => {
+    warnings.push(`${READERS_FILE_NAME} not read (${error.message}): the latest edit gives each label`);
+    return null;
+  });
+  if (!rule) return state;
+  const consensus = consensusState(state, entries, rule);
+  const warning = unsettledWarning(rule, consensus.unsettled);
+  if (warning) warnings.push(warning);
+  return consensus.state;
 }
 
 /** Sets every item's effective label, flag and note from a journal state (after edits, merges, undo). */
@@ -150,6 +173,11 @@ export function makeItem(file: FoundFile, facts: Partial<FileFacts> | null, row:
   else if (row?.label && classFolders.length > 0 && !classFolders.includes(row.label)) {
     item.error = `unknown label "${row.label}" in the manifest (class folders: ${classFolders.join(', ')})`;
   }
+  return item;
+}
+
+function withFindings(item: DatasetItem, multiLabel: MultiLabelLookup | null): DatasetItem {
+  multiLabel?.apply(item);
   return item;
 }
 

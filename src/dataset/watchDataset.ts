@@ -23,6 +23,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** The current journal state, to give new items their effective labels. */
   journalState?: () => JournalState;
+  /** Stops the watcher, even while it is still listing the folder (a gallery closed before that ended). */
+  signal?: AbortSignal;
 }
 
 export interface DatasetWatcher {
@@ -34,7 +36,6 @@ export interface DatasetWatcher {
  * replaced, then `onChange` gets the batch. A dataset opened from an image list takes no new files.
  */
 export async function watchDataset(dataset: Dataset, onChange: (changes: DatasetChanges) => void, options: WatchOptions = {}): Promise<DatasetWatcher> {
-  const cache = await FileFactsCache.load(dataset.root);
   const rows = new Map<string, ManifestRow>();
   if (dataset.manifestPath) for (const [id, row] of (await readManifest(dataset.root, dataset.manifestPath)).rows) rows.set(id, row);
   const classFolders = [...dataset.classes];
@@ -48,6 +49,8 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     const changes: DatasetChanges = { added: [], removed: [], changed: [], renamed: [] };
     const index = new Map(dataset.items.map((item, position) => [item.id, position]));
     const removedItems: DatasetItem[] = [];
+    // Loaded per batch, not held: at 400,000 files the facts of every file are hundreds of megabytes.
+    const cache = await FileFactsCache.load(dataset.root);
     for (const id of ids) {
       const absPath = path.join(dataset.root, ...id.split('/'));
       const facts = await cache.facts(id, absPath).catch(() => null);
@@ -96,12 +99,17 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
       running = running.then(flush).catch(() => undefined);
     }, options.debounceMs ?? 200);
   });
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return {
-    async close(): Promise<void> {
-      clearTimeout(timer);
-      await watcher.close();
-      await running;
-    },
+  const close = async (): Promise<void> => {
+    clearTimeout(timer);
+    await watcher.close();
+    await running;
   };
+  // Listing a large folder takes a while; an abort stops it there.
+  const stopped = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => void close().then(resolve), { once: true }));
+  if (options.signal?.aborted) {
+    await close();
+    return { close };
+  }
+  await Promise.race([new Promise<void>((resolve) => watcher.once('ready', () => resolve())), stopped]);
+  return { close };
 }

@@ -103,8 +103,11 @@ function className(predicted: string | number, classes: readonly string[]): stri
   return typeof predicted === 'number' ? (classes[predicted] ?? `class ${predicted}`) : predicted;
 }
 
-/** Builds gallery items; `urlOf` turns an absolute path into a URL the webview may load. */
-export function toGalleryItem(item: DatasetItem, urlOf: (absPath: string) => string, thumbnailOf: (item: DatasetItem) => string | undefined, predictions: PredictionStore): GalleryItem {
+/**
+ * Builds gallery items. Images go by reference: the webview joins the id (the original) or `thumbnailOf`'s path
+ * (the cached thumbnail, relative to the cache folder) to the base URLs it got once.
+ */
+export function toGalleryItem(item: DatasetItem, thumbnailOf: (item: DatasetItem) => string | undefined, predictions: PredictionStore): GalleryItem {
   const metadata = Object.fromEntries(Object.entries(item.metadata).filter(([column, value]) => column !== 'sha256' && value !== ''));
   const thumb = item.error ? undefined : thumbnailOf(item);
   return {
@@ -112,8 +115,8 @@ export function toGalleryItem(item: DatasetItem, urlOf: (absPath: string) => str
     label: item.label,
     flagged: item.flagged,
     ...(item.note ? { note: item.note } : {}),
-    ...(item.error ? { error: item.error } : { imageUrl: urlOf(item.absPath) }),
-    ...(thumb ? { thumbUrl: urlOf(thumb) } : {}),
+    ...(item.error ? { error: item.error } : {}),
+    ...(thumb ? { thumb } : {}),
     ...(Object.keys(metadata).length ? { metadata } : {}),
     ...(item.metadata.split ? { split: item.metadata.split } : {}),
     ...(item.findings ? { findings: findingsShown(item.findings) } : {}),
@@ -127,12 +130,18 @@ function findingsShown(findings: NonNullable<DatasetItem['findings']>): NonNulla
   return { positive: entries.filter(([, state]) => state === 'positive').map(([name]) => name), uncertain: entries.filter(([, state]) => state === 'uncertain').map(([name]) => name) };
 }
 
-export function summarize(dataset: Dataset, model: string | undefined): DatasetSummary {
+/** The dataset's name, classes and counts; `saved`: the counts a saved scan's preview gives for every item. */
+export function summarize(dataset: Dataset, model: string | undefined, saved?: Readonly<Record<string, number>>): DatasetSummary {
   const counts: Record<string, number> = Object.fromEntries(dataset.classes.map((name) => [name, 0]));
   let unlabeled = 0;
-  for (const item of dataset.items) {
-    if (item.label === null) unlabeled++;
-    else counts[item.label] = (counts[item.label] ?? 0) + 1;
+  if (saved) {
+    for (const [name, count] of Object.entries(saved)) if (name === 'unlabeled') unlabeled = count;
+    else counts[name] = count;
+  } else {
+    for (const item of dataset.items) {
+      if (item.label === null) unlabeled++;
+      else counts[item.label] = (counts[item.label] ?? 0) + 1;
+    }
   }
   // A multi-label item has findings, not a class: "unlabelled" would say nothing about it.
   if (unlabeled && !dataset.multiLabel) counts.unlabeled = unlabeled;

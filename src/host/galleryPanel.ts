@@ -1,19 +1,21 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, classNameProblem, LabelJournal, openDataset, planApplyToFolders, stateDirOf, watchDataset } from '../dataset';
+import { applyJournalState, applyToFolders, classNameProblem, planApplyToFolders, watchDataset } from '../dataset';
 import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
-import { latestVersion, listVersions } from '../ml/modelVersions';
 import { MessageHandler } from '../shared/messageHandler';
-import { parseFromWebview } from '../shared/protocol';
-import type { DetailReply, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, RenderedEvent, SaliencyReply, ToWebviewBody } from '../shared/protocol';
+import { parseFromWebview } from '../shared/parseMessage';
+import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { readSettings } from './settings';
-import { historyOf, PredictionStore, summarize, toGalleryItem } from './galleryData';
+import { PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks, PredictionSet } from './galleryData';
 import { latestLabelIssues } from './auditFiles';
-import { dicomTagsReply, hasFullRange, PixelCache } from './dicomDetail';
+import { dicomTagsReply, PixelCache } from './dicomDetail';
+import { GalleryLoader } from './galleryLoader';
+import type { Loaded, ScanChanges } from './galleryLoader';
+import { ItemDetails } from './itemDetails';
+import { ItemPager } from './itemPages';
 import { latestPredictions } from './predictionFiles';
-import { SaliencyMaps } from './saliencyMaps';
 import { ThumbnailQueue } from './thumbnailQueue';
 import { watchPredictionFiles } from './watchPredictions';
 import { webviewHtml } from './webviewHtml';
@@ -25,17 +27,12 @@ export interface GalleryWebviewState {
   datasetRoot?: string;
 }
 
-/** The dataset as the panel holds it: items by id and the journal that edits go through. */
-interface Loaded {
-  dataset: Dataset;
-  journal: LabelJournal;
-  byId: Map<string, DatasetItem>;
-}
-
 /**
  * One gallery webview over one dataset folder. The host owns the data (dataset, journal, predictions); the
- * webview owns only UI state (filters, scroll, selection). Every edit is validated here and goes through the
- * journal; the journal's change events push the changed items back (`itemsPatched`), for own and others' edits.
+ * webview owns only UI state (filters, scroll, selection). Items go over in pages (`ItemPager`), from the last scan's
+ * snapshot or the folder listing while the scan runs (`GalleryLoader`). Every edit is validated here and goes
+ * through the journal; the journal's change events push the changed items back (`itemsPatched`), for own and
+ * others' edits.
  */
 export class GalleryPanel extends Disposable {
   private readonly messages: MessageHandler<ToWebviewBody, FromWebviewBody>;
@@ -46,19 +43,22 @@ export class GalleryPanel extends Disposable {
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly predictions = new PredictionStore();
-  private loading: Promise<Loaded> | undefined;
-  private loaded: Loaded | undefined;
+  private loader: GalleryLoader | undefined;
+  private readonly pages: ItemPager;
   private editChain: Promise<unknown> = Promise.resolve();
   private pendingFilter: GalleryFilterRequest | undefined;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
   private readonly thumbnails: ThumbnailQueue;
-  private readonly rootUrl: string;
-  private readonly thumbnailUrl: string | undefined;
+  private readonly urls: GalleryUrls;
   /** Problems met while loading, before the webview could be told; sent with the ready reply. */
   private readonly openWarnings: string[] = [];
-  private readonly saliencyMaps: SaliencyMaps;
+  private readonly details: ItemDetails;
   private readonly pixels = new PixelCache();
+  /** The latest model's predictions and audit, read once as the panel opens (they do not depend on the scan). */
+  private predictionsRead: Promise<void> = Promise.resolve();
+  /** Aborted when the panel closes: stops work that may still be starting, such as the file watcher's listing. */
+  private readonly closing = new AbortController();
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
@@ -77,8 +77,12 @@ export class GalleryPanel extends Disposable {
     super();
     const webview = panel.webview;
     const thumbnailRoot = storageUri ? vscode.Uri.joinPath(storageUri, 'thumbnails') : undefined;
-    this.thumbnails = new ThumbnailQueue(thumbnailRoot?.fsPath, readSettings().thumbnailSize, (id) => this.loaded?.byId.get(id), (ids) => this.pushPatch(ids, []));
-    this.saliencyMaps = new SaliencyMaps(storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
+    this.thumbnails = new ThumbnailQueue(thumbnailRoot?.fsPath, readSettings().thumbnailSize, (id) => this.loader?.current?.byId.get(id), (ids) => this.pushPatch(ids, []));
+    this.pages = new ItemPager(
+      (page) => this.push(page),
+      (item) => this.toGalleryItem(item),
+      (ids, removed) => this.pushPatch(ids, removed),
+    );
     webview.options = {
       enableScripts: true,
       localResourceRoots: [
@@ -88,8 +92,11 @@ export class GalleryPanel extends Disposable {
         ...(thumbnailRoot ? [thumbnailRoot] : []),
       ],
     };
-    this.rootUrl = webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString();
-    this.thumbnailUrl = thumbnailRoot ? webview.asWebviewUri(thumbnailRoot).toString() : undefined;
+    this.urls = {
+      dataset: webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString(),
+      ...(thumbnailRoot ? { thumbnails: webview.asWebviewUri(thumbnailRoot).toString() } : {}),
+    };
+    this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.messages = new MessageHandler<ToWebviewBody, FromWebviewBody>(
       (message) => void webview.postMessage(message),
@@ -114,6 +121,8 @@ export class GalleryPanel extends Disposable {
       script: 'dist/webview/gallery.js',
       style: 'media/gallery.css',
     });
+    // The dataset opens while the webview loads its script: the ready handshake then finds it (or its snapshot) there.
+    this.load();
   }
 
   /** Resolves with the webview's first report of what it rendered. */
@@ -133,7 +142,7 @@ export class GalleryPanel extends Disposable {
    */
   setPredictions(update: PredictionSet): void {
     const touched = this.predictions.set(update);
-    if (this.loaded) this.pushPatch([...touched], []);
+    this.pushPatch([...touched], []);
   }
 
   /** Undo Last Label Change: the same step as `u` in the gallery; returns the journal entries reversed. */
@@ -142,9 +151,10 @@ export class GalleryPanel extends Disposable {
     return (await this.serialized(() => journal.undo())).length;
   }
 
-  /** The dataset as this panel holds it, kept live (journal, files on disk): no second scan for other views. */
+  /** The dataset as this panel holds it, scanned and kept live (journal, files on disk): no second scan for other views. */
   async dataset(): Promise<Dataset> {
-    return (await this.load()).dataset;
+    await this.load().scanned;
+    return this.loader!.current!.dataset;
   }
 
   /** The dry run of Apply Labels to Folders on the dataset as this panel shows it. */
@@ -161,7 +171,7 @@ export class GalleryPanel extends Disposable {
   /** Shows an audit's label issues: every item's score on its tile (filter, sort), suggestions for the issue queue. */
   setLabelIssues(marks: LabelIssueMarks): void {
     const touched = this.predictions.setLabelIssues(marks);
-    if (this.loaded) this.pushPatch([...touched], []);
+    this.pushPatch([...touched], []);
   }
 
   /** Shows exactly this filter in the gallery (commands, the side bar); sent with the ready reply if not ready yet. */
@@ -186,8 +196,10 @@ export class GalleryPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    this.closing.abort();
     this.thumbnails.dispose();
-    this.saliencyMaps.dispose();
+    this.pages.dispose();
+    this.details.dispose();
     this.disposeEmitter.fire();
     this.messages.dispose();
     super.dispose();
@@ -196,20 +208,8 @@ export class GalleryPanel extends Disposable {
 
   private async onMessage(body: FromWebviewBody): Promise<ToWebviewBody | undefined> {
     switch (body.type) {
-      case 'ready': {
-        const { dataset, journal } = await this.load();
-        this.webviewReady = true;
-        const filter = this.pendingFilter;
-        this.pendingFilter = undefined;
-        return {
-          ...(filter ? { filter } : {}),
-          type: 'ready',
-          dataset: summarize(dataset, this.predictions.model),
-          items: dataset.items.map((item) => this.toGalleryItem(item)),
-          editable: vscode.workspace.isTrusted,
-          warnings: [...this.openWarnings, ...dataset.warnings, ...journal.warnings, ...dataset.problems.slice(0, 20).map((p) => `${p.where}: ${p.reason}`)],
-        };
-      }
+      case 'ready':
+        return this.ready();
       case 'rendered':
         this.lastRendered = body;
         this.renderedEmitter.fire(body);
@@ -231,9 +231,10 @@ export class GalleryPanel extends Disposable {
         return { type: 'done', entries: entries.length };
       }
       case 'detail':
-        return this.detail(body.id);
+        // `item` waited for the dataset, so its journal is there.
+        return this.details.detail(await this.item(body.id), this.loader!.current!.journal);
       case 'saliency':
-        return this.saliency(body.id);
+        return this.details.saliency(await this.item(body.id));
       case 'dicomTags':
         return dicomTagsReply(await this.item(body.id));
       case 'pixels':
@@ -268,73 +269,84 @@ export class GalleryPanel extends Disposable {
     return run;
   }
 
-  private async editable(): Promise<Loaded> {
-    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: labels cannot be changed until you trust this folder.');
-    return this.load();
+  /** The handshake's reply: the dataset as shown now (snapshot, listing or scan) and the first page of its items. */
+  private async ready(): Promise<ReadyReply> {
+    const loader = this.load();
+    // The first tiles show their predictions and issue scores (green and red), not a moment later.
+    await Promise.all([loader.first, this.thumbnails.listCache(), this.predictionsRead]);
+    const dataset = loader.shown!;
+    this.webviewReady = true;
+    const filter = this.pendingFilter;
+    this.pendingFilter = undefined;
+    const journalWarnings = loader.current?.journal.warnings ?? [];
+    // Once this reply has been posted.
+    setTimeout(() => loader.shownFirst(), 50);
+    return {
+      ...(filter ? { filter } : {}),
+      type: 'ready',
+      dataset: summarize(dataset, this.predictions.model, loader.preview?.counts),
+      urls: this.urls,
+      ...this.pages.start(dataset.items, loader.preview?.total),
+      ...(loader.scan ? { scan: loader.scan } : {}),
+      editable: vscode.workspace.isTrusted,
+      warnings: [...this.openWarnings, ...dataset.warnings, ...journalWarnings, ...dataset.problems.slice(0, 20).map((p) => `${p.where}: ${p.reason}`)],
+    };
   }
 
-  private async detail(id: string): Promise<DetailReply> {
-    const { journal } = await this.load();
-    const item = await this.item(id);
-    // Browsers cannot show DICOM: the detail view shows the thumbnail until the full-range pixels arrive.
-    const viewable = !item.error && item.format !== 'dicom';
-    const thumb = this.thumbnails.fileOf(item);
-    return {
-      type: 'detail',
-      id,
-      ...(viewable ? { imageUrl: this.urlOf(item.absPath) } : thumb ? { imageUrl: this.urlOf(thumb) } : {}),
-      ...(item.width ? { width: item.width, height: item.height, format: item.format } : {}),
-      metadata: { ...item.metadata, ...(item.hash ? { sha256: item.hash } : {}) },
-      probabilities: this.predictions.probabilities(id),
-      history: historyOf(journal.entries, id),
-      saliencyAvailable: await this.canExplain(item),
-      ...(item.format === 'dicom' && !item.error ? { dicom: true } : {}),
-      ...((await hasFullRange(item)) ? { fullRange: true } : {}),
-    };
+  /** The dataset edits go through: the snapshot's until the scan's replaces it. */
+  private async editable(): Promise<Loaded> {
+    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: labels cannot be changed until you trust this folder.');
+    await this.load().usable;
+    return this.loader!.current!;
   }
 
   /** The item with this id; the webview may only name items of this dataset. */
   private async item(id: string): Promise<DatasetItem> {
-    const item = (await this.load()).byId.get(id);
+    await this.load().usable;
+    const item = this.loader!.current!.byId.get(id);
     if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
     return item;
   }
 
-  /** A saliency map can be made: trusted folder, readable item that a model predicted, a saved model version. */
-  private async canExplain(item: DatasetItem): Promise<boolean> {
-    if (!vscode.workspace.isTrusted || item.error || !item.hash || !this.predictions.galleryFields(item.id).prediction) return false;
-    return (await listVersions(stateDirOf(this.datasetRoot))).length > 0;
+  /**
+   * Opens the dataset and its journal once (see `GalleryLoader`), then keeps them live: journal appends, prediction
+   * files, and the files on disk once the scan is done.
+   */
+  private load(): GalleryLoader {
+    if (this.loader) return this.loader;
+    const loader = new GalleryLoader(this.datasetRoot, readSettings().journalUser || undefined, {
+      progress: (scan) => this.push({ type: 'scanProgress', ...(scan ? { scan } : {}) }),
+      snapshotRead: () => this.pages.continue(loader.shown!.items),
+      scanned: (changes) => this.onScanned(changes),
+    }, this.closing.signal);
+    this.loader = loader;
+    this.predictionsRead = this.readPredictionFiles();
+    void loader.usable.then(
+      () => {
+        const { journal } = loader.current!;
+        this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
+        this.register({ dispose: journal.watchForOtherWriters() });
+        const predictionWatcher = watchPredictionFiles(this.datasetRoot, () => void this.readPredictionFiles());
+        if (predictionWatcher) this.register(predictionWatcher);
+      },
+      () => undefined,
+    );
+    void loader.scanned.then(
+      () => this.watchFiles(loader.current!),
+      (error: unknown) => {
+        if (!this.closing.signal.aborted) this.push({ type: 'showError', message: `Could not open the dataset: ${error instanceof Error ? error.message : String(error)}` });
+      },
+    );
+    return loader;
   }
 
-  /** Grad-CAM of an item under the latest model version, computed in a worker thread (cached per content and version). */
-  private async saliency(id: string): Promise<SaliencyReply> {
-    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: no model runs until you trust this folder.');
-    const item = await this.item(id);
-    if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);
-    const version = await latestVersion(stateDirOf(this.datasetRoot));
-    if (!version) throw new Error('no trained model yet: run Retrain Model');
-    const map = this.saliencyMaps.of({ ...item, hash: item.hash }, version);
-    const { modelVersion, className, width, height, values } = await map;
-    return { type: 'saliency', id, modelVersion, className, width, height, values };
-  }
-
-  /** Opens the dataset and its journal once, then keeps them live (journal appends, files on disk, thumbnails). */
-  private load(): Promise<Loaded> {
-    this.loading ??= (async () => {
-      const dataset = await openDataset(this.datasetRoot);
-      const journal = await LabelJournal.open(dataset.root, { user: readSettings().journalUser || undefined });
-      const loaded: Loaded = { dataset, journal, byId: new Map(dataset.items.map((item) => [item.id, item])) };
-      this.loaded = loaded;
-      this.thumbnails.noteExisting(dataset.items);
-      await this.readPredictionFiles();
-      this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
-      this.register({ dispose: journal.watchForOtherWriters() });
-      const predictionWatcher = watchPredictionFiles(this.datasetRoot, () => void this.readPredictionFiles());
-      if (predictionWatcher) this.register(predictionWatcher);
-      void this.watchFiles(loaded);
-      return loaded;
-    })();
-    return this.loading;
+  /** The scan replaced what the webview shows: a few changed items are patched, anything else is sent again. */
+  private onScanned(changes: ScanChanges | 'all'): void {
+    const dataset = this.loader?.shown;
+    if (!dataset || !this.webviewReady) return;
+    const few = changes !== 'all' && changes.added.length + changes.removed.length + changes.changed.length <= 1000;
+    if (few) this.pushPatch([...changes.added, ...changes.changed], changes.removed);
+    else this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions.model), ...this.pages.start(dataset.items) });
   }
 
   /** Shows the latest model version's predictions written by the ML jobs, if newer than what is shown. */
@@ -352,7 +364,7 @@ export class GalleryPanel extends Disposable {
   }
 
   private onJournalChange(added: readonly JournalEntry[]): void {
-    const loaded = this.loaded;
+    const loaded = this.loader?.current;
     if (!loaded) return;
     // A move renames items: rebuild the index and send everything (rare: "apply labels to folders").
     if (added.some((entry) => entry.kind === 'move')) {
@@ -365,11 +377,9 @@ export class GalleryPanel extends Disposable {
   }
 
   private async reload(): Promise<void> {
-    const loaded = this.loaded;
-    if (!loaded) return;
-    loaded.dataset = await openDataset(this.datasetRoot);
-    loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
-    this.push({ type: 'itemsChanged', dataset: summarize(loaded.dataset, this.predictions.model), items: loaded.dataset.items.map((item) => this.toGalleryItem(item)) });
+    if (!this.loader) return;
+    const { dataset } = await this.loader.rescan();
+    this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions.model), ...this.pages.start(dataset.items) });
   }
 
   private async watchFiles(loaded: Loaded): Promise<void> {
@@ -380,14 +390,12 @@ export class GalleryPanel extends Disposable {
         (changes) => {
           loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
           const upserted = [...changes.added, ...changes.changed];
-          // New content has a new hash: its thumbnail is looked up again (the webview asks when it needs it).
-          this.thumbnails.noteExisting(upserted);
           this.pushPatch(
             upserted.map((item) => item.id),
             changes.removed,
           );
         },
-        { journalState: () => loaded.journal.state },
+        { journalState: () => loaded.journal.state, signal: this.closing.signal },
       );
     } catch (error) {
       this.push({ type: 'showError', message: `Not watching the folder for changes: ${error instanceof Error ? error.message : String(error)}` });
@@ -398,8 +406,8 @@ export class GalleryPanel extends Disposable {
   }
 
   private pushPatch(ids: readonly string[], removed: readonly string[]): void {
-    const loaded = this.loaded;
-    if (!loaded) return;
+    const loaded = this.loader?.current;
+    if (!loaded || !this.webviewReady || this.pages.hold(ids, removed)) return;
     const items: GalleryItem[] = [];
     for (const id of ids) {
       const item = loaded.byId.get(id);
@@ -415,24 +423,6 @@ export class GalleryPanel extends Disposable {
   }
 
   private toGalleryItem(item: DatasetItem): GalleryItem {
-    return toGalleryItem(
-      item,
-      (absPath) => this.urlOf(absPath),
-      (it) => this.thumbnails.fileOf(it),
-      this.predictions,
-    );
-  }
-
-  /** A webview URL for a file inside the dataset or the thumbnail cache (the only roots the webview may load). */
-  private urlOf(absPath: string): string {
-    const inside = (root: string): string | undefined => {
-      const relative = path.relative(root, absPath);
-      return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).map(encodeURIComponent).join('/') : undefined;
-    };
-    const inDataset = inside(path.resolve(this.datasetRoot));
-    if (inDataset) return `${this.rootUrl}/${inDataset}`;
-    const inCache = this.thumbnails.dir && this.thumbnailUrl ? inside(this.thumbnails.dir) : undefined;
-    if (inCache) return `${this.thumbnailUrl}/${inCache}`;
-    throw new Error(`not a file the gallery may show: ${absPath}`);
+    return toGalleryItem(item, (it) => this.thumbnails.fileOf(it), this.predictions);
   }
 }

@@ -1,6 +1,7 @@
 // The gallery's thumbnails: which items have one in the cache, and a queue that makes the missing ones the webview
 // asks for, the most recently asked first, pushed to the webview in batches.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { thumbnail, thumbnailPath } from '../dataset';
 import type { DatasetItem } from '../dataset';
 
@@ -12,7 +13,7 @@ const THUMBNAIL_PUSH_MS = 150;
 const MAX_QUEUED_THUMBNAILS = 500;
 
 export class ThumbnailQueue {
-  /** Item ids whose thumbnail exists in the cache folder. */
+  /** Content hashes whose thumbnail (at this size) exists in the cache folder: thumbnails are content-addressed. */
   private readonly made = new Set<string>();
   private readonly failed = new Set<string>();
   /** Ids waiting for a thumbnail, oldest request first. */
@@ -21,6 +22,7 @@ export class ThumbnailQueue {
   private readonly fresh: string[] = [];
   private pushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private listing: Promise<void> | undefined;
 
   constructor(
     /** The cache folder (the extension's global storage); none: no thumbnails, tiles show the originals. */
@@ -32,18 +34,28 @@ export class ThumbnailQueue {
     private readonly onMade: (ids: string[]) => void,
   ) {}
 
-  /** The cached thumbnail of an item, when it has been made. */
-  fileOf(item: DatasetItem): string | undefined {
-    return this.made.has(item.id) ? this.pathOf(item) : undefined;
+  /**
+   * Learns which thumbnails the cache holds, once, by listing its folders (a stat per item would block the
+   * extension host for seconds at 400,000 items). Resolves when done; failures leave the set empty.
+   */
+  listCache(): Promise<void> {
+    this.listing ??= (async () => {
+      if (!this.dir) return;
+      const suffix = `-${this.size}.webp`;
+      const folders = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+      for (const folder of folders) {
+        if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+        for (const name of await fs.promises.readdir(path.join(this.dir, folder)).catch(() => [] as string[])) {
+          if (name.endsWith(suffix)) this.made.add(name.slice(0, -suffix.length));
+        }
+      }
+    })();
+    return this.listing;
   }
 
-  /** Records which items already have a thumbnail on disk (after a scan, or for changed files: new content, new hash). */
-  noteExisting(items: readonly DatasetItem[]): void {
-    for (const item of items) {
-      this.made.delete(item.id);
-      const file = this.pathOf(item);
-      if (file && !item.error && fs.existsSync(file)) this.made.add(item.id);
-    }
+  /** The cached thumbnail of an item, relative to the cache folder, when it has been made. */
+  fileOf(item: DatasetItem): string | undefined {
+    return this.dir && item.hash && !item.error && this.made.has(item.hash) ? path.relative(this.dir, thumbnailPath(this.dir, item.hash, this.size)).split(path.sep).join('/') : undefined;
   }
 
   /**
@@ -54,7 +66,7 @@ export class ThumbnailQueue {
     if (!this.dir) return;
     for (const id of ids) {
       const item = this.itemOf(id);
-      if (!item?.hash || item.error || this.made.has(id) || this.failed.has(id)) continue;
+      if (!item?.hash || item.error || this.made.has(item.hash) || this.failed.has(item.hash)) continue;
       this.queue.delete(id);
       this.queue.add(id);
     }
@@ -75,10 +87,6 @@ export class ThumbnailQueue {
     this.queue.clear();
   }
 
-  private pathOf(item: DatasetItem): string | undefined {
-    return this.dir && item.hash ? thumbnailPath(this.dir, item.hash, this.size) : undefined;
-  }
-
   private async work(dir: string): Promise<void> {
     while (this.queue.size > 0 && !this.disposed) {
       const id = [...this.queue].pop()!;
@@ -87,7 +95,7 @@ export class ThumbnailQueue {
       if (!item?.hash) continue;
       try {
         await thumbnail(item.absPath, item.hash, dir, this.size);
-        this.made.add(id);
+        this.made.add(item.hash);
         this.fresh.push(id);
         this.pushTimer ??= setTimeout(() => {
           this.pushTimer = undefined;
@@ -95,7 +103,7 @@ export class ThumbnailQueue {
         }, THUMBNAIL_PUSH_MS);
       } catch {
         // Undecodable files keep showing their error or the original; not tried again.
-        this.failed.add(id);
+        this.failed.add(item.hash);
       }
     }
   }

@@ -1,7 +1,7 @@
 // The one typed protocol between the extension host and the gallery webview.
 // Every message is wrapped in a `WebviewMessage` envelope; requests carry a `messageId` and are answered by a
 // message whose `inReplyTo` names it and whose body is the reply or an `ErrorReply` (as in vscode-hexeditor).
-// The host never trusts what arrives: `parseFromWebview` checks the shape of every message before it is acted on.
+// The host never trusts what arrives: `parseFromWebview` (parseMessage.ts) checks every message before it is acted on.
 
 export interface WebviewMessage<T> {
   messageId: number;
@@ -18,11 +18,12 @@ export interface GalleryItem {
   flagged: boolean;
   /** Latest journal note. */
   note?: string;
-  /** URL the webview may load the image from (a webview resource URI); absent when the item is unreadable. */
-  imageUrl?: string;
-  /** URL of the cached small thumbnail, once it exists; tiles prefer it over `imageUrl`. */
-  thumbUrl?: string;
-  /** Why the item cannot be used; shown on its tile. */
+  /**
+   * Path of the cached small thumbnail under `GalleryUrls.thumbnails`, once it exists; tiles prefer it over the
+   * original (`GalleryUrls.dataset` + the id). Relative paths keep 400,000 items' messages small.
+   */
+  thumb?: string;
+  /** Why the item cannot be used (no image is shown); shown on its tile. */
   error?: string;
   /** Manifest columns (source, patient_id, view, ...) for search and filters; content hashes left out. */
   metadata?: Record<string, string>;
@@ -92,12 +93,41 @@ export interface GalleryFilterRequest {
   issueQueue?: boolean;
 }
 
+/** Where the webview loads images from: webview resource URLs of the dataset folder and of the thumbnail cache. */
+export interface GalleryUrls {
+  dataset: string;
+  thumbnails?: string;
+}
+
+/** How far the scan of the folder has got, while the gallery already shows what it has (cached or provisional items). */
+export interface ScanProgress {
+  /** `reading`: files are hashed and their headers read (first open); `checking`: a cached scan is checked against the folder. */
+  phase: 'reading' | 'checking';
+  done: number;
+  total: number;
+}
+
 //#region to webview
 
-export interface ReadyReply {
+/**
+ * The items of one generation (an open, a reopen, a rescan) arrive in pages: the first with the reply or event
+ * that starts the generation, the rest as `ItemsPageEvent`s, in item-id order. A page of an older generation is
+ * ignored; a new generation replaces the items.
+ */
+export interface ItemPages {
+  /** The first page of the items. */
+  items: GalleryItem[];
+  /** How many items the generation has in all. */
+  total: number;
+  generation: number;
+}
+
+export interface ReadyReply extends ItemPages {
   type: 'ready';
   dataset: DatasetSummary;
-  items: GalleryItem[];
+  urls: GalleryUrls;
+  /** Present while the folder is still being scanned. */
+  scan?: ScanProgress;
   /** False in Restricted Mode: the gallery is read-only. */
   editable: boolean;
   /** Problems found while opening (bad manifest rows, skipped journal lines), shown in the banner. */
@@ -191,11 +221,23 @@ export interface SaliencyReply {
   values: number[];
 }
 
-/** Everything changed (reopened dataset): replaces the item list. */
-export interface ItemsChangedEvent {
+/** Everything changed (the scan replaced cached or provisional items, files were moved): a new generation. */
+export interface ItemsChangedEvent extends ItemPages {
   type: 'itemsChanged';
   dataset: DatasetSummary;
+}
+
+/** The next page of a generation's items, appended in order. */
+export interface ItemsPageEvent {
+  type: 'itemsPage';
+  generation: number;
   items: GalleryItem[];
+}
+
+/** The scan goes on (`scan`), or is done (no `scan`): the progress bar and the counts follow it. */
+export interface ScanProgressEvent {
+  type: 'scanProgress';
+  scan?: ScanProgress;
 }
 
 /** Only some items changed (an edit, new predictions, files on disk): upserts by id and removals. */
@@ -234,6 +276,8 @@ export type ToWebviewBody =
   | DicomTagsReply
   | PixelsReply
   | ItemsChangedEvent
+  | ItemsPageEvent
+  | ScanProgressEvent
   | ItemsPatchedEvent
   | EditableChangedEvent
   | SetFilterEvent
@@ -321,101 +365,3 @@ export type FromWebviewBody =
 
 export type ToWebviewMessage = WebviewMessage<ToWebviewBody>;
 export type FromWebviewMessage = WebviewMessage<FromWebviewBody>;
-
-/** Most items one edit may name: a bulk relabel of a whole filtered view of the largest datasets. */
-export const MAX_IDS_PER_EDIT = 100_000;
-/** Most thumbnails one message may ask for: a screen of the smallest tiles, with room to spare. */
-const MAX_THUMBNAIL_IDS = 2000;
-const MAX_ID_LENGTH = 1024;
-const MAX_LABEL_LENGTH = 100;
-
-/** Checks a message received from the webview. Returns the typed message, or a reason it was refused. */
-export function parseFromWebview(raw: unknown): FromWebviewMessage | { refused: string } {
-  if (!isRecord(raw)) return { refused: 'message is not an object' };
-  if (!isCount(raw.messageId)) return { refused: 'messageId must be a non-negative integer' };
-  if (raw.inReplyTo !== undefined && !isCount(raw.inReplyTo)) return { refused: 'inReplyTo must be a non-negative integer' };
-  const body = raw.body;
-  if (!isRecord(body) || typeof body.type !== 'string') return { refused: 'body.type is missing' };
-  const parsed = parseBody(body);
-  if ('refused' in parsed) return { refused: `${body.type}: ${parsed.refused}` };
-  return { messageId: raw.messageId, inReplyTo: raw.inReplyTo as number | undefined, body: parsed };
-}
-
-function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: string } {
-  switch (body.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'undo':
-    case 'redo':
-      return { type: body.type };
-    case 'rendered':
-      if (!isCount(body.itemCount) || !isCount(body.classCount) || !isCount(body.visibleTiles)) {
-        return { refused: 'counts must be non-negative integers' };
-      }
-      return { type: 'rendered', itemCount: body.itemCount, classCount: body.classCount, visibleTiles: body.visibleTiles };
-    case 'relabel': {
-      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
-      if (typeof ids === 'string') return { refused: ids };
-      if (body.label !== null && (typeof body.label !== 'string' || body.label.length === 0 || body.label.length > MAX_LABEL_LENGTH)) {
-        return { refused: `label must be null or a string of 1 to ${MAX_LABEL_LENGTH} characters` };
-      }
-      return { type: 'relabel', ids, label: body.label };
-    }
-    case 'flag': {
-      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
-      if (typeof ids === 'string') return { refused: ids };
-      if (typeof body.flagged !== 'boolean') return { refused: 'flagged must be a boolean' };
-      return { type: 'flag', ids, flagged: body.flagged };
-    }
-    case 'thumbnails': {
-      const ids = parseIds(body.ids, MAX_THUMBNAIL_IDS);
-      if (typeof ids === 'string') return { refused: ids };
-      return { type: 'thumbnails', ids };
-    }
-    case 'detail':
-    case 'saliency':
-    case 'dicomTags':
-    case 'pixels': {
-      const problem = itemIdProblem(body.id);
-      if (problem) return { refused: problem };
-      return { type: body.type, id: body.id as string };
-    }
-    default:
-      return { refused: `unknown message type ${JSON.stringify(body.type).slice(0, 60)}` };
-  }
-}
-
-/** The ids of a message, or why they are refused. */
-function parseIds(value: unknown, max: number): string[] | string {
-  if (!Array.isArray(value) || value.length === 0) return 'ids must be a non-empty array';
-  if (value.length > max) return `at most ${max} ids per message`;
-  for (const id of value) {
-    const problem = itemIdProblem(id);
-    if (problem) return problem;
-  }
-  return [...new Set(value as string[])];
-}
-
-/**
- * Why a value cannot be an item id, or null. Ids are relative paths with `/` separators inside the dataset:
- * anything absolute, with `.`/`..` or empty segments, backslashes or control characters is refused before the
- * host looks it up (the lookup in the dataset is the second check).
- */
-export function itemIdProblem(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length === 0) return 'an id must be a non-empty string';
-  if (value.length > MAX_ID_LENGTH) return `an id is longer than ${MAX_ID_LENGTH} characters`;
-  if (/[\\\u0000-\u001f]/.test(value)) return `id ${JSON.stringify(value.slice(0, 80))} contains a backslash or a control character`;
-  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return `id ${JSON.stringify(value.slice(0, 80))} is an absolute path`;
-  if (value.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-    return `id ${JSON.stringify(value.slice(0, 80))} leaves the dataset or has empty segments`;
-  }
-  return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}

@@ -163,6 +163,11 @@ export class VsCodeHost {
     return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(path.resolve(options.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   }
 
+  /** The server's process id: the extension host runs as one of its children. */
+  get pid(): number | undefined {
+    return this.server.pid;
+  }
+
   /** The server's user-data folder (settings, logs, the extensions' global storage). */
   get userDataDir(): string {
     return path.join(this.dataDir, 'user');

@@ -110,8 +110,10 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
-        if (!frame.url().includes('/webview/browser/pre/')) continue;
-        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+        if (frame.isDetached() || !frame.url().includes('/webview/browser/pre/')) continue;
+        // A webview being torn down (a closed panel) can leave a query unanswered for half a minute: ask briefly.
+        const count = frame.locator(selector).count().catch(() => 0);
+        if (await Promise.race([count, new Promise<number>((resolve) => setTimeout(() => resolve(0), 1000))])) return frame;
       }
       await this.page.waitForTimeout(250);
     }

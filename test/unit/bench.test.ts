@@ -45,6 +45,15 @@ describe('bench: targets and regressions', () => {
     assert.equal(figureSpec('head.1000.retrainPredictMs').target, undefined);
     assert.deepEqual(figureSpec('quality.cxr.bootstrapSeconds'), { label: 'metrics with 1,000 patient-bootstrap resamples, cxr', unit: 's', better: 'lower', target: { op: '<=', value: 1 } });
     assert.equal(figureSpec('quality.cxr.balancedAccuracy').better, 'higher');
+    // The gallery in the real editor, by size (issue 12), and "more like this" (issue 16).
+    assert.deepEqual(figureSpec('editor.50000.firstTileWarmMs').target, { op: '<=', value: 1000 });
+    assert.deepEqual(figureSpec('editor.400000.firstTileWarmMs').target, { op: '<=', value: 2000 });
+    assert.equal(figureSpec('editor.400000.firstTileColdMs').target, undefined);
+    assert.deepEqual(figureSpec('editor.400000.extensionHostMB').target, { op: '<=', value: 600 });
+    assert.equal(figureSpec('editor.50000.extensionHostMB').target, undefined);
+    assert.deepEqual(figureSpec('editor.50000.relabelP99Ms').target, { op: '<=', value: 20 });
+    assert.equal(figureSpec('editor.400000.scrollFps').label, 'editor, 400,000 images: scrolling top to bottom');
+    assert.deepEqual(figureSpec('similarity.400000.queryMs').target, { op: '<=', value: 100 });
     assert.equal(meets(0.4, { op: '>=', value: 0.5 }), false);
     assert.equal(meets(true, { op: '==', value: true }), true);
     assert.equal(meets(null, { op: '<=', value: 1 }), null);

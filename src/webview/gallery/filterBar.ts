@@ -1,6 +1,7 @@
 // The filter, sort and search bar. Each choice shows how many items it holds (counts over the whole dataset),
 // so the counts are always visible; the "showing N of M" line counts the current view.
-import type { FacetCounts, FilterState, SortKey } from './filters';
+import type { FacetCounts } from './facets';
+import type { FilterState, SortKey } from './filters';
 import { element } from './tile';
 
 /** A select whose options carry typed values (option values in the DOM are only indices). */

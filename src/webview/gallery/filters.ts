@@ -50,11 +50,37 @@ export function searchWords(search: string): string[] {
   return search.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
+/** Each item's searchable text, made once per item object (a changed item arrives as a new object). */
+const haystacks = new WeakMap<GalleryItem, string>();
+
+function haystackOf(item: GalleryItem): string {
+  let haystack = haystacks.get(item);
+  if (haystack === undefined) {
+    const findings = item.findings ? [...item.findings.positive, ...item.findings.uncertain] : [];
+    haystack = [item.id, item.label ?? 'unlabelled', ...findings, item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
+    haystacks.set(item, haystack);
+  }
+  return haystack;
+}
+
 export function matchesSearch(item: GalleryItem, words: readonly string[]): boolean {
   if (words.length === 0) return true;
-  const findings = item.findings ? [...item.findings.positive, ...item.findings.uncertain] : [];
-  const haystack = [item.id, item.label ?? 'unlabelled', ...findings, item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
+  const haystack = haystackOf(item);
   return words.every((word) => haystack.includes(word));
+}
+
+/**
+ * Makes the search text of `items` ahead of the first search, a slice per idle moment, so that search answers
+ * as fast the first time as the next (at 400,000 items the first pass is most of a second).
+ */
+export function prepareSearch(items: readonly GalleryItem[], slice = 20_000): void {
+  let next = 0;
+  const step = (): void => {
+    const end = Math.min(items.length, next + slice);
+    for (; next < end; next++) haystackOf(items[next]);
+    if (next < items.length) setTimeout(step, 0);
+  };
+  setTimeout(step, 0);
 }
 
 export function matchesFilter(item: GalleryItem, filter: FilterState, words: readonly string[]): boolean {
@@ -72,28 +98,41 @@ export function matchesFilter(item: GalleryItem, filter: FilterState, words: rea
   return matchesSearch(item, words);
 }
 
-/** The items to show, filtered and sorted. Items without the sort key go last, in name order. */
+/**
+ * The items to show, filtered and sorted. Items without the sort key go last, in name order. Items given in name
+ * order (as the gallery holds them) are not sorted again for the name sort; the other sorts compare numbers in a
+ * typed array, so 400,000 items sort in a few tens of milliseconds.
+ */
 export function applyFilter(items: readonly GalleryItem[], filter: FilterState): GalleryItem[] {
   const words = searchWords(filter.search);
-  const shown = items.filter((item) => matchesFilter(item, filter, words));
+  const noFilter = filter.label === undefined && filter.predicted === undefined && filter.agreement === 'any' && filter.flagged === 'any' && !filter.changedOnly;
+  const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && words.length === 0;
+  const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
+  if (!isSortedByName(shown)) shown.sort(byName);
+  if (filter.sort === 'name') return filter.descending ? shown.reverse() : shown;
   const key = sortValue(filter.sort);
+  const keys = new Float64Array(shown.length);
+  const order = new Uint32Array(shown.length);
   const direction = filter.descending ? -1 : 1;
-  return shown.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) {
-      if (ka === undefined) return 1;
-      if (kb === undefined) return -1;
-      return (ka < kb ? -1 : 1) * direction;
-    }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
+  for (let i = 0; i < shown.length; i++) {
+    const value = key(shown[i]);
+    // Missing keys last whichever the direction; ties keep name order (the index).
+    keys[i] = value === undefined ? Number.POSITIVE_INFINITY : value * direction;
+    order[i] = i;
+  }
+  order.sort((a, b) => keys[a] - keys[b] || a - b);
+  return Array.from(order, (i) => shown[i]);
 }
 
-function sortValue(sort: SortKey): (item: GalleryItem) => number | string | undefined {
+const byName = (a: GalleryItem, b: GalleryItem): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function isSortedByName(items: readonly GalleryItem[]): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i - 1].id > items[i].id) return false;
+  return true;
+}
+
+function sortValue(sort: Exclude<SortKey, 'name'>): (item: GalleryItem) => number | undefined {
   switch (sort) {
-    case 'name':
-      return (item) => item.id;
     case 'confidence':
       return (item) => item.prediction?.confidence;
     case 'margin':
@@ -101,59 +140,6 @@ function sortValue(sort: SortKey): (item: GalleryItem) => number | string | unde
     case 'issue':
       return (item) => item.issueScore;
   }
-}
-
-/** Counts shown next to the filters, over all items (not the filtered ones), so every choice says what it holds. */
-export interface FacetCounts {
-  total: number;
-  byLabel: Map<string | null, number>;
-  byPrediction: Map<string, number>;
-  bySplit: Map<string, number>;
-  bySource: Map<string, number>;
-  correct: number;
-  misclassified: number;
-  flagged: number;
-  changed: number;
-  predicted: number;
-  /** Distinct `patient_id` values. */
-  patients: number;
-}
-
-export function facetCounts(items: readonly GalleryItem[]): FacetCounts {
-  const counts: FacetCounts = {
-    total: items.length,
-    byLabel: new Map(),
-    byPrediction: new Map(),
-    bySplit: new Map(),
-    bySource: new Map(),
-    correct: 0,
-    misclassified: 0,
-    flagged: 0,
-    changed: 0,
-    predicted: 0,
-    patients: 0,
-  };
-  const patients = new Set<string>();
-  const bump = <K>(map: Map<K, number>, key: K): void => void map.set(key, (map.get(key) ?? 0) + 1);
-  for (const item of items) {
-    bump(counts.byLabel, item.label);
-    if (item.prediction) {
-      counts.predicted++;
-      bump(counts.byPrediction, item.prediction.predicted);
-      if (item.prediction.changed) counts.changed++;
-    }
-    const agreement = agrees(item);
-    if (agreement === true) counts.correct++;
-    else if (agreement === false) counts.misclassified++;
-    if (item.flagged) counts.flagged++;
-    if (item.split !== undefined) bump(counts.bySplit, item.split);
-    const source = sourceOf(item);
-    if (source !== undefined) bump(counts.bySource, source);
-    const patient = item.metadata?.patient_id;
-    if (patient) patients.add(patient);
-  }
-  counts.patients = patients.size;
-  return counts;
 }
 
 /** Restores a filter from saved state, dropping anything malformed (state from an older version). */

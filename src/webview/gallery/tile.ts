@@ -6,13 +6,27 @@ import { agrees } from './filters';
 export interface TileView {
   focused: boolean;
   selected: boolean;
+  /** The image to show: the thumbnail once it exists, else the original; none for an unreadable item. */
+  url: string | undefined;
+  /** `url` is the full-size original (no thumbnail yet). */
+  original: boolean;
 }
+
+/**
+ * While the grid scrolls, an original loads only once its tile has stayed this long: a fling through a folder
+ * without thumbnails must not queue hundreds of full-size reads ahead of everything else the webview loads (the
+ * next panel's script included). The thumbnail, asked for at once, usually arrives first.
+ */
+const ORIGINAL_SETTLE_MS = 300;
 
 /** The nodes of one pooled tile, built once and updated in place: scrolling re-fills tiles every frame. */
 interface TileParts {
   img: HTMLImageElement;
   /** The image URL `render` chose but `loadTileImage` has not applied yet. */
   pending: string | undefined;
+  pendingOriginal: boolean;
+  /** Waits `ORIGINAL_SETTLE_MS` before an original is loaded. */
+  timer: ReturnType<typeof setTimeout> | undefined;
   broken: HTMLElement;
   badges: HTMLElement;
   agreement: HTMLElement;
@@ -49,21 +63,21 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
   tile.setAttribute('aria-selected', String(view.selected));
   tile.title = describe(item);
 
-  const url = item.thumbUrl ?? item.imageUrl;
+  const url = view.url;
   p.img.hidden = !url;
   p.broken.hidden = !!url;
   if (url) {
     if (p.img.getAttribute('src') !== url) {
       // A recycled tile must never show the previous item's X-ray under this item's name: placeholder until loaded.
       p.img.classList.add('loading');
-      p.pending = url;
+      setPending(p, url, view.original);
     } else if (p.pending !== undefined) {
-      p.pending = undefined;
+      setPending(p, undefined);
       if (p.img.complete) p.img.classList.remove('loading');
     }
     p.img.alt = item.id;
   } else {
-    p.pending = undefined;
+    setPending(p, undefined);
     p.img.removeAttribute('src');
     setText(p.broken, item.error ?? 'unreadable');
   }
@@ -106,19 +120,33 @@ export function labelText(item: GalleryItem): { text: string; unlabelled: boolea
   return { text: item.label ?? 'unlabelled', unlabelled: item.label === null };
 }
 
-/** Starts loading the image `renderTile` chose (the tile stayed on screen). */
-export function loadTileImage(tile: HTMLElement): void {
+/** Starts loading the image `renderTile` chose (the tile stayed on screen); while `scrolling`, an original waits longer. */
+export function loadTileImage(tile: HTMLElement, scrolling: boolean): void {
   const p = parts.get(tile);
-  if (p?.pending === undefined) return;
-  p.img.src = p.pending;
-  p.pending = undefined;
+  if (p?.pending === undefined || p.timer !== undefined) return;
+  const url = p.pending;
+  const apply = (): void => {
+    p.timer = undefined;
+    if (p.pending !== url) return;
+    p.img.src = url;
+    p.pending = undefined;
+  };
+  if (p.pendingOriginal && scrolling) p.timer = setTimeout(apply, ORIGINAL_SETTLE_MS);
+  else apply();
+}
+
+function setPending(p: TileParts, url: string | undefined, original = false): void {
+  clearTimeout(p.timer);
+  p.timer = undefined;
+  p.pending = url;
+  p.pendingOriginal = original;
 }
 
 /** Lets go of the tile's image so its decoded pixels can be freed (the tile is hidden or removed). */
 export function releaseTileImage(tile: HTMLElement): void {
   const p = parts.get(tile);
   if (!p) return;
-  p.pending = undefined;
+  setPending(p, undefined);
   p.img.classList.add('loading');
   p.img.removeAttribute('src');
 }
@@ -129,9 +157,6 @@ function build(tile: HTMLElement): TileParts {
   const img = document.createElement('img');
   img.decoding = 'async';
   img.draggable = false;
-  const loaded = (): void => img.classList.remove('loading');
-  img.addEventListener('load', loaded);
-  img.addEventListener('error', loaded);
   const broken = element('div', 'broken');
   const badges = element('div', 'badges');
   const agreement = element('span', 'badge');
@@ -152,7 +177,13 @@ function build(tile: HTMLElement): TileParts {
   bar.append(fill);
   caption.append(name, line, bar);
   tile.replaceChildren(figure, caption);
-  const built = { img, pending: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, predicted, bar, fill };
+  const built: TileParts = { img, pending: undefined, pendingOriginal: false, timer: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, predicted, bar, fill };
+  // An earlier item's image finishing its load must not show under this item's name: only the image wanted shows.
+  const loaded = (): void => {
+    if (built.pending === undefined) img.classList.remove('loading');
+  };
+  img.addEventListener('load', loaded);
+  img.addEventListener('error', loaded);
   parts.set(tile, built);
   return built;
 }

@@ -10,8 +10,11 @@ const OVERSCAN_ROWS = 2;
 export interface TileRenderer<T> {
   /** Shows `item` on `tile` without starting its image load. */
   render(tile: HTMLElement, item: T, index: number): void;
-  /** Starts the image load `render` left pending (the tile stayed on screen for a frame). */
-  settle(tile: HTMLElement, item: T, index: number): void;
+  /**
+   * Starts the image load `render` left pending: nothing scrolls (`scrolling` false), or the tile stayed on screen
+   * for a frame while the grid scrolls.
+   */
+  settle(tile: HTMLElement, item: T, index: number, scrolling: boolean): void;
   /** Drops the tile's image: the tile left the pool or shows nothing, and should not keep a decoded image. */
   release(tile: HTMLElement): void;
 }
@@ -113,7 +116,7 @@ export class VirtualGrid<T> {
   /** A tile that keeps its item has nothing moving under it: its image may load at once. */
   private rerender(tile: HTMLElement, index: number): void {
     this.renderer.render(tile, this.items[index], index);
-    this.renderer.settle(tile, this.items[index], index);
+    this.renderer.settle(tile, this.items[index], index, false);
     this.unsettled.delete(tile);
   }
 
@@ -173,9 +176,9 @@ export class VirtualGrid<T> {
         this.place(tile, index);
         this.renderer.render(tile, this.items[index], index);
         this.shown.set(tile, index);
-        if (settleNow) this.renderer.settle(tile, this.items[index], index);
+        if (settleNow) this.renderer.settle(tile, this.items[index], index, false);
         else this.unsettled.add(tile);
-      } else if (wasUnsettled.has(tile)) this.renderer.settle(tile, this.items[index], index);
+      } else if (wasUnsettled.has(tile)) this.renderer.settle(tile, this.items[index], index, true);
     });
     // A frame later, tiles still showing the same item load their images, even if no scroll event comes.
     if (this.unsettled.size) this.schedule();

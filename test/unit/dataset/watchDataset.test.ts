@@ -21,6 +21,24 @@ function nextChange(queue: DatasetChanges[], waiters: ((changes: DatasetChanges)
 describe('watchDataset', () => {
   after(removeTempDirs);
 
+  it('stops when its signal is aborted, before or while it lists the folder, and reports nothing after', async function () {
+    this.timeout(30_000);
+    const root = await makeTempDir('xray-watch-abort-');
+    await makeClassFolders(root, { COVID: 2 });
+    const dataset = await openDataset(root);
+    const reported: DatasetChanges[] = [];
+    const before = new AbortController();
+    before.abort();
+    await watchDataset(dataset, (changes) => reported.push(changes), { debounceMs: 50, signal: before.signal });
+    const during = new AbortController();
+    const watching = watchDataset(dataset, (changes) => reported.push(changes), { debounceMs: 50, signal: during.signal });
+    during.abort();
+    await watching;
+    await writeFile(root, 'COVID/late.png', await pngBytes(80));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(reported, []);
+  });
+
   it('reflects added, changed, removed and renamed images without a rescan', async function () {
     this.timeout(30_000);
     const root = await makeTempDir('xray-watch-');

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { DatasetItem } from '../../../src/dataset';
 import { dicomTagsReply, hasFullRange, PixelCache } from '../../../src/host/dicomDetail';
 import { fullRangePixels } from '../../../src/dataset/fullRangePixels';
-import { parseFromWebview } from '../../../src/shared/protocol';
+import { parseFromWebview } from '../../../src/shared/parseMessage';
 import { corpus, HEIGHT, SOURCE, WIDTH } from '../../support/dicomCorpus';
 import type { Corpus } from '../../support/dicomCorpus';
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DatasetItem, JournalEntry } from '../../../src/dataset';
 import { historyOf, PredictionStore, toGalleryItem } from '../../../src/host/galleryData';
+import { originalUrl, thumbnailUrl } from '../../../src/shared/itemUrls';
 
 const datasetItem = (id: string, extra: Partial<DatasetItem> = {}): DatasetItem => ({
   id,
@@ -14,16 +15,22 @@ const datasetItem = (id: string, extra: Partial<DatasetItem> = {}): DatasetItem 
 });
 
 describe('gallery data: what the host sends the webview', () => {
-  it('builds an item with its URL, metadata without the hash, and no prediction before a model', () => {
-    const item = toGalleryItem(datasetItem('COVID/a.png'), (p) => `url:${p}`, () => undefined, new PredictionStore());
-    assert.deepEqual(item, { id: 'COVID/a.png', label: 'COVID', flagged: false, imageUrl: 'url:/data/COVID/a.png', metadata: { source: 'cxnet' } });
+  it('builds an item with its thumbnail path, metadata without the hash, and no prediction before a model', () => {
+    const item = toGalleryItem(datasetItem('COVID/a.png'), () => 'aa/aaaa-256.webp', new PredictionStore());
+    assert.deepEqual(item, { id: 'COVID/a.png', label: 'COVID', flagged: false, thumb: 'aa/aaaa-256.webp', metadata: { source: 'cxnet' } });
+    assert.equal(originalUrl({ dataset: 'https://x/data' }, item), 'https://x/data/COVID/a.png');
+    assert.equal(thumbnailUrl({ dataset: 'https://x/data', thumbnails: 'https://x/thumbs' }, item), 'https://x/thumbs/aa/aaaa-256.webp');
   });
 
-  it('sends no image URL for an unreadable item, only its error', () => {
-    const item = toGalleryItem(datasetItem('x.png', { error: 'truncated PNG' }), (p) => `url:${p}`, () => '/thumbs/x.webp', new PredictionStore());
-    assert.equal(item.imageUrl, undefined);
-    assert.equal(item.thumbUrl, undefined);
+  it('sends no image for an unreadable item, only its error', () => {
+    const item = toGalleryItem(datasetItem('x.png', { error: 'truncated PNG' }), () => 'xx/x.webp', new PredictionStore());
+    assert.equal(item.thumb, undefined);
+    assert.equal(originalUrl({ dataset: 'https://x/data' }, item), undefined);
     assert.equal(item.error, 'truncated PNG');
+  });
+
+  it('encodes each segment of an id in its URL', () => {
+    assert.equal(originalUrl({ dataset: 'u' }, { id: 'COVID/a b#1%.png' }), 'u/COVID/a%20b%231%25.png');
   });
 
   it('adds predictions, marks those whose class changed since the previous set, and reports what changed', () => {

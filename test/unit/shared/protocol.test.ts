@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MessageHandler } from '../../../src/shared/messageHandler';
-import { parseFromWebview } from '../../../src/shared/protocol';
+import { parseFromWebview } from '../../../src/shared/parseMessage';
 import type { ErrorReply, WebviewMessage } from '../../../src/shared/protocol';
 
 describe('protocol: messages from the webview are validated', () => {

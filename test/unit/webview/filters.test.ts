@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { GalleryItem } from '../../../src/shared/protocol';
-import { applyFilter, DEFAULT_FILTER, facetCounts, filterFromRequest, restoreFilter } from '../../../src/webview/gallery/filters';
+import { facetCounts } from '../../../src/webview/gallery/facets';
+import { applyFilter, DEFAULT_FILTER, filterFromRequest, restoreFilter } from '../../../src/webview/gallery/filters';
 import type { FilterState } from '../../../src/webview/gallery/filters';
 
 function item(id: string, label: string | null, extra: Partial<GalleryItem> = {}): GalleryItem {

@@ -1,0 +1,188 @@
+// The gallery in the real editor: VS Code 1.100.3 (code-server) in headless Chromium, the extension scanning a
+// folder of N hard-linked cxr images and sending the items over, as `npm start -- FOLDER` does. Measures the first
+// tile images with the scan cache cold and warm, scrolling, relabel keypresses (and that they land in the journal),
+// End, filter/sort/search latency, and the memory of the extension host and of the browser's renderers.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { STATE_DIR_NAME } from '../src/dataset';
+import { journalOnDisk } from '../test/support/journalOnDisk';
+import { CXR_DIR, requireShared } from '../test/support/shared';
+import { Workbench } from '../test/ui/workbench';
+import { progress, runBenchmark } from './lib/child';
+import { installRelabelWatch, relabelOnce, scroll } from './lib/galleryProbe';
+import { processesMatching } from './lib/processMemory';
+import { median, percentile } from './lib/stats';
+import { replicatedDataset } from './lib/workspace';
+
+const CLASSES = ['COVID', 'NORMAL', 'PNEUMONIA'];
+/** A fast trackpad or wheel fling moves about this much per frame. */
+const WHEEL_PIXELS_PER_FRAME = 120;
+
+interface Opened {
+  frame: Frame;
+  /** From the webview document's start (the panel opening) to the first tile showing its image. */
+  firstTileMs: number;
+  /** From the command to the first tile image, as the user waits (palette typing excluded). */
+  commandToFirstTileMs: number;
+  /** From the webview document's start until the counts say every item is there. */
+  allItemsMs: number;
+}
+
+async function openGallery(workbench: Workbench, count: number): Promise<Opened> {
+  await workbench.runCommand('xrayCurator.openGallery');
+  const started = Date.now();
+  const frame = await workbench.webviewFrame('main.grid-host', 300_000);
+  progress('editor', `gallery frame found ${Date.now() - started} ms after the command`);
+  const firstTileMs = (await (
+    await frame.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('.tile:not([hidden]) img');
+        return img && img.complete && img.naturalWidth > 0 && !img.classList.contains('loading') ? performance.now() : null;
+      },
+      undefined,
+      { timeout: 600_000, polling: 'raf' },
+    )
+  ).jsonValue()) as number;
+  const commandToFirstTileMs = Date.now() - started;
+  const marks = await frame.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((mark) => [mark.name, Math.round(mark.startTime)])));
+  progress('editor', `first tile at ${Math.round(firstTileMs)} ms; marks ${JSON.stringify(marks)}`);
+  const total = count.toLocaleString('en-US');
+  const allItemsMs = (await (
+    await frame.waitForFunction((n) => (document.querySelector('.counts')?.textContent?.startsWith(`Showing ${n} of ${n}`) ? performance.now() : null), total, { timeout: 900_000, polling: 100 })
+  ).jsonValue()) as number;
+  return { frame, firstTileMs, commandToFirstTileMs, allItemsMs };
+}
+
+/** Milliseconds from a filter change until the view and its counts have been rebuilt and a frame painted. */
+async function filterLatency(frame: Frame, change: string): Promise<number> {
+  return frame.evaluate(async (what) => {
+    const started = performance.now();
+    if (what === 'search') {
+      const input = document.querySelector<HTMLInputElement>('input.search')!;
+      input.value = input.value ? '' : 'r3-';
+      input.dispatchEvent(new Event('input'));
+    } else {
+      const select = document.querySelector<HTMLSelectElement>(`select[aria-label="${what}"]`)!;
+      select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+      select.dispatchEvent(new Event('change'));
+    }
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    return performance.now() - started;
+  }, change);
+}
+
+function memory(workbench: Workbench): { extensionHostMB: number | null; rendererLargestMB: number | null; renderersMB: number } {
+  const host = workbench.host.pid ? processesMatching(workbench.host.pid, '--type=extensionHost')[0] : undefined;
+  const renderers = processesMatching(process.pid, '--type=renderer');
+  return {
+    extensionHostMB: host?.rssMB ?? null,
+    rendererLargestMB: renderers[0]?.privateMB ?? null,
+    renderersMB: renderers.reduce((sum, r) => sum + r.privateMB, 0),
+  };
+}
+
+runBenchmark('editor', async ({ quick, work, options }) => {
+  const count = Number(options.get('items') ?? 50_000);
+  const frames = quick ? 240 : 600;
+  const presses = quick ? 20 : 60;
+  progress('editor', `linking ${count} images`);
+  const dir = replicatedDataset(work, requireShared(CXR_DIR), count);
+  fs.rmSync(path.join(dir, STATE_DIR_NAME), { recursive: true, force: true });
+  const workbench = await Workbench.open(dir);
+  try {
+    await workbench.page.setViewportSize({ width: 1440, height: 900 });
+    progress('editor', 'first open, scan cache cold');
+    const cold = await openGallery(workbench, count);
+    const frame = cold.frame;
+    const afterOpen = memory(workbench);
+    // The scan goes on behind the first tiles; the rest is measured once it is done (and its snapshot saved).
+    const scanColdMs = (await (
+      await frame.waitForFunction(() => (document.querySelector<HTMLElement>('.loading')?.hidden ? performance.now() : null), undefined, { timeout: 900_000, polling: 200 })
+    ).jsonValue()) as number;
+
+    progress('editor', `scrolling ${frames} frames top to bottom, then at wheel speed`);
+    const through = await scroll(frame, frames, null);
+    const wheel = await scroll(frame, frames, WHEEL_PIXELS_PER_FRAME);
+
+    progress('editor', `${presses} relabel keypresses`);
+    await frame.evaluate(() => (document.querySelector<HTMLElement>('main.grid-host')!.scrollTop = 0));
+    await frame.locator('.tile:not([hidden])').first().click();
+    await installRelabelWatch(frame);
+    const linesBefore = journalOnDisk(path.join(dir, STATE_DIR_NAME)).length;
+    const relabels = [];
+    for (let k = 0; k < presses; k++) relabels.push(await relabelOnce(frame, workbench.page.keyboard, CLASSES));
+    await frame.waitForFunction(() => document.body.dataset.pending === '0', undefined, { timeout: 60_000 });
+    const journalled = journalOnDisk(path.join(dir, STATE_DIR_NAME)).length - linesBefore;
+
+    progress('editor', 'End, then filters');
+    const endStarted = Date.now();
+    await workbench.page.keyboard.press('End');
+    await frame.waitForFunction(
+      () => {
+        const grid = document.querySelector<HTMLElement>('main.grid-host')!;
+        return document.querySelector('.tile.focused') !== null && grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 400;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const endMs = Date.now() - endStarted;
+    const latencies: Record<string, number[]> = { label: [], sort: [], search: [] };
+    for (let k = 0; k < 4; k++) {
+      latencies.label.push(await filterLatency(frame, 'Filter by label'));
+      latencies.sort.push(await filterLatency(frame, 'Sort by'));
+      latencies.search.push(await filterLatency(frame, 'search'));
+    }
+    const settled = memory(workbench);
+
+    progress('editor', 'reopen, scan cache warm');
+    // As a user closes it: not in the middle of a fling (VS Code's webview worker then waits out the abandoned
+    // image requests, up to 30 s, before the next webview loads; see the notes).
+    await frame.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.tile:not([hidden]) img[src]')].every((img) => img.complete), undefined, { timeout: 60_000 });
+    await frame.page().waitForTimeout(3000);
+    await workbench.runCommand('View: Close All Editors');
+    await frame.page().waitForFunction(() => !document.querySelector('.tab'), undefined, { timeout: 60_000 });
+    const warm = await openGallery(workbench, count);
+    if (warm.frame === frame) throw new Error('the gallery was not closed before the reopen');
+    const reopened = memory(workbench);
+    const latenciesAll = relabels.map((r) => r.latencyMs);
+    return {
+      metrics: {
+        [`editor.${count}.firstTileColdMs`]: cold.firstTileMs,
+        [`editor.${count}.firstTileWarmMs`]: warm.firstTileMs,
+        [`editor.${count}.allItemsColdMs`]: cold.allItemsMs,
+        [`editor.${count}.scanColdMs`]: scanColdMs,
+        [`editor.${count}.allItemsWarmMs`]: warm.allItemsMs,
+        [`editor.${count}.scrollFps`]: through.fps,
+        [`editor.${count}.wheelScrollFps`]: wheel.fps,
+        [`editor.${count}.relabelP99Ms`]: percentile(latenciesAll, 99),
+        [`editor.${count}.relabelsJournalled`]: journalled === presses,
+        [`editor.${count}.filterMs`]: Math.max(...latencies.label),
+        [`editor.${count}.sortMs`]: Math.max(...latencies.sort),
+        [`editor.${count}.searchMs`]: Math.max(...latencies.search),
+        [`editor.${count}.extensionHostMB`]: Math.max(afterOpen.extensionHostMB ?? 0, settled.extensionHostMB ?? 0, reopened.extensionHostMB ?? 0) || null,
+        [`editor.${count}.rendererMB`]: Math.max(afterOpen.rendererLargestMB ?? 0, settled.rendererLargestMB ?? 0) || null,
+      },
+      inputs: {
+        items: count,
+        layout: 'class folders of hard links to the 1,502 cxr images, no manifest',
+        viewport: '1440×900',
+        host: 'code-server 4.100.3 (VS Code 1.100.3), headless Chromium',
+        commandToFirstTileColdMs: cold.commandToFirstTileMs,
+        commandToFirstTileWarmMs: warm.commandToFirstTileMs,
+        endMs,
+        relabelMedianMs: median(latenciesAll),
+        relabelPresses: presses,
+        filterMedianMs: { label: median(latencies.label), sort: median(latencies.sort), search: median(latencies.search) },
+        memoryMB: { afterOpen, settled, reopened },
+      },
+      notes: [
+        'firstTile*: from the webview document starting (the panel opening) to the first tile showing its image; warm = the panel closed and opened again after the first scan ended.',
+        'allItems*: until every item is in the webview (provisional ones while the scan runs); scanColdMs: until the first scan ended.',
+        'The reopen waits 3 s after the last image loaded: closing a gallery in the middle of a fling through images without thumbnails delays the next webview by up to 30 s (seen here, not yet explained: VS Code webview resource requests time out after 30 s).',
+      ],
+    };
+  } finally {
+    await workbench.close();
+  }
+});

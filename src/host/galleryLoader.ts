@@ -1,0 +1,167 @@
+// Opens a gallery's dataset so that images show before the folder is scanned: from the last scan's snapshot when
+// there is one (edits go through at once), else from the folder listing (provisional items, edits wait), and then
+// the scan itself, which replaces what was shown and is saved as the next snapshot.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { applyJournalState, LabelJournal, openDataset, readScanPreview, readScanSnapshot, saveScanSnapshot, scanDifferences } from '../dataset';
+import type { Dataset, DatasetItem } from '../dataset';
+import type { ScanProgress } from '../shared/protocol';
+
+/** The dataset as the panel holds it: items by id and the journal that edits go through. */
+export interface Loaded {
+  dataset: Dataset;
+  journal: LabelJournal;
+  byId: Map<string, DatasetItem>;
+}
+
+export type ScanChanges = ReturnType<typeof scanDifferences>;
+
+export interface LoaderEvents {
+  /** The scan goes on (progress), or has ended (undefined). */
+  progress(scan: ScanProgress | undefined): void;
+  /** The whole snapshot was read after its preview was shown: the rest of its items can follow. */
+  snapshotRead(): void;
+  /** The scan replaced what was shown first: only `changes` differ from the snapshot, or everything ('all'). */
+  scanned(changes: ScanChanges | 'all'): void;
+}
+
+/** How long the snapshot waits for the gallery's first paint when no gallery says it painted. */
+const FIRST_PAINT_WAIT_MS = 3000;
+
+export class GalleryLoader {
+  // The promises resolve with nothing: a resolved value would keep a replaced dataset (400,000 items) alive.
+  /** `shown` can be shown: the preview, the snapshot, the provisional listing, or the scan if it came first. */
+  readonly first: Promise<void>;
+  /** `current` can take edits: the snapshot's or the scan's dataset. */
+  readonly usable: Promise<void>;
+  /** `current` is the scanned dataset: every command that reads the dataset waits for it. */
+  readonly scanned: Promise<void>;
+  /** The latest of the snapshot and the scan. */
+  current: Loaded | undefined;
+  /** What the gallery shows: `current`'s dataset, or the preview or the provisional listing until there is one. */
+  shown: Dataset | undefined;
+  /** While only the snapshot's preview is read: its total and counts (`shown` holds its first items). */
+  preview: { total: number; counts: Record<string, number> } | undefined;
+  /** Progress of the scan while it runs. */
+  scan: ScanProgress | undefined;
+  private firstSent!: () => void;
+  /** Resolved by `shownFirst`, or a moment after the preview if no gallery asks for it. */
+  private readonly firstWasSent = new Promise<void>((resolve) => (this.firstSent = resolve));
+
+  constructor(
+    private readonly root: string,
+    user: string | undefined,
+    private readonly events: LoaderEvents,
+    /** Aborted when the gallery closes: a scan still running stops. */
+    private readonly signal?: AbortSignal,
+  ) {
+    let showFirst!: () => void;
+    let use!: () => void;
+    let fail!: (error: unknown) => void;
+    this.first = new Promise<void>((resolve, reject) => {
+      showFirst = resolve;
+      fail = reject;
+    });
+    this.usable = new Promise<void>((resolve, reject) => {
+      use = resolve;
+      const failFirst = fail;
+      fail = (error) => {
+        failFirst(error);
+        reject(error);
+      };
+    });
+    this.scanned = this.run(user, (dataset) => {
+      this.shown = dataset;
+      showFirst();
+    }, use).catch((error: unknown) => {
+      fail(error);
+      throw error;
+    });
+    // Whoever awaits them sees the error; nobody may be awaiting yet.
+    for (const promise of [this.first, this.usable, this.scanned]) promise.catch(() => undefined);
+  }
+
+  /**
+   * The gallery has sent what `first` gave: reading the whole snapshot (seconds of parsing on the extension host's
+   * thread at 400,000 items) may start now without holding up the first paint.
+   */
+  shownFirst(): void {
+    this.firstSent();
+  }
+
+  /** A rescan (files moved by "apply labels to folders"): replaces the dataset; returns it. */
+  async rescan(): Promise<Loaded> {
+    await this.scanned;
+    const loaded = this.current!;
+    const dataset = await openDataset(this.root);
+    applyJournalState(dataset, loaded.journal.state);
+    this.current = { ...loaded, dataset, byId: byIdOf(dataset) };
+    this.shown = dataset;
+    return this.current;
+  }
+
+  private async run(user: string | undefined, showFirst: (dataset: Dataset) => void, use: () => void): Promise<void> {
+    if (!(await fs.stat(this.root).catch(() => null))?.isDirectory()) throw new Error(`dataset folder not found: ${path.resolve(this.root)}`);
+    const journal = await LabelJournal.open(this.root, { user });
+    const preview = await readScanPreview(this.root);
+    if (preview) {
+      applyJournalState(preview.dataset, journal.state);
+      this.preview = { total: preview.total, counts: preview.counts };
+      this.scan = { phase: 'checking', done: 0, total: preview.total };
+      showFirst(preview.dataset);
+      await Promise.race([this.firstWasSent, new Promise((resolve) => setTimeout(resolve, FIRST_PAINT_WAIT_MS))]);
+    }
+    const saved = await readScanSnapshot(this.root);
+    // A preview of another save than the snapshot's: the scan replaces what it showed.
+    const snapshot = saved && (!preview || saved.savedAt === preview.savedAt) ? saved.dataset : undefined;
+    if (snapshot) {
+      applyJournalState(snapshot, journal.state);
+      this.current = { dataset: snapshot, journal, byId: byIdOf(snapshot) };
+      this.scan = { phase: 'checking', done: 0, total: snapshot.items.length };
+      this.preview = undefined;
+      use();
+      if (preview) {
+        this.shown = snapshot;
+        this.events.snapshotRead();
+      } else showFirst(snapshot);
+    }
+    let listed = false;
+    const dataset = await openDataset(this.root, {
+      signal: this.signal,
+      onProgress: (update) => {
+        if (update.kind === 'listed') {
+          if (snapshot || preview) return;
+          const classes = [...new Set(update.items.map((item) => item.sourceLabel).filter((label): label is string => label !== null))].sort();
+          const provisional: Dataset = { root: path.resolve(this.root), classes, items: update.items, problems: [], warnings: [], manifestPath: null, listPath: null };
+          applyJournalState(provisional, journal.state);
+          this.scan = { phase: 'reading', done: 0, total: update.items.length };
+          listed = true;
+          showFirst(provisional);
+        } else {
+          this.scan = { phase: snapshot || preview ? 'checking' : 'reading', done: update.done, total: update.total };
+          this.events.progress(this.scan);
+        }
+      },
+    });
+    applyJournalState(dataset, journal.state);
+    const before = this.current;
+    this.current = { dataset, journal, byId: byIdOf(dataset) };
+    this.shown = dataset;
+    this.scan = undefined;
+    this.preview = undefined;
+    use();
+    const changes = before ? scanDifferences(before.dataset, dataset) : 'all';
+    if (snapshot || preview || listed) this.events.scanned(changes);
+    else showFirst(dataset);
+    this.events.progress(undefined);
+    const unchanged = changes !== 'all' && !changes.added.length && !changes.removed.length && !changes.changed.length;
+    if (!unchanged) {
+      const warning = await saveScanSnapshot(dataset);
+      if (warning) dataset.warnings.push(warning);
+    }
+  }
+}
+
+function byIdOf(dataset: Dataset): Map<string, DatasetItem> {
+  return new Map(dataset.items.map((item) => [item.id, item]));
+}
