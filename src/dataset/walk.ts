@@ -96,8 +96,13 @@ async function walkFolder(root: string, relative: string, result: WalkResult, ma
   }
 }
 
+/** A file named as archives name DICOM whose first bytes are DICOM (the watcher asks this of files added later). */
+export async function isDicomByContent(absPath: string): Promise<boolean> {
+  return mayBeDicom(path.basename(absPath)) && startsLikeDicom(absPath).catch(() => false);
+}
+
 /** Names that DICOM files carry in archive exports: none (IM000001), `.dicom` (VinDr), or a UID (1.2.840.….7). */
-function mayBeDicom(name: string): boolean {
+export function mayBeDicom(name: string): boolean {
   const extension = path.extname(name).toLowerCase();
   return extension === '' || extension === '.dicom' || /^\.\d+$/.test(extension);
 }

@@ -7,6 +7,7 @@ import { readManifest } from './manifest';
 import type { ManifestRow } from './manifest';
 import { applyJournalState, makeItem } from './openDataset';
 import { folderLabel, toItemId } from './safePath';
+import { isDicomByContent, mayBeDicom } from './walk';
 import type { Dataset, DatasetItem } from './types';
 
 export interface DatasetChanges {
@@ -53,8 +54,10 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     const cache = await FileFactsCache.load(dataset.root);
     for (const id of ids) {
       const absPath = path.join(dataset.root, ...id.split('/'));
-      const facts = await cache.facts(id, absPath).catch(() => null);
       const position = index.get(id);
+      // An extension-less (or `.dicom`, UID-named) file is an image only when its first bytes are DICOM.
+      if (position === undefined && !isImageFile(absPath) && !(await isDicomByContent(absPath))) continue;
+      const facts = await cache.facts(id, absPath).catch(() => null);
       if (!facts) {
         if (position !== undefined) removedItems.push(dataset.items[position]);
         continue;
@@ -92,7 +95,7 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
   });
   // A file still being written may be hashed half-way; its next 'change' event replaces the item.
   watcher.on('all', (event, file) => {
-    if (event === 'addDir' || event === 'unlinkDir' || !isImageFile(file)) return;
+    if (event === 'addDir' || event === 'unlinkDir' || !(isImageFile(file) || mayBeDicom(path.basename(file)))) return;
     pending.add(toItemId(path.relative(dataset.root, file)));
     clearTimeout(timer);
     timer = setTimeout(() => {
