@@ -4,6 +4,7 @@
 import { PREVIEW_ITEMS } from '../dataset';
 import type { DatasetItem } from '../dataset';
 import type { GalleryItem, ItemPages, ItemsPageEvent } from '../shared/protocol';
+import { compareIds, isSortedById } from '../shared/itemOrder';
 
 /** The first page fills a 4K screen of the smallest tiles; a saved scan's preview holds exactly that page. */
 const FIRST_PAGE_ITEMS = PREVIEW_ITEMS;
@@ -31,7 +32,7 @@ export class ItemPager {
    */
   start(items: readonly DatasetItem[], total = items.length): ItemPages {
     const generation = ++this.generation;
-    const sorted = isSortedById(items) ? items : [...items].sort(byId);
+    const sorted = inIdOrder(items);
     this.sending = total > FIRST_PAGE_ITEMS;
     this.awaiting = total > items.length ? generation : undefined;
     // After the reply or event carrying the first page has been posted.
@@ -44,7 +45,7 @@ export class ItemPager {
     const generation = this.awaiting;
     if (generation === undefined || generation !== this.generation) return;
     this.awaiting = undefined;
-    const sorted = isSortedById(items) ? items : [...items].sort(byId);
+    const sorted = inIdOrder(items);
     setImmediate(() => void this.sendRest(generation, sorted));
   }
 
@@ -79,9 +80,6 @@ export class ItemPager {
   }
 }
 
-const byId = (a: DatasetItem, b: DatasetItem): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function isSortedById(items: readonly DatasetItem[]): boolean {
-  for (let i = 1; i < items.length; i++) if (items[i - 1].id > items[i].id) return false;
-  return true;
+function inIdOrder(items: readonly DatasetItem[]): readonly DatasetItem[] {
+  return isSortedById(items) ? items : [...items].sort(compareIds);
 }

@@ -25,22 +25,8 @@ export function normaliseRows(data: ArrayLike<number>, rows: number, cols: numbe
   return { data: out, rows, cols };
 }
 
-/** Dot product of `length` values of `a` from `aOffset` and of `b` from `bOffset` (four accumulators: fewer dependent adds). */
-export function dotAt(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let c = 0;
-  for (; c + 3 < length; c += 4) {
-    s0 += a[aOffset + c] * b[bOffset + c];
-    s1 += a[aOffset + c + 1] * b[bOffset + c + 1];
-    s2 += a[aOffset + c + 2] * b[bOffset + c + 2];
-    s3 += a[aOffset + c + 3] * b[bOffset + c + 3];
-  }
-  for (; c < length; c++) s0 += a[aOffset + c] * b[bOffset + c];
-  return s0 + s1 + s2 + s3;
-}
+/** The dense head's dot product (four accumulators), under the name the similarity code uses. */
+export { dot as dotAt } from '../dense';
 
 /** The rows `indices` of a table, in that order, as a new table. */
 export function selectVectors(table: VectorTable, indices: readonly number[]): VectorTable {

@@ -1,5 +1,6 @@
 // Filters, sort and search over the gallery's items: plain functions over data (no DOM), tested in Node.
 import type { GalleryFilterRequest, GalleryItem } from '../../shared/protocol';
+import { compareIds, isSortedById } from '../../shared/itemOrder';
 
 export type Agreement = 'any' | 'correct' | 'misclassified';
 export type FlagFilter = 'any' | 'flagged' | 'unflagged';
@@ -108,7 +109,7 @@ export function applyFilter(items: readonly GalleryItem[], filter: FilterState):
   const noFilter = filter.label === undefined && filter.predicted === undefined && filter.agreement === 'any' && filter.flagged === 'any' && !filter.changedOnly;
   const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && words.length === 0;
   const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
-  if (!isSortedByName(shown)) shown.sort(byName);
+  if (!isSortedById(shown)) shown.sort(compareIds);
   if (filter.sort === 'name') return filter.descending ? shown.reverse() : shown;
   const key = sortValue(filter.sort);
   const keys = new Float64Array(shown.length);
@@ -122,13 +123,6 @@ export function applyFilter(items: readonly GalleryItem[], filter: FilterState):
   }
   order.sort((a, b) => keys[a] - keys[b] || a - b);
   return Array.from(order, (i) => shown[i]);
-}
-
-const byName = (a: GalleryItem, b: GalleryItem): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function isSortedByName(items: readonly GalleryItem[]): boolean {
-  for (let i = 1; i < items.length; i++) if (items[i - 1].id > items[i].id) return false;
-  return true;
 }
 
 function sortValue(sort: Exclude<SortKey, 'name'>): (item: GalleryItem) => number | undefined {

@@ -3,6 +3,7 @@
 import type { GalleryItem, ItemPages } from '../../shared/protocol';
 import { FacetTally } from './facets';
 import type { FacetCounts } from './facets';
+import { compareIds, isSortedById } from '../../shared/itemOrder';
 
 export class ItemStore {
   private list: GalleryItem[] = [];
@@ -80,7 +81,7 @@ export class ItemStore {
     this.total += added.length - gone.size;
     if (gone.size) this.list = this.list.filter((item) => !gone.has(item.id));
     for (const item of added) this.list.push(item);
-    this.list.sort(byId);
+    this.list.sort(compareIds);
     this.reindex();
     return true;
   }
@@ -101,7 +102,7 @@ export class ItemStore {
     }
     // Pages come in id order (the host holds back patches until the last page is sent); anything else is sorted.
     if (!isSortedById(this.list, from)) {
-      this.list.sort(byId);
+      this.list.sort(compareIds);
       this.reindex();
     }
   }
@@ -110,11 +111,4 @@ export class ItemStore {
     this.positions.clear();
     this.list.forEach((item, index) => this.positions.set(item.id, index));
   }
-}
-
-const byId = (a: GalleryItem, b: GalleryItem): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function isSortedById(list: readonly GalleryItem[], from: number): boolean {
-  for (let i = Math.max(1, from); i < list.length; i++) if (list[i - 1].id > list[i].id) return false;
-  return true;
 }
