@@ -62,7 +62,10 @@ export class FileFactsCache {
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
         // Pseudonyms made with a salt since deleted would not match the new ones: those files are read again.
         const samePseudonyms = parsed.saltId === currentSaltId;
-        for (const [id, facts] of Object.entries(parsed.files)) if (samePseudonyms || !facts.dicom) entries.set(id, facts);
+        for (const id in parsed.files) {
+          const facts = parsed.files[id];
+          if (samePseudonyms || !facts.dicom) entries.set(id, facts);
+        }
       }
     } catch {
       // No cache yet, or a damaged one: everything is hashed again.

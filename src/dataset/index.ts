@@ -1,6 +1,10 @@
 // The dataset core's public API: the extension, the ML code and the command-line tool import from here.
-export type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions, ScanUpdate } from './types';
-export { PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot, scanDifferences } from './scanSnapshot';
+export type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
+export { PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot } from './scanSnapshot';
+export { ScanMerge } from './scanMerge';
+export type { ScanChanges } from './scanMerge';
+export { openDatasetInWorker, scanInWorker } from './scanWorker/scanInWorker';
+export type { WorkerScan, WorkerScanOptions } from './scanWorker/scanInWorker';
 export type { ScanPreview, ScanSnapshot } from './scanSnapshot';
 export { openDataset, applyJournalState } from './openDataset';
 export { LabelJournal } from './labelJournal';
@@ -14,6 +18,7 @@ export { IMAGE_EXTENSIONS } from './imageFormat';
 export { classNameProblem } from './manifest';
 export { STATE_DIR_NAME, UNLABELED_DIR_NAME } from './safePath';
 export { watchDataset } from './watchDataset';
+export { MAX_WATCHED_FOLDERS } from './folderWatch';
 export type { DatasetChanges, DatasetWatcher, WatchOptions } from './watchDataset';
 export { planApplyToFolders, applyToFolders } from './applyToFolders';
 export type { PlannedMove } from './applyToFolders';

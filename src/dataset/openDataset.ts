@@ -18,7 +18,7 @@ import type { FoundFile } from './walk';
 
 /** Files read at once while hashing: enough to hide disk latency, few enough for 2 cores. */
 const HASH_CONCURRENCY = 8;
-/** `onProgress` hears of every this many files read. */
+/** `onRead` hears of every this many files read. */
 const PROGRESS_EVERY = 500;
 
 /**
@@ -78,17 +78,16 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
   const imported = await readMultiLabel(datasetRoot, walk.files, manifestPath, options);
   const multiLabel = imported ? new MultiLabelLookup(imported) : null;
   if (imported) problems.push(...importProblems(imported, !options.files));
-  const report = options.onProgress;
-  if (report) {
+  if (options.onListed) {
     const folders = multiLabel ? [] : walk.classFolders;
-    report({ kind: 'listed', items: selected.map((file) => withFindings(makeItem(file, null, manifestRows.get(file.id), folders), multiLabel)) });
+    options.onListed(selected.map((file) => withFindings(makeItem(file, null, manifestRows.get(file.id), folders), multiLabel)));
   }
   const cache = await FileFactsCache.load(datasetRoot);
   let read = 0;
   const scanned = (await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
     options.signal?.throwIfAborted();
     const facts = file.error ? null : await cache.facts(file.id, file.absPath).catch((error: NodeJS.ErrnoException) => ({ error: `unreadable: ${error.code ?? error.message}` }));
-    if (report && ++read % PROGRESS_EVERY === 0) report({ kind: 'read', done: read, total: selected.length });
+    if (++read % PROGRESS_EVERY === 0) options.onRead?.(read, selected.length);
     return { file, id: file.id, facts };
   })).filter(({ id, facts }) => {
     const skipped = notAnImageReason(facts);

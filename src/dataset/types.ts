@@ -67,14 +67,14 @@ export interface OpenDatasetOptions {
   multiLabel?: MultiLabelOptions | false;
   /** `frontal`: lateral views (by DICOM header or a `view` column) are skipped, each with a problem line. */
   views?: ViewFilter;
-  /** Told how the scan goes, so a gallery can show images before every file is read. */
-  onProgress?: (progress: ScanUpdate) => void;
+  /**
+   * The files are known and these items provisional (labels from folders, manifest and label file; no hashes, no
+   * headers, DICOM archive layouts not yet recognised): a gallery can show them before every file is read.
+   */
+  onListed?: (items: DatasetItem[]) => void;
+  /** That many of the listed files have been read. */
+  onRead?: (done: number, total: number) => void;
   /** Stops the scan (it rejects with the signal's reason): the gallery that wanted it was closed. */
   signal?: AbortSignal;
 }
 
-/**
- * `listed`: the files are known and the items provisional (labels from folders, manifest and label file; no hashes,
- * no headers, DICOM archive layouts not yet recognised). `read`: that many of the listed files have been read.
- */
-export type ScanUpdate = { kind: 'listed'; items: DatasetItem[] } | { kind: 'read'; done: number; total: number };

@@ -1,12 +1,13 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { watch } from 'chokidar';
 import { FileFactsCache } from './fileCache';
+import { foldersOf, watchFolders } from './folderWatch';
 import { isImageFile } from './imageFormat';
 import type { JournalState } from './journalEntry';
 import { readManifest } from './manifest';
 import type { ManifestRow } from './manifest';
 import { applyJournalState, makeItem } from './openDataset';
-import { folderLabel, toItemId } from './safePath';
+import { folderLabel } from './safePath';
 import { isDicomByContent, mayBeDicom } from './walk';
 import type { Dataset, DatasetItem } from './types';
 
@@ -29,6 +30,8 @@ export interface WatchOptions {
 }
 
 export interface DatasetWatcher {
+  /** Folders left unwatched by the limit on watches (`MAX_WATCHED_FOLDERS`): say so, their changes show at the next scan. */
+  readonly unwatchedFolders: number;
   close(): Promise<void>;
 }
 
@@ -49,17 +52,25 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     pending.clear();
     const changes: DatasetChanges = { added: [], removed: [], changed: [], renamed: [] };
     const index = new Map(dataset.items.map((item, position) => [item.id, position]));
-    const removedItems: DatasetItem[] = [];
+    const removedItems = new Set<DatasetItem>();
     // Loaded per batch, not held: at 400,000 files the facts of every file are hundreds of megabytes.
     const cache = await FileFactsCache.load(dataset.root);
     for (const id of ids) {
       const absPath = path.join(dataset.root, ...id.split('/'));
       const position = index.get(id);
-      // An extension-less (or `.dicom`, UID-named) file is an image only when its first bytes are DICOM.
-      if (position === undefined && !isImageFile(absPath) && !(await isDicomByContent(absPath))) continue;
+      if (position === undefined) {
+        const stat = await fs.stat(absPath).catch(() => null);
+        if (!stat) {
+          // A folder removed or renamed away: every item under it.
+          for (const item of dataset.items) if (item.id.startsWith(`${id}/`)) removedItems.add(item);
+          continue;
+        }
+        // As the scan takes them: an extension-less (or `.dicom`, UID-named) file is an image when its first bytes are DICOM.
+        if (!stat.isFile() || (!isImageFile(absPath) && !(mayBeDicom(path.basename(absPath)) && (await isDicomByContent(absPath))))) continue;
+      }
       const facts = await cache.facts(id, absPath).catch(() => null);
       if (!facts) {
-        if (position !== undefined) removedItems.push(dataset.items[position]);
+        if (position !== undefined) removedItems.add(dataset.items[position]);
         continue;
       }
       const item = makeItem({ id, absPath }, facts, rows.get(id), classFolders);
@@ -71,7 +82,7 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
         changes.added.push(item);
       }
     }
-    const gone = new Set(removedItems.map((item) => item.id));
+    const gone = new Set([...removedItems].map((item) => item.id));
     dataset.items = dataset.items.filter((item) => !gone.has(item.id));
     for (const removed of removedItems) {
       const twin = removed.hash ? changes.added.find((added) => added.hash === removed.hash) : undefined;
@@ -87,32 +98,31 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     if (changes.added.length + changes.removed.length + changes.changed.length > 0) onChange(changes);
   };
 
-  const watcher = watch(dataset.root, {
-    ignoreInitial: true,
-    followSymlinks: false,
+  const folders = watchFolders(
+    dataset.root,
+    foldersOf(dataset.items.map((item) => item.id)),
+    (relative) => {
+      pending.add(relative);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(flush).catch(() => undefined);
+      }, options.debounceMs ?? 200);
+    },
     // Hidden entries, including the tool's own `.xray-curator/` state, are not part of the dataset.
-    ignored: (file: string) => path.relative(dataset.root, file).split(path.sep).some((part) => part.startsWith('.')),
-  });
-  // A file still being written may be hashed half-way; its next 'change' event replaces the item.
-  watcher.on('all', (event, file) => {
-    if (event === 'addDir' || event === 'unlinkDir' || !(isImageFile(file) || mayBeDicom(path.basename(file)))) return;
-    pending.add(toItemId(path.relative(dataset.root, file)));
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      running = running.then(flush).catch(() => undefined);
-    }, options.debounceMs ?? 200);
-  });
+    { ignored: (relative) => relative.split('/').some((part) => part.startsWith('.')) },
+  );
+  // A file still being written may be hashed half-way; its next event replaces the item.
   const close = async (): Promise<void> => {
     clearTimeout(timer);
-    await watcher.close();
+    folders.close();
     await running;
   };
-  // Listing a large folder takes a while; an abort stops it there.
-  const stopped = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => void close().then(resolve), { once: true }));
-  if (options.signal?.aborted) {
-    await close();
-    return { close };
-  }
-  await Promise.race([new Promise<void>((resolve) => watcher.once('ready', () => resolve())), stopped]);
-  return { close };
+  options.signal?.addEventListener('abort', () => void close(), { once: true });
+  if (options.signal?.aborted) await close();
+  return {
+    get unwatchedFolders() {
+      return folders.unwatched;
+    },
+    close,
+  };
 }

@@ -3,8 +3,8 @@
 // the scan itself, which replaces what was shown and is saved as the next snapshot.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyJournalState, LabelJournal, openDataset, readScanPreview, readScanSnapshot, saveScanSnapshot, scanDifferences } from '../dataset';
-import type { Dataset, DatasetItem } from '../dataset';
+import { applyJournalState, LabelJournal, openDatasetInWorker, readScanPreview, readScanSnapshot, ScanMerge, scanInWorker } from '../dataset';
+import type { Dataset, DatasetItem, ScanChanges } from '../dataset';
 import type { ScanProgress } from '../shared/protocol';
 
 /** The dataset as the panel holds it: items by id and the journal that edits go through. */
@@ -14,7 +14,7 @@ export interface Loaded {
   byId: Map<string, DatasetItem>;
 }
 
-export type ScanChanges = ReturnType<typeof scanDifferences>;
+export type { ScanChanges };
 
 export interface LoaderEvents {
   /** The scan goes on (progress), or has ended (undefined). */
@@ -82,7 +82,7 @@ export class GalleryLoader {
   }
 
   /**
-   * The gallery has sent what `first` gave: reading the whole snapshot (seconds of parsing on the extension host's
+   * The gallery has sent what `first` gave: reading the whole snapshot (a second of parsing on the extension host's
    * thread at 400,000 items) may start now without holding up the first paint.
    */
   shownFirst(): void {
@@ -93,7 +93,7 @@ export class GalleryLoader {
   async rescan(): Promise<Loaded> {
     await this.scanned;
     const loaded = this.current!;
-    const dataset = await openDataset(this.root);
+    const dataset = await openDatasetInWorker(this.root, this.signal);
     applyJournalState(dataset, loaded.journal.state);
     this.current = { ...loaded, dataset, byId: byIdOf(dataset) };
     this.shown = dataset;
@@ -125,40 +125,50 @@ export class GalleryLoader {
         this.events.snapshotRead();
       } else showFirst(snapshot);
     }
-    let listed = false;
-    const dataset = await openDataset(this.root, {
+    // The scan runs in a worker and comes back in parts, merged into the snapshot as they arrive.
+    const merge = new ScanMerge(this.current?.byId);
+    let listing: DatasetItem[] | undefined;
+    const scan = await scanInWorker(this.root, {
       signal: this.signal,
-      onProgress: (update) => {
-        if (update.kind === 'listed') {
-          if (snapshot || preview) return;
-          const classes = [...new Set(update.items.map((item) => item.sourceLabel).filter((label): label is string => label !== null))].sort();
-          const provisional: Dataset = { root: path.resolve(this.root), classes, items: update.items, problems: [], warnings: [], manifestPath: null, listPath: null };
-          applyJournalState(provisional, journal.state);
-          this.scan = { phase: 'reading', done: 0, total: update.items.length };
-          listed = true;
-          showFirst(provisional);
-        } else {
-          this.scan = { phase: snapshot || preview ? 'checking' : 'reading', done: update.done, total: update.total };
-          this.events.progress(this.scan);
-        }
+      onItems: (items) => merge.add(items),
+      onRead: (done, total) => {
+        this.scan = { phase: snapshot || preview ? 'checking' : 'reading', done, total };
+        this.events.progress(this.scan);
       },
+      ...(snapshot || preview
+        ? {}
+        : {
+            onListed: (items: DatasetItem[], last: boolean) => {
+              (listing ??= []).push(...items);
+              if (last) this.showListing(listing, journal, showFirst);
+            },
+          }),
     });
+    const { dataset, changes } = merge.finish(scan.dataset);
     applyJournalState(dataset, journal.state);
-    const before = this.current;
     this.current = { dataset, journal, byId: byIdOf(dataset) };
     this.shown = dataset;
     this.scan = undefined;
     this.preview = undefined;
     use();
-    const changes = before ? scanDifferences(before.dataset, dataset) : 'all';
-    if (snapshot || preview || listed) this.events.scanned(changes);
+    if (snapshot || preview || listing) this.events.scanned(changes);
     else showFirst(dataset);
     this.events.progress(undefined);
     const unchanged = changes !== 'all' && !changes.added.length && !changes.removed.length && !changes.changed.length;
-    if (!unchanged) {
-      const warning = await saveScanSnapshot(dataset);
+    if (unchanged) scan.end();
+    else {
+      const warning = await scan.saveSnapshot();
       if (warning) dataset.warnings.push(warning);
     }
+  }
+
+  /** Shows the folder listing while its files are read: provisional items, labelled by their folders. */
+  private showListing(items: DatasetItem[], journal: LabelJournal, showFirst: (dataset: Dataset) => void): void {
+    const classes = [...new Set(items.map((item) => item.sourceLabel).filter((label): label is string => label !== null))].sort();
+    const provisional: Dataset = { root: path.resolve(this.root), classes, items, problems: [], warnings: [], manifestPath: null, listPath: null };
+    applyJournalState(provisional, journal.state);
+    this.scan = { phase: 'reading', done: 0, total: items.length };
+    showFirst(provisional);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, classNameProblem, planApplyToFolders, watchDataset } from '../dataset';
+import { applyJournalState, applyToFolders, classNameProblem, MAX_WATCHED_FOLDERS, planApplyToFolders, watchDataset } from '../dataset';
 import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/parseMessage';
@@ -403,6 +403,9 @@ export class GalleryPanel extends Disposable {
     }
     if (this.isDisposed) void watcher.close();
     else this.register({ dispose: () => void watcher.close() });
+    if (watcher.unwatchedFolders) {
+      this.push({ type: 'showError', message: `${watcher.unwatchedFolders.toLocaleString('en-US')} folders are not watched for changes (at most ${MAX_WATCHED_FOLDERS.toLocaleString('en-US')} are): files added or changed there show when the gallery is opened again.` });
+    }
   }
 
   private pushPatch(ids: readonly string[], removed: readonly string[]): void {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { openDataset, stateDirOf } from '../dataset';
+import { openDatasetInWorker, stateDirOf } from '../dataset';
 import type { Dataset } from '../dataset';
 import { describeBackbone } from '../ml/builtinBackbone';
 import { REPORTS_DIR_NAME } from '../ml/report/writeReport';
@@ -50,8 +50,8 @@ export class Sidebar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(states: ModelStates, galleries: Galleries) {
-    // An open gallery already holds the dataset live; only without one is the folder read again.
-    const datasetOf = (root: string): Promise<Dataset> => galleries.get(root)?.dataset() ?? openDataset(root);
+    // An open gallery already holds the dataset live; only without one is the folder read again (in a worker thread).
+    const datasetOf = (root: string): Promise<Dataset> => galleries.get(root)?.dataset() ?? openDatasetInWorker(root);
     const views: [string, RowsView][] = [
       ['xrayCurator.classes', new RowsView((state) => classRows(state, datasetOf))],
       ['xrayCurator.models', new RowsView(async (state) => [backboneRow(state), ...modelRows(state)])],

@@ -72,7 +72,7 @@ describe('UI: the gallery at size (15,000 hard-linked images, items sent in page
   });
 
   it('reopens from the saved scan: tiles at once, the relabel still there, the folder checked behind them', async () => {
-    assert.ok(fs.existsSync(path.join(root, '.xray-curator', 'scan-cache.json')), 'the first scan was saved');
+    assert.ok(fs.existsSync(path.join(root, '.xray-curator', 'scan-cache.jsonl')), 'the first scan was saved');
     await workbench.runCommand('View: Close Editor');
     fs.rmSync(path.join(root, ids[0]));
     await workbench.runCommand('X-Ray Curator: Open Dataset Gallery');

@@ -111,18 +111,36 @@ export function applyFilter(items: readonly GalleryItem[], filter: FilterState):
   const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
   if (!isSortedById(shown)) shown.sort(compareIds);
   if (filter.sort === 'name') return filter.descending ? shown.reverse() : shown;
-  const key = sortValue(filter.sort);
-  const keys = new Float64Array(shown.length);
-  const order = new Uint32Array(shown.length);
-  const direction = filter.descending ? -1 : 1;
-  for (let i = 0; i < shown.length; i++) {
-    const value = key(shown[i]);
-    // Missing keys last whichever the direction; ties keep name order (the index).
-    keys[i] = value === undefined ? Number.POSITIVE_INFINITY : value * direction;
-    order[i] = i;
+  return sortedBy(shown, sortValue(filter.sort), filter.descending);
+}
+
+/**
+ * `items` by a numeric key, missing keys last whichever the direction, ties in the given order. Each item becomes
+ * one 64-bit word (the key's float32 bits made order-preserving, then the index), sorted natively: a comparator
+ * called 7 million times took a quarter of a second at 400,000 items.
+ */
+export function sortedBy<T>(items: readonly T[], key: (item: T) => number | undefined, descending: boolean): T[] {
+  const words = new BigUint64Array(items.length);
+  const halves = new Uint32Array(words.buffer);
+  const float = new Float32Array(1);
+  const bits = new Uint32Array(float.buffer);
+  // Little-endian, as every browser and Node on the platforms VS Code runs on: [low, high] per word.
+  for (let i = 0; i < items.length; i++) {
+    const value = key(items[i]);
+    let high = 0xffffffff;
+    if (value !== undefined && !Number.isNaN(value)) {
+      // + 0: -0 and 0 are one key.
+      float[0] = (descending ? -value : value) + 0;
+      // Below 0xffffffff for every number that is not NaN.
+      high = bits[0] & 0x80000000 ? ~bits[0] >>> 0 : (bits[0] | 0x80000000) >>> 0;
+    }
+    halves[2 * i] = i;
+    halves[2 * i + 1] = high;
   }
-  order.sort((a, b) => keys[a] - keys[b] || a - b);
-  return Array.from(order, (i) => shown[i]);
+  words.sort();
+  const sorted = new Array<T>(items.length);
+  for (let k = 0; k < items.length; k++) sorted[k] = items[halves[2 * k]];
+  return sorted;
 }
 
 function sortValue(sort: Exclude<SortKey, 'name'>): (item: GalleryItem) => number | undefined {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyJournalState, LabelJournal, openDataset, PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot, scanDifferences, stateDirOf } from '../../../src/dataset';
+import { applyJournalState, LabelJournal, openDataset, PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot, ScanMerge, stateDirOf } from '../../../src/dataset';
 import { makeCxrSubset } from '../../support/cxrSubset';
 
 describe('scan snapshot: reopening shows the last scan at once', () => {
@@ -30,7 +30,13 @@ describe('scan snapshot: reopening shows the last scan at once', () => {
     fs.rmSync(second.absPath);
     fs.copyFileSync(path.join(root, first.id), path.join(root, 'NORMAL', 'added.png'));
     const rescanned = await openDataset(root);
-    assert.deepEqual(scanDifferences(snapshot, rescanned), { added: ['NORMAL/added.png'], removed: [second.id], changed: [] });
+    const merge = new ScanMerge(new Map(snapshot.items.map((item) => [item.id, item])));
+    merge.add(rescanned.items);
+    const merged = merge.finish(rescanned);
+    assert.deepEqual(merged.changes, { added: ['NORMAL/added.png'], removed: [second.id], changed: [] });
+    assert.deepEqual(merged.dataset.items.map((item) => item.id), rescanned.items.map((item) => item.id).sort(), "the scan's items, in id order");
+    const unchanged = merged.dataset.items.find((item) => item.id === first.id);
+    assert.equal(unchanged, snapshot.items.find((item) => item.id === first.id), "an unchanged item keeps the snapshot's object");
   });
 
   it('keeps a preview of the first items in id order, with the counts of all and the save it belongs to', async () => {
@@ -49,12 +55,18 @@ describe('scan snapshot: reopening shows the last scan at once', () => {
 
   it('is ignored when damaged or of another version', async () => {
     await saveScanSnapshot(await openDataset(root));
-    const file = path.join(stateDirOf(root), 'scan-cache.json');
-    fs.writeFileSync(file, '{"version": 1, "dataset": {"items": [{"id": "../escape.png"}], "classes": []}}');
-    assert.equal(await readScanSnapshot(root), null);
-    fs.writeFileSync(file, '{"version": 99}');
-    assert.equal(await readScanSnapshot(root), null);
-    fs.writeFileSync(file, '{not json');
-    assert.equal(await readScanSnapshot(root), null);
+    const file = path.join(stateDirOf(root), 'scan-cache.jsonl');
+    const [header, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    assert.ok(await readScanSnapshot(root), 'the file as saved is read');
+    fs.writeFileSync(file, [header, '{"id": "../escape.png"}', ...lines.slice(1)].join('\n'));
+    assert.equal(await readScanSnapshot(root), null, 'an item outside the dataset');
+    fs.writeFileSync(file, [header, ...lines.slice(1)].join('\n'));
+    assert.equal(await readScanSnapshot(root), null, 'a file cut short');
+    fs.writeFileSync(file, ['{"version": 1}', ...lines].join('\n'));
+    assert.equal(await readScanSnapshot(root), null, 'another version');
+    fs.writeFileSync(file, [header, '{not json', ...lines.slice(1)].join('\n'));
+    assert.equal(await readScanSnapshot(root), null, 'a damaged line');
+    fs.rmSync(file);
+    assert.equal(await readScanSnapshot(root), null, 'no file');
   });
 });

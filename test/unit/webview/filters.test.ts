@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { GalleryItem } from '../../../src/shared/protocol';
 import { facetCounts } from '../../../src/webview/gallery/facets';
-import { applyFilter, DEFAULT_FILTER, filterFromRequest, restoreFilter } from '../../../src/webview/gallery/filters';
+import { applyFilter, DEFAULT_FILTER, filterFromRequest, restoreFilter, sortedBy } from '../../../src/webview/gallery/filters';
 import type { FilterState } from '../../../src/webview/gallery/filters';
 
 function item(id: string, label: string | null, extra: Partial<GalleryItem> = {}): GalleryItem {
@@ -61,6 +61,16 @@ describe('gallery filters, sort and search', () => {
     assert.deepEqual(ids({ sort: 'confidence', descending: true }).slice(0, 2), ['COVID/a.png', 'e.png']);
     assert.deepEqual(ids({ sort: 'margin' })[0], 'NORMAL/c.png');
     assert.deepEqual(ids({ sort: 'issue', descending: true }), ['COVID/b.png', 'NORMAL/c.png', 'COVID/a.png', 'NORMAL/d.png', 'e.png']);
+  });
+
+  it('sorts any numbers natively: negative, zero, infinite, missing and NaN last, ties in the given order', () => {
+    const values = [3, -1, undefined, 0, -0, Infinity, -Infinity, 0.5, NaN, 0.5, -2.5, 1e30];
+    const order = (descending: boolean): number[] => sortedBy(values.map((value, index) => ({ value, index })), (x) => x.value, descending).map((x) => x.index);
+    assert.deepEqual(order(false), [6, 10, 1, 3, 4, 7, 9, 0, 11, 5, 2, 8]);
+    assert.deepEqual(order(true), [5, 11, 0, 7, 9, 3, 4, 1, 10, 6, 2, 8]);
+    const many = Array.from({ length: 10_000 }, (_, index) => ({ index, value: Math.round(Math.sin(index) * 1000) / 4 }));
+    const expected = [...many].sort((a, b) => a.value - b.value || a.index - b.index).map((x) => x.index);
+    assert.deepEqual(sortedBy(many, (x) => x.value, false).map((x) => x.index), expected, 'as a comparator sort orders them (values exact in float32, many ties)');
   });
 
   it('counts every facet over all items', () => {

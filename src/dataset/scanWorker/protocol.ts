@@ -1,0 +1,29 @@
+// Messages between a dataset scan's worker thread (`scanWorker.ts`) and the thread that asked for it (`scanInWorker.ts`).
+import type { Dataset, DatasetItem } from '../types';
+
+/** A dataset without its items, which go over in parts of `ITEMS_PER_MESSAGE`. */
+export type DatasetHeader = Omit<Dataset, 'items'>;
+
+/** What the worker gets at start (as `workerData`). */
+export interface ScanStart {
+  root: string;
+  /** Post the folder listing (provisional items) before reading the files. */
+  listing: boolean;
+  /** Items per message (default `ITEMS_PER_MESSAGE`). */
+  partSize?: number;
+}
+
+/** `taken`: the last `listed` or `items` part was taken, the next may come. */
+export type ToScanWorker = { type: 'cancel' } | { type: 'taken' } | { type: 'save' };
+
+export type FromScanWorker =
+  | { type: 'listed'; items: DatasetItem[]; last: boolean }
+  | { type: 'read'; done: number; total: number }
+  | { type: 'items'; items: DatasetItem[] }
+  /** Every item went over as `items`: the rest of the dataset. The worker then waits for `save` or its end. */
+  | { type: 'scanned'; dataset: DatasetHeader }
+  | { type: 'saved'; warning: string | null }
+  | { type: 'failed'; message: string; cancelled: boolean };
+
+/** Items per message: bounds what a message copies at once on either side. */
+export const ITEMS_PER_MESSAGE = 10_000;

@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ScanMerge } from '../scanMerge';
+import type { Dataset, DatasetItem } from '../types';
+import type { DatasetHeader, FromScanWorker, ScanStart, ToScanWorker } from './protocol';
+
+/** How long a cancelled scan may take to stop by itself before its thread is terminated. */
+const CANCEL_GRACE_MS = 5_000;
+
+export interface WorkerScanOptions {
+  signal?: AbortSignal;
+  /** The folder listing before any file is read (provisional items: no hashes), in parts; `last` ends it. */
+  onListed?: (items: DatasetItem[], last: boolean) => void;
+  onRead?: (done: number, total: number) => void;
+  /** The scanned items, in parts: the caller keeps what it needs, so no thread holds two whole datasets. */
+  onItems: (items: DatasetItem[]) => void;
+  /** Items per part (default 10,000). */
+  partSize?: number;
+}
+
+/** A finished scan: its dataset without the items, and the worker, which still holds them for the snapshot. */
+export interface WorkerScan {
+  dataset: DatasetHeader;
+  /** Saves the scan as the dataset's snapshot and ends the worker; returns a warning instead of throwing. */
+  saveSnapshot(): Promise<string | null>;
+  /** Ends the worker without saving. */
+  end(): void;
+}
+
+/**
+ * `openDataset` in a worker thread: the extension host's thread stays free, and the scan's working memory (at
+ * 400,000 items, a gigabyte of file facts, listings and JSON) goes back when the thread ends. The worker file sits
+ * beside this module: `dist/scanWorker.js` in the bundle, `out/src/dataset/scanWorker/scanWorker.js` in tests.
+ */
+export function scanInWorker(root: string, options: WorkerScanOptions): Promise<WorkerScan> {
+  const start: ScanStart = { root, listing: options.onListed !== undefined, ...(options.partSize ? { partSize: options.partSize } : {}) };
+  const worker = new Worker(path.join(__dirname, 'scanWorker.js'), { workerData: start });
+  const send = (message: ToScanWorker): void => worker.postMessage(message);
+  let saved: ((warning: string | null) => void) | undefined;
+  let ended = false;
+  const end = (): void => {
+    ended = true;
+    options.signal?.removeEventListener('abort', onAbort);
+    void worker.terminate();
+  };
+  const onAbort = (): void => {
+    send({ type: 'cancel' });
+    setTimeout(end, CANCEL_GRACE_MS).unref();
+  };
+  return new Promise<WorkerScan>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      end();
+      reject(error);
+      saved?.(`scan cache not saved (${error.message})`);
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const take = (message: FromScanWorker): void => {
+      switch (message.type) {
+        case 'listed':
+          options.onListed?.(message.items, message.last);
+          send({ type: 'taken' });
+          break;
+        case 'read':
+          options.onRead?.(message.done, message.total);
+          break;
+        case 'items':
+          options.onItems(message.items);
+          send({ type: 'taken' });
+          break;
+        case 'scanned':
+          resolve({
+            dataset: message.dataset,
+            saveSnapshot: () =>
+              new Promise<string | null>((done) => {
+                saved = done;
+                send({ type: 'save' });
+              }),
+            end,
+          });
+          break;
+        case 'saved':
+          end();
+          saved?.(message.warning);
+          break;
+        case 'failed':
+          fail(message.cancelled ? (options.signal?.reason instanceof Error ? options.signal.reason : new Error('the scan was cancelled')) : new Error(message.message));
+          break;
+      }
+    };
+    worker.on('message', (message: FromScanWorker) => {
+      try {
+        take(message);
+      } catch (error) {
+        // A callback that throws ends the scan with its error, not the extension host with an uncaught one.
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!ended) fail(new Error(`the dataset scan stopped unexpectedly (exit ${code})`));
+    });
+  });
+}
+
+/** `openDataset` of a default open (no image list, no options) in a worker thread, the items gathered here. */
+export async function openDatasetInWorker(root: string, signal?: AbortSignal): Promise<Dataset> {
+  const merge = new ScanMerge();
+  const scan = await scanInWorker(root, { ...(signal ? { signal } : {}), onItems: (items) => merge.add(items) });
+  scan.end();
+  return merge.finish(scan.dataset).dataset;
+}
