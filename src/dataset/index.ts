@@ -2,6 +2,7 @@
 export type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
 export { PREVIEW_ITEMS, readScanPreview, readScanSnapshot, saveScanSnapshot } from './scanSnapshot';
 export { ScanMerge } from './scanMerge';
+export { folderFingerprint, labelSources } from './scanFingerprint';
 export type { ScanChanges } from './scanMerge';
 export { openDatasetInWorker, scanInWorker } from './scanWorker/scanInWorker';
 export type { WorkerScan, WorkerScanOptions } from './scanWorker/scanInWorker';

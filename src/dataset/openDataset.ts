@@ -8,10 +8,13 @@ import type { JournalEntry, JournalState } from './journalEntry';
 import { replayJournal } from './journalEntry';
 import { readJournal } from './journalFiles';
 import { readManifest } from './manifest';
+import { mapLimit } from './mapLimit';
 import { consensusState, readConsensusRule, READERS_FILE_NAME, unsettledWarning } from './readers/readersConfig';
 import type { ManifestRow } from './manifest';
 import { importProblems, MultiLabelLookup, readMultiLabel } from './multilabel/datasetItems';
 import { folderLabel } from './safePath';
+import { labelSources, scanFingerprint } from './scanFingerprint';
+import type { FileStamp } from './scanFingerprint';
 import type { Dataset, DatasetItem, DatasetProblem, OpenDatasetOptions } from './types';
 import { walkDataset } from './walk';
 import type { FoundFile } from './walk';
@@ -83,13 +86,14 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
     options.onListed(selected.map((file) => withFindings(makeItem(file, null, manifestRows.get(file.id), folders), multiLabel)));
   }
   const cache = await FileFactsCache.load(datasetRoot);
-  let read = 0;
-  const scanned = (await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
+  let filesRead = 0;
+  const read = await mapLimit(selected, HASH_CONCURRENCY, async (file) => {
     options.signal?.throwIfAborted();
     const facts = file.error ? null : await cache.facts(file.id, file.absPath).catch((error: NodeJS.ErrnoException) => ({ error: `unreadable: ${error.code ?? error.message}` }));
-    if (++read % PROGRESS_EVERY === 0) options.onRead?.(read, selected.length);
+    if (++filesRead % PROGRESS_EVERY === 0) options.onRead?.(filesRead, selected.length);
     return { file, id: file.id, facts };
-  })).filter(({ id, facts }) => {
+  });
+  const scanned = read.filter(({ id, facts }) => {
     const skipped = notAnImageReason(facts);
     if (skipped) problems.push({ where: id, reason: skipped });
     return !skipped;
@@ -115,6 +119,14 @@ export async function openDataset(root: string, options: OpenDatasetOptions = {}
   const listPath = options.files ? path.resolve(options.files) : null;
   const dataset: Dataset = { root: datasetRoot, classes, items, problems, warnings, manifestPath, listPath };
   if (imported) dataset.multiLabel = { format: imported.format, labelFiles: imported.labelFiles, findings: imported.findings };
+  if (options.fingerprint && !options.files) {
+    // The stamps the facts were read under: a file changed since then gives the next fingerprint another value.
+    const stampAt = (index: number): FileStamp => {
+      const facts = read[index].facts;
+      return facts && 'size' in facts ? { size: facts.size, mtimeMs: facts.mtimeMs } : null;
+    };
+    dataset.fingerprint = await scanFingerprint(datasetRoot, read, stampAt, labelSources(dataset));
+  }
   applyJournalState(dataset, state);
   return dataset;
 }
@@ -192,17 +204,4 @@ async function findManifest(root: string, given: string | undefined): Promise<st
   if (given) return path.resolve(given);
   const fallback = path.join(root, 'manifest.csv');
   return (await fs.stat(fallback).catch(() => null))?.isFile() ? fallback : null;
-}
-
-async function mapLimit<T, R>(inputs: readonly T[], limit: number, work: (input: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await work(inputs[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
-  return results;
 }

@@ -7,6 +7,16 @@ export const STATE_DIR_NAME = '.xray-curator';
 export const UNLABELED_DIR_NAME = 'unlabeled';
 
 /** Turns a native relative path into an item id ('/' separators). */
+/**
+ * The path of an item by id under `root` (absolute, normalised). On POSIX one shared prefix joined to the id: at
+ * 400,000 items, a path joined and normalised per item kept four times its length in string pieces.
+ */
+export function itemPaths(root: string): (id: string) => string {
+  if (path.sep !== '/') return (id) => path.join(root, ...id.split('/'));
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return (id) => prefix + id;
+}
+
 export function toItemId(relativePath: string): string {
   return relativePath.split(path.sep).join('/');
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { compareIds } from '../shared/itemOrder';
 import { writeAtomically } from './atomicFile';
+import { itemPaths } from './safePath';
 import type { Dataset, DatasetItem } from './types';
 import { stateDirOf } from './userCache';
 
@@ -156,11 +157,4 @@ function restoreItem(saved: SnapshotItem, absPath: string): DatasetItem {
   if (saved.height !== undefined) item.height = saved.height;
   if (saved.error !== undefined) item.error = saved.error;
   return item;
-}
-
-/** The default path of an item by id; on POSIX one shared prefix joined to the id, not a new path per item. */
-function itemPaths(root: string): (id: string) => string {
-  if (path.sep !== '/') return (id) => path.join(root, ...id.split('/'));
-  const prefix = root.endsWith('/') ? root : `${root}/`;
-  return (id) => prefix + id;
 }

@@ -53,6 +53,8 @@ export interface Dataset {
   listPath: string | null;
   /** Set when a multi-label file (NIH, CheXpert, MIMIC-CXR, VinDr-CXR, PadChest) labels the folder. */
   multiLabel?: MultiLabelInfo;
+  /** What the scan depended on, hashed (`scanFingerprint`), when asked for: a reopen compares it with the folder's. */
+  fingerprint?: string;
 }
 
 export interface OpenDatasetOptions {
@@ -76,5 +78,7 @@ export interface OpenDatasetOptions {
   onRead?: (done: number, total: number) => void;
   /** Stops the scan (it rejects with the signal's reason): the gallery that wanted it was closed. */
   signal?: AbortSignal;
+  /** Set `Dataset.fingerprint` (a default open only: no image list). */
+  fingerprint?: boolean;
 }
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksLikeDicom } from './dicom';
 import { isImageFile } from './imageFormat';
-import { toItemId, UNLABELED_DIR_NAME } from './safePath';
+import { mapLimit } from './mapLimit';
+import { itemPaths, UNLABELED_DIR_NAME } from './safePath';
 import type { DatasetProblem } from './types';
 
 /** An image file found on disk; `error` when it is there but cannot be read as a file. */
@@ -36,9 +37,9 @@ const SNIFF_CONCURRENCY = 16;
 export async function walkDataset(root: string): Promise<WalkResult> {
   const result: WalkResult = { files: [], classFolders: [], dicomdirs: [], problems: [] };
   const maybeDicom: FoundFile[] = [];
-  await walkFolder(root, '', result, maybeDicom);
+  await walkFolder(root, itemPaths(root), '', result, maybeDicom);
   // All heads at once, not folder by folder: series folders often hold a single file.
-  await forEachLimit(maybeDicom, SNIFF_CONCURRENCY, async (file) => {
+  await mapLimit(maybeDicom, SNIFF_CONCURRENCY, async (file) => {
     try {
       if (await startsLikeDicom(file.absPath)) result.files.push(file);
     } catch (error) {
@@ -52,28 +53,28 @@ export async function walkDataset(root: string): Promise<WalkResult> {
   return result;
 }
 
-async function walkFolder(root: string, relative: string, result: WalkResult, maybeDicom: FoundFile[]): Promise<void> {
+/** `folder`: the folder's id ('/'-separated, '' for the root). */
+async function walkFolder(root: string, pathOf: (id: string) => string, folder: string, result: WalkResult, maybeDicom: FoundFile[]): Promise<void> {
   let entries: Dirent<Buffer>[];
   try {
-    entries = await fs.readdir(path.join(root, relative), { withFileTypes: true, encoding: 'buffer' });
+    entries = await fs.readdir(folder ? pathOf(folder) : root, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
-    result.problems.push({ where: toItemId(relative) || '.', reason: `folder not readable: ${(error as NodeJS.ErrnoException).code}` });
+    result.problems.push({ where: folder || '.', reason: `folder not readable: ${(error as NodeJS.ErrnoException).code}` });
     return;
   }
   for (const entry of entries) {
     const name = entry.name.toString('utf8');
     if (name.startsWith('.')) continue;
-    const childRelative = path.join(relative, name);
-    const id = toItemId(childRelative);
+    const id = folder ? `${folder}/${name}` : name;
     const validName = Buffer.from(name, 'utf8').equals(entry.name);
-    const absPath = path.join(root, childRelative);
+    const absPath = pathOf(id);
     if (entry.isDirectory()) {
       if (!validName) {
         result.problems.push({ where: id, reason: 'folder name is not valid UTF-8: not scanned (rename it)' });
         continue;
       }
-      if (relative === '' && name !== UNLABELED_DIR_NAME) result.classFolders.push(name);
-      await walkFolder(root, childRelative, result, maybeDicom);
+      if (folder === '' && name !== UNLABELED_DIR_NAME) result.classFolders.push(name);
+      await walkFolder(root, pathOf, id, result, maybeDicom);
     } else if (name.toUpperCase() === 'DICOMDIR' && (entry.isFile() || entry.isSymbolicLink())) {
       result.dicomdirs.push(id);
       result.problems.push({ where: id, reason: 'DICOMDIR (media directory) skipped: not an image; the images it lists are scanned as files' });
@@ -117,14 +118,6 @@ async function startsLikeDicom(absPath: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-async function forEachLimit<T>(inputs: readonly T[], limit: number, work: (input: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < inputs.length) await work(inputs[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
 }
 
 async function symlinkError(absPath: string): Promise<{ error?: string }> {

@@ -3,7 +3,7 @@
 // the scan itself, which replaces what was shown and is saved as the next snapshot.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyJournalState, LabelJournal, openDatasetInWorker, readScanPreview, readScanSnapshot, ScanMerge, scanInWorker } from '../dataset';
+import { applyJournalState, LabelJournal, labelSources, openDatasetInWorker, readScanPreview, readScanSnapshot, ScanMerge, scanInWorker } from '../dataset';
 import type { Dataset, DatasetItem, ScanChanges } from '../dataset';
 import type { ScanProgress } from '../shared/protocol';
 
@@ -130,6 +130,8 @@ export class GalleryLoader {
     let listing: DatasetItem[] | undefined;
     const scan = await scanInWorker(this.root, {
       signal: this.signal,
+      // A folder whose fingerprint is the snapshot's is only walked and stat'ed: no items come back.
+      ...(snapshot?.fingerprint ? { unchangedIf: { fingerprint: snapshot.fingerprint, sources: labelSources(snapshot) } } : {}),
       onItems: (items) => merge.add(items),
       onRead: (done, total) => {
         this.scan = { phase: snapshot || preview ? 'checking' : 'reading', done, total };
@@ -144,9 +146,11 @@ export class GalleryLoader {
             },
           }),
     });
-    const { dataset, changes } = merge.finish(scan.dataset);
-    applyJournalState(dataset, journal.state);
-    this.current = { dataset, journal, byId: byIdOf(dataset) };
+    const { dataset, changes } = scan.dataset === 'unchanged' ? { dataset: snapshot!, changes: { added: [], removed: [], changed: [] } } : merge.finish(scan.dataset);
+    if (dataset !== snapshot) {
+      applyJournalState(dataset, journal.state);
+      this.current = { dataset, journal, byId: byIdOf(dataset) };
+    }
     this.shown = dataset;
     this.scan = undefined;
     this.preview = undefined;
@@ -154,7 +158,8 @@ export class GalleryLoader {
     if (snapshot || preview || listing) this.events.scanned(changes);
     else showFirst(dataset);
     this.events.progress(undefined);
-    const unchanged = changes !== 'all' && !changes.added.length && !changes.removed.length && !changes.changed.length;
+    // Saved again also when only the fingerprint changed (files touched, or a snapshot from before fingerprints).
+    const unchanged = changes !== 'all' && !changes.added.length && !changes.removed.length && !changes.changed.length && dataset.fingerprint === snapshot?.fingerprint;
     if (unchanged) scan.end();
     else {
       const warning = await scan.saveSnapshot();

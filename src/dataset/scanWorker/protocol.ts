@@ -11,6 +11,8 @@ export interface ScanStart {
   listing: boolean;
   /** Items per message (default `ITEMS_PER_MESSAGE`). */
   partSize?: number;
+  /** The snapshot's fingerprint and label sources: when the folder's is the same, the worker says so and stops. */
+  unchangedIf?: { fingerprint: string; sources: string[] };
 }
 
 /** `taken`: the last `listed` or `items` part was taken, the next may come. */
@@ -22,6 +24,8 @@ export type FromScanWorker =
   | { type: 'items'; items: DatasetItem[] }
   /** Every item went over as `items`: the rest of the dataset. The worker then waits for `save` or its end. */
   | { type: 'scanned'; dataset: DatasetHeader }
+  /** The folder's fingerprint is `unchangedIf`'s: no scan, nothing more comes. */
+  | { type: 'unchanged' }
   | { type: 'saved'; warning: string | null }
   | { type: 'failed'; message: string; cancelled: boolean };
 

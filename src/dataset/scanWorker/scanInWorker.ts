@@ -16,11 +16,16 @@ export interface WorkerScanOptions {
   onItems: (items: DatasetItem[]) => void;
   /** Items per part (default 10,000). */
   partSize?: number;
+  /** A snapshot's fingerprint and label sources: the folder is only walked and stat'ed, and scanned when it differs. */
+  unchangedIf?: { fingerprint: string; sources: string[] };
 }
 
-/** A finished scan: its dataset without the items, and the worker, which still holds them for the snapshot. */
+/**
+ * A finished scan: its dataset without the items, and the worker, which still holds them for the snapshot; or
+ * 'unchanged' when the folder's fingerprint was `unchangedIf`'s (no items came, nothing to save).
+ */
 export interface WorkerScan {
-  dataset: DatasetHeader;
+  dataset: DatasetHeader | 'unchanged';
   /** Saves the scan as the dataset's snapshot and ends the worker; returns a warning instead of throwing. */
   saveSnapshot(): Promise<string | null>;
   /** Ends the worker without saving. */
@@ -33,7 +38,12 @@ export interface WorkerScan {
  * beside this module: `dist/scanWorker.js` in the bundle, `out/src/dataset/scanWorker/scanWorker.js` in tests.
  */
 export function scanInWorker(root: string, options: WorkerScanOptions): Promise<WorkerScan> {
-  const start: ScanStart = { root, listing: options.onListed !== undefined, ...(options.partSize ? { partSize: options.partSize } : {}) };
+  const start: ScanStart = {
+    root,
+    listing: options.onListed !== undefined,
+    ...(options.partSize ? { partSize: options.partSize } : {}),
+    ...(options.unchangedIf ? { unchangedIf: options.unchangedIf } : {}),
+  };
   const worker = new Worker(path.join(__dirname, 'scanWorker.js'), { workerData: start });
   const send = (message: ToScanWorker): void => worker.postMessage(message);
   let saved: ((warning: string | null) => void) | undefined;
@@ -79,6 +89,10 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
             end,
           });
           break;
+        case 'unchanged':
+          end();
+          resolve({ dataset: 'unchanged', saveSnapshot: () => Promise.resolve(null), end });
+          break;
         case 'saved':
           end();
           saved?.(message.warning);
@@ -108,5 +122,6 @@ export async function openDatasetInWorker(root: string, signal?: AbortSignal): P
   const merge = new ScanMerge();
   const scan = await scanInWorker(root, { ...(signal ? { signal } : {}), onItems: (items) => merge.add(items) });
   scan.end();
-  return merge.finish(scan.dataset).dataset;
+  // Asked without `unchangedIf`: always a scan.
+  return merge.finish(scan.dataset as DatasetHeader).dataset;
 }

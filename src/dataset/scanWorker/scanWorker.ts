@@ -2,6 +2,7 @@
 // The scan's own memory (the file-facts cache, the listing, the snapshot's JSON) lives and dies with this thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDataset } from '../openDataset';
+import { folderFingerprint } from '../scanFingerprint';
 import { saveScanSnapshot } from '../scanSnapshot';
 import type { Dataset, DatasetItem } from '../types';
 import { ITEMS_PER_MESSAGE } from './protocol';
@@ -33,10 +34,15 @@ async function postInParts(items: readonly DatasetItem[], message: (part: Datase
 }
 
 async function main(): Promise<void> {
-  const { root, listing } = workerData as ScanStart;
+  const { root, listing, unchangedIf } = workerData as ScanStart;
+  if (unchangedIf && (await folderFingerprint(root, unchangedIf.sources)) === unchangedIf.fingerprint) {
+    post({ type: 'unchanged' });
+    return;
+  }
   let listed: Promise<void> | undefined;
   const dataset = await openDataset(root, {
     signal: controller.signal,
+    fingerprint: true,
     onRead: (done, total) => post({ type: 'read', done, total }),
     ...(listing ? { onListed: (items: DatasetItem[]) => void (listed = postInParts(items, (part, last) => ({ type: 'listed', items: part, last }))) } : {}),
   });

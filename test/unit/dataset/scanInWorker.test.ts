@@ -23,10 +23,11 @@ describe('scanInWorker: the scan in a worker thread, its items in parts', () => 
     assert.deepEqual(parts.map((part) => part.length), [5, 5, 2], 'twelve items in parts of five');
     assert.deepEqual(listed.map((part) => part.length), [5, 5, 3], 'the listing too, the last part marked');
     assert.ok(listed.flat().every((item) => item.id === 'last' || item.hash === null), 'listed items are provisional');
-    const direct = await openDataset(root);
+    const direct = await openDataset(root, { fingerprint: true });
     const merge = new ScanMerge();
     for (const part of parts) merge.add(part);
-    const { dataset } = merge.finish(scan.dataset);
+    assert.notEqual(scan.dataset, 'unchanged');
+    const { dataset } = merge.finish(scan.dataset as Exclude<typeof scan.dataset, 'unchanged'>);
     assert.deepEqual({ ...dataset, items: dataset.items.map((item) => ({ ...item })) }, { ...direct, items: direct.items.map((item) => ({ ...item })) });
   });
 

@@ -67,6 +67,19 @@ describe('gallery loader: images before the scan', () => {
     fs.rmSync(added);
   });
 
+  it("reopen of a folder unchanged since its snapshot: the check only walks it, the snapshot's items stay", async () => {
+    // The scan after the removal above saved a snapshot of the folder as it is now.
+    await open(root).loader.scanned;
+    const { loader, scans } = open(root);
+    await loader.first;
+    loader.shownFirst();
+    await loader.usable;
+    const snapshotItems = loader.current!.dataset.items;
+    await loader.scanned;
+    assert.deepEqual(scans, [{ added: [], removed: [], changed: [] }]);
+    assert.equal(loader.current!.dataset.items, snapshotItems, 'the same items, not a second dataset');
+  });
+
   it('fails every promise with the reason when the folder is gone', async () => {
     const { loader } = open(path.join(root, 'no-such-folder'));
     await assert.rejects(loader.first, /dataset folder not found/);
