@@ -25,6 +25,7 @@ const OLD_SNAPSHOT_FILE_NAME = 'scan-cache.json';
  */
 const PREVIEW_FILE_NAME = 'scan-preview.json';
 export const PREVIEW_ITEMS = 600;
+const LINES_PER_PIECE = 5000;
 
 /** An item as the scan found it: what the journal sets is left out, and the path is the root's plus the id. */
 type SnapshotItem = Omit<DatasetItem, 'absPath' | 'label' | 'flagged' | 'note' | 'findings'> & { absPath?: string };
@@ -73,15 +74,25 @@ export async function saveScanSnapshot(dataset: Dataset): Promise<string | null>
   const counts: Record<string, number> = {};
   for (const item of dataset.items) counts[item.label ?? 'unlabeled'] = (counts[item.label ?? 'unlabeled'] ?? 0) + 1;
   const preview: PreviewFile = { ...header, dataset: { ...rest, items: items.slice(0, PREVIEW_ITEMS) }, counts };
-  const lines = [JSON.stringify(header), ...items.map((item) => JSON.stringify(item)), ''];
   try {
     // The preview last: one that is there always names the snapshot saved before it.
-    await writeAtomically(stateFile(dataset.root, SNAPSHOT_FILE_NAME), lines.join('\n'));
+    await writeAtomically(stateFile(dataset.root, SNAPSHOT_FILE_NAME), snapshotLines(header, items));
     await writeAtomically(stateFile(dataset.root, PREVIEW_FILE_NAME), JSON.stringify(preview));
     await fs.rm(stateFile(dataset.root, OLD_SNAPSHOT_FILE_NAME), { force: true });
     return null;
   } catch (error) {
     return `scan cache not saved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the next open scans before it shows the images`;
+  }
+}
+
+/** The snapshot's lines, a few thousand items to a piece. */
+function* snapshotLines(header: SnapshotHeader, items: readonly SnapshotItem[]): Generator<string> {
+  yield `${JSON.stringify(header)}\n`;
+  for (let start = 0; start < items.length; start += LINES_PER_PIECE) {
+    yield `${items
+      .slice(start, start + LINES_PER_PIECE)
+      .map((item) => JSON.stringify(item))
+      .join('\n')}\n`;
   }
 }
 
