@@ -27,6 +27,9 @@ describe('scan fingerprint: what a scan depended on', () => {
       seen.add(fingerprint);
     };
     const [first, second] = scanned.items;
+    // The subset's images are hard links into ../shared: touch a copy put in the link's place, never the shared file.
+    fs.copyFileSync(first.absPath, `${first.absPath}.tmp`);
+    fs.renameSync(`${first.absPath}.tmp`, first.absPath);
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(first.absPath, later, later);
     await expectNew('a file touched');
