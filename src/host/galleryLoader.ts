@@ -19,8 +19,11 @@ export type { ScanChanges };
 export interface LoaderEvents {
   /** The scan goes on (progress), or has ended (undefined). */
   progress(scan: ScanProgress | undefined): void;
-  /** The whole snapshot was read after its preview was shown: the rest of its items can follow. */
-  snapshotRead(): void;
+  /**
+   * The first items were shown alone (a saved scan's preview, or the first part of the folder listing) and now all
+   * of them are in `shown`: the rest can follow.
+   */
+  restArrived(): void;
   /** The scan replaced what was shown first: only `changes` differ from the snapshot, or everything ('all'). */
   scanned(changes: ScanChanges | 'all'): void;
 }
@@ -54,6 +57,8 @@ export class GalleryLoader {
     private readonly events: LoaderEvents,
     /** Aborted when the gallery closes: a scan still running stops. */
     private readonly signal?: AbortSignal,
+    /** Items per part from the scan's worker (default 10,000). */
+    private readonly partSize?: number,
   ) {
     let showFirst!: () => void;
     let use!: () => void;
@@ -122,7 +127,7 @@ export class GalleryLoader {
       use();
       if (preview) {
         this.shown = snapshot;
-        this.events.snapshotRead();
+        this.events.restArrived();
       } else showFirst(snapshot);
     }
     // The scan runs in a worker and comes back in parts, merged into the snapshot as they arrive.
@@ -130,6 +135,7 @@ export class GalleryLoader {
     let listing: DatasetItem[] | undefined;
     const scan = await scanInWorker(this.root, {
       signal: this.signal,
+      ...(this.partSize ? { partSize: this.partSize } : {}),
       // A folder whose fingerprint is the snapshot's is only walked and stat'ed: no items come back.
       ...(snapshot?.fingerprint ? { unchangedIf: { fingerprint: snapshot.fingerprint, sources: labelSources(snapshot) } } : {}),
       onItems: (items) => merge.add(items),
@@ -140,9 +146,19 @@ export class GalleryLoader {
       ...(snapshot || preview
         ? {}
         : {
-            onListed: (items: DatasetItem[], last: boolean) => {
+            // The first part is painted at once, with the whole listing's counts; the rest follows when it is all here.
+            onListed: (items: DatasetItem[], last: boolean, total: number, counts: Record<string, number>) => {
+              const first = !listing;
               (listing ??= []).push(...items);
-              if (last) this.showListing(listing, journal, showFirst);
+              if (first) {
+                this.scan = { phase: 'reading', done: 0, total };
+                if (!last) this.preview = { total, counts };
+                showFirst(this.provisional(last ? listing : [...items], counts, journal));
+              } else if (last) {
+                this.preview = undefined;
+                this.shown = this.provisional(listing, counts, journal);
+                this.events.restArrived();
+              }
             },
           }),
     });
@@ -167,13 +183,17 @@ export class GalleryLoader {
     }
   }
 
-  /** Shows the folder listing while its files are read: provisional items, labelled by their folders. */
-  private showListing(items: DatasetItem[], journal: LabelJournal, showFirst: (dataset: Dataset) => void): void {
-    const classes = [...new Set(items.map((item) => item.sourceLabel).filter((label): label is string => label !== null))].sort();
-    const provisional: Dataset = { root: path.resolve(this.root), classes, items, problems: [], warnings: [], manifestPath: null, listPath: null };
-    applyJournalState(provisional, journal.state);
-    this.scan = { phase: 'reading', done: 0, total: items.length };
-    showFirst(provisional);
+  /**
+   * The folder listing (or its first part) as a dataset while its files are read: provisional items, labelled by
+   * their folders; the classes are the whole listing's (`counts`: items per folder label).
+   */
+  private provisional(items: DatasetItem[], counts: Record<string, number>, journal: LabelJournal): Dataset {
+    const classes = Object.keys(counts)
+      .filter((label) => label !== 'unlabeled')
+      .sort();
+    const dataset: Dataset = { root: path.resolve(this.root), classes, items, problems: [], warnings: [], manifestPath: null, listPath: null };
+    applyJournalState(dataset, journal.state);
+    return dataset;
   }
 }
 

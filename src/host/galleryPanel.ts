@@ -316,7 +316,7 @@ export class GalleryPanel extends Disposable {
     if (this.loader) return this.loader;
     const loader = new GalleryLoader(this.datasetRoot, readSettings().journalUser || undefined, {
       progress: (scan) => this.push({ type: 'scanProgress', ...(scan ? { scan } : {}) }),
-      snapshotRead: () => this.pages.continue(loader.shown!.items),
+      restArrived: () => this.pages.continue(loader.shown!.items),
       scanned: (changes) => this.onScanned(changes),
     }, this.closing.signal);
     this.loader = loader;

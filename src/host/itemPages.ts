@@ -15,6 +15,8 @@ export class ItemPager {
   private sending = false;
   /** The generation started from a preview, waiting for its items. */
   private awaiting: number | undefined;
+  /** How many items the current generation's first page had: the rest starts there. */
+  private firstPage = 0;
   private readonly heldIds = new Set<string>();
   private readonly heldRemovals = new Set<string>();
   private disposed = false;
@@ -37,7 +39,9 @@ export class ItemPager {
     this.awaiting = total > items.length ? generation : undefined;
     // After the reply or event carrying the first page has been posted.
     if (this.awaiting === undefined) setImmediate(() => void this.sendRest(generation, sorted));
-    return { items: sorted.slice(0, FIRST_PAGE_ITEMS).map(this.toItem), total, generation };
+    const first = sorted.slice(0, FIRST_PAGE_ITEMS);
+    this.firstPage = first.length;
+    return { items: first.map(this.toItem), total, generation };
   }
 
   /** Every item of the generation started from a preview (its first items the preview's): the rest are sent. */
@@ -62,7 +66,7 @@ export class ItemPager {
   }
 
   private async sendRest(generation: number, sorted: readonly DatasetItem[]): Promise<void> {
-    for (let start = FIRST_PAGE_ITEMS; start < sorted.length; start += PAGE_ITEMS) {
+    for (let start = this.firstPage; start < sorted.length; start += PAGE_ITEMS) {
       if (generation !== this.generation || this.disposed) return;
       this.send({ type: 'itemsPage', generation, items: sorted.slice(start, start + PAGE_ITEMS).map(this.toItem) });
       // Edits and thumbnail requests are answered between pages.

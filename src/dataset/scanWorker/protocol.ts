@@ -19,7 +19,8 @@ export interface ScanStart {
 export type ToScanWorker = { type: 'cancel' } | { type: 'taken' } | { type: 'save' };
 
 export type FromScanWorker =
-  | { type: 'listed'; items: DatasetItem[]; last: boolean }
+  /** A part of the folder listing, with the listing's size and its items per folder label (`unlabeled`: none). */
+  | { type: 'listed'; items: DatasetItem[]; last: boolean; total: number; counts: Record<string, number> }
   | { type: 'read'; done: number; total: number }
   | { type: 'items'; items: DatasetItem[] }
   /** Every item went over as `items`: the rest of the dataset. The worker then waits for `save` or its end. */

@@ -9,8 +9,11 @@ const CANCEL_GRACE_MS = 5_000;
 
 export interface WorkerScanOptions {
   signal?: AbortSignal;
-  /** The folder listing before any file is read (provisional items: no hashes), in parts; `last` ends it. */
-  onListed?: (items: DatasetItem[], last: boolean) => void;
+  /**
+   * The folder listing before any file is read (provisional items: no hashes), in parts; `last` ends it. `total`
+   * and `counts` (items per folder label, `unlabeled`: none) are the whole listing's.
+   */
+  onListed?: (items: DatasetItem[], last: boolean, total: number, counts: Record<string, number>) => void;
   onRead?: (done: number, total: number) => void;
   /** The scanned items, in parts: the caller keeps what it needs, so no thread holds two whole datasets. */
   onItems: (items: DatasetItem[]) => void;
@@ -68,7 +71,7 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
     const take = (message: FromScanWorker): void => {
       switch (message.type) {
         case 'listed':
-          options.onListed?.(message.items, message.last);
+          options.onListed?.(message.items, message.last, message.total, message.counts);
           send({ type: 'taken' });
           break;
         case 'read':

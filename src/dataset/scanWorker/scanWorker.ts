@@ -33,6 +33,13 @@ async function postInParts(items: readonly DatasetItem[], message: (part: Datase
   }
 }
 
+/** The listing in parts, each with the counts of all of it: the gallery paints the first part with the right totals. */
+function postListing(items: readonly DatasetItem[]): Promise<void> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.sourceLabel ?? 'unlabeled'] = (counts[item.sourceLabel ?? 'unlabeled'] ?? 0) + 1;
+  return postInParts(items, (part, last) => ({ type: 'listed', items: part, last, total: items.length, counts }));
+}
+
 async function main(): Promise<void> {
   const { root, listing, unchangedIf } = workerData as ScanStart;
   if (unchangedIf && (await folderFingerprint(root, unchangedIf.sources)) === unchangedIf.fingerprint) {
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
     signal: controller.signal,
     fingerprint: true,
     onRead: (done, total) => post({ type: 'read', done, total }),
-    ...(listing ? { onListed: (items: DatasetItem[]) => void (listed = postInParts(items, (part, last) => ({ type: 'listed', items: part, last }))) } : {}),
+    ...(listing ? { onListed: (items: DatasetItem[]) => void (listed = postListing(items)) } : {}),
   });
   await listed;
   const { items, ...rest } = dataset;

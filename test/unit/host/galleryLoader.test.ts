@@ -8,18 +8,18 @@ import { ItemPager } from '../../../src/host/itemPages';
 import type { ItemsPageEvent, ScanProgress } from '../../../src/shared/protocol';
 import { makeCxrSubset } from '../../support/cxrSubset';
 
-function open(root: string): { loader: GalleryLoader; scans: (ScanChanges | 'all')[]; progress: (ScanProgress | undefined)[]; events: string[] } {
+function open(root: string, partSize?: number): { loader: GalleryLoader; scans: (ScanChanges | 'all')[]; progress: (ScanProgress | undefined)[]; events: string[] } {
   const scans: (ScanChanges | 'all')[] = [];
   const progress: (ScanProgress | undefined)[] = [];
   const events: string[] = [];
   const loader = new GalleryLoader(root, 'tester', {
-    snapshotRead: () => events.push('snapshot read'),
+    restArrived: () => events.push('rest arrived'),
     scanned: (changes) => {
       events.push('scanned');
       scans.push(changes);
     },
     progress: (scan) => progress.push(scan),
-  });
+  }, undefined, partSize);
   return { loader, scans, progress, events };
 }
 
@@ -44,6 +44,22 @@ describe('gallery loader: images before the scan', () => {
     assert.equal(loader.scan, undefined);
   });
 
+  it('first open of a listing in several parts: paints the first part with the whole listing\'s total, counts and classes', async () => {
+    const fresh = makeCxrSubset(4);
+    try {
+      const { loader, events } = open(fresh, 5);
+      await loader.first;
+      assert.equal(loader.shown!.items.length, 5, 'the first part');
+      assert.deepEqual(loader.preview, { total: 12, counts: { COVID: 4, NORMAL: 4, PNEUMONIA: 4 } });
+      assert.deepEqual(loader.shown!.classes, ['COVID', 'NORMAL', 'PNEUMONIA'], 'every class, not just the first part\'s');
+      await loader.scanned;
+      assert.equal(events[0], 'rest arrived', 'the rest of the listing, before the scan');
+      assert.equal(loader.current!.dataset.items.length, 12);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('reopen: shows the snapshot, takes edits before the scan ends, and the scan finds what changed on disk', async () => {
     const added = path.join(root, 'COVID', 'zz-added.png');
     fs.copyFileSync(fs.readdirSync(path.join(root, 'NORMAL')).map((f) => path.join(root, 'NORMAL', f))[0], added);
@@ -61,7 +77,7 @@ describe('gallery loader: images before the scan', () => {
     await loader.scanned;
     const scanned = loader.current!;
     assert.deepEqual(scans, [{ added: ['COVID/zz-added.png'], removed: [], changed: [] }]);
-    assert.deepEqual(events, ['snapshot read', 'scanned']);
+    assert.deepEqual(events, ['rest arrived', 'scanned']);
     assert.equal(loader.preview, undefined);
     assert.equal(scanned.dataset.items.find((item) => item.id === first.items[0].id)?.flagged, true, 'the edit made on the snapshot holds after the scan');
     fs.rmSync(added);
@@ -103,6 +119,15 @@ describe('item pager: pages in id order, patches held until the last page', () =
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(first.items.length + pages.reduce((n, page) => n + page.items.length, 0), 25_000);
     assert.equal(pages[0].items[0].id, sorted[600].id);
+
+    // A first part smaller than a first page: the rest starts where it ended.
+    pages.length = 0;
+    const small = pager.start(sorted.slice(0, 5), 25_000);
+    pager.continue(sorted);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(small.items.length, 5);
+    assert.equal(pages[0].items[0].id, sorted[5].id);
+    assert.equal(small.items.length + pages.reduce((n, page) => n + page.items.length, 0), 25_000);
   });
 
   it('sends a small first page, then the rest, and flushes held patches after the last', async () => {
