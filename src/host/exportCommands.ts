@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportCurated, exportMultiLabel, openDataset, stateDirOf } from '../dataset';
+import { exportCurated, exportMultiLabel, openDatasetInWorker, stateDirOf } from '../dataset';
 import type { Dataset } from '../dataset';
 import { modelsDir } from '../ml/modelVersions';
 import type { CuratorContext } from './curatorContext';
@@ -11,7 +11,8 @@ import type { CuratorContext } from './curatorContext';
  * multi-label dataset, its label files written back in the format they came in, with the curated findings.
  */
 export async function exportDataset(root: string): Promise<string | undefined> {
-  const dataset = await openDataset(root);
+  // Read in a worker thread: at 400,000 images a scan on the host's thread held it for seconds.
+  const dataset = await openDatasetInWorker(root);
   if (dataset.multiLabel) return exportFindings(dataset);
   const format = await vscode.window.showQuickPick(
     [
