@@ -78,7 +78,7 @@ export function watchFolders(root: string, folders: Iterable<string>, onEntry: (
         else onEntry(relative);
       },
       () => {
-        stop(relative);
+        if (watchers.has(relative)) stop(relative);
         onEntry(relative);
       },
     );

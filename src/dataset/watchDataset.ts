@@ -53,6 +53,7 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     const changes: DatasetChanges = { added: [], removed: [], changed: [], renamed: [] };
     const index = new Map(dataset.items.map((item, position) => [item.id, position]));
     const removedItems = new Set<DatasetItem>();
+    const gone = new Set<string>();
     // Loaded per batch, not held: at 400,000 files the facts of every file are hundreds of megabytes.
     const cache = await FileFactsCache.load(dataset.root);
     for (const id of ids) {
@@ -60,9 +61,9 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
       const position = index.get(id);
       if (position === undefined) {
         const stat = await fs.stat(absPath).catch(() => null);
+        // Gone, and not an item: a folder removed or renamed away, or a file that never was an image.
         if (!stat) {
-          // A folder removed or renamed away: every item under it.
-          for (const item of dataset.items) if (item.id.startsWith(`${id}/`)) removedItems.add(item);
+          gone.add(id);
           continue;
         }
         // As the scan takes them: an extension-less (or `.dicom`, UID-named) file is an image when its first bytes are DICOM.
@@ -82,8 +83,10 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
         changes.added.push(item);
       }
     }
-    const gone = new Set([...removedItems].map((item) => item.id));
-    dataset.items = dataset.items.filter((item) => !gone.has(item.id));
+    // One pass for every gone folder: an item goes when a folder above it went.
+    if (gone.size) for (const item of dataset.items) if (underAny(item.id, gone)) removedItems.add(item);
+    const removedIds = new Set([...removedItems].map((item) => item.id));
+    dataset.items = dataset.items.filter((item) => !removedIds.has(item.id));
     for (const removed of removedItems) {
       const twin = removed.hash ? changes.added.find((added) => added.hash === removed.hash) : undefined;
       if (twin) changes.renamed.push({ from: removed.id, to: twin.id });
@@ -125,4 +128,10 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     },
     close,
   };
+}
+
+/** Whether a folder above `id` is one of `folders`. */
+function underAny(id: string, folders: ReadonlySet<string>): boolean {
+  for (let slash = id.lastIndexOf('/'); slash > 0; slash = id.lastIndexOf('/', slash - 1)) if (folders.has(id.slice(0, slash))) return true;
+  return false;
 }
