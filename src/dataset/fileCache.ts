@@ -45,7 +45,8 @@ export class FileFactsCache {
 
   private constructor(
     private readonly root: string,
-    private readonly file: string,
+    /** Where it is saved; null: never. */
+    private readonly file: string | null,
     entries: Map<string, FileFacts>,
     private saltId: string | null,
   ) {
@@ -71,6 +72,15 @@ export class FileFactsCache {
       // No cache yet, or a damaged one: everything is hashed again.
     }
     return new FileFactsCache(root, file, entries, currentSaltId);
+  }
+
+  /**
+   * A cache that starts empty and is never saved, for the file watcher: the files it hears of changed (their size
+   * or mtime, or their name), so saved facts would not be used, and loading them all at 400,000 files took the
+   * host's thread seconds and hundreds of megabytes. The next scan reads those few files again.
+   */
+  static unsaved(root: string): FileFactsCache {
+    return new FileFactsCache(root, null, new Map(), null);
   }
 
   /** Facts about `absPath` (item `id`): from the cache when size and mtime match, else read now. */
@@ -105,7 +115,7 @@ export class FileFactsCache {
 
   /** Saves when anything changed; returns a warning instead of throwing (the dataset still opens). */
   async save(): Promise<string | null> {
-    if (!this.dirty) return null;
+    if (!this.dirty || !this.file) return null;
     try {
       await writeAtomically(this.file, cachePieces(this.saltId, this.entries));
       this.dirty = false;

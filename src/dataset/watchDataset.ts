@@ -54,8 +54,7 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     const index = new Map(dataset.items.map((item, position) => [item.id, position]));
     const removedItems = new Set<DatasetItem>();
     const gone = new Set<string>();
-    // Loaded per batch, not held: at 400,000 files the facts of every file are hundreds of megabytes.
-    const cache = await FileFactsCache.load(dataset.root);
+    const cache = FileFactsCache.unsaved(dataset.root);
     for (const id of ids) {
       const absPath = path.join(dataset.root, ...id.split('/'));
       const position = index.get(id);
@@ -97,7 +96,6 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
       if (folder && !dataset.classes.includes(folder)) dataset.classes = [...dataset.classes, folder].sort();
     }
     if (options.journalState) applyJournalState(dataset, options.journalState());
-    await cache.save();
     if (changes.added.length + changes.removed.length + changes.changed.length > 0) onChange(changes);
   };
 
