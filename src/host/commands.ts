@@ -39,7 +39,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'xrayCurator.findLabelIssues': onDataset((ctx, root) => runAuditCommand(ctx, root, 'labelIssues')),
     'xrayCurator.findDuplicates': onDataset((ctx, root) => runAuditCommand(ctx, root, 'duplicates')),
     'xrayCurator.auditShortcuts': onDataset((ctx, root) => runAuditCommand(ctx, root, 'shortcuts')),
-    'xrayCurator.showReport': onDataset((ctx, root, target) => showReport(ctx, root, target.modelVersion)),
+    'xrayCurator.showReport': onDataset((ctx, root, target) => showReport(ctx, root, target.modelVersion, target.findings === true)),
     'xrayCurator.compareModels': onDataset((ctx, root) => compareModels(ctx, root)),
     'xrayCurator.undoLabel': onDataset((ctx, root) => undoLabel(ctx, root)),
     'xrayCurator.applyLabelsToFolders': onDataset((ctx, root) => applyLabelsToFolders(ctx, root)),

@@ -1,8 +1,9 @@
 // Turns the dataset core's items, the journal and the model's predictions into what the gallery webview shows.
 // No `vscode` here: URLs come in as a function, so this is tested in plain Node.
 import * as path from 'node:path';
-import type { Dataset, DatasetItem, JournalEntry } from '../dataset';
+import type { Dataset, DatasetItem, JournalEdit, JournalEntry, ShownPrediction } from '../dataset';
 import type { DatasetSummary, GalleryItem, HistoryEntry } from '../shared/protocol';
+import { FindingScores } from './galleryFindings';
 
 /** One item's prediction as the ML engine reports it. */
 export interface PredictionInput {
@@ -46,6 +47,8 @@ export class PredictionStore {
   private issueScores = new Map<string, number>();
   private suggestedLabels = new Map<string, string>();
   model: string | undefined;
+  /** A multi-label dataset's findings model. */
+  readonly findings = new FindingScores();
 
   /** Replaces the predictions; returns the ids whose gallery view changed. */
   set(update: PredictionSet): Set<string> {
@@ -79,8 +82,9 @@ export class PredictionStore {
   }
 
   /** The fields a prediction (and the audit) add to a gallery item. */
-  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'split'> {
+  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'split' | 'findingProbs'> {
     const p = this.current.get(id);
+    const findingProbs = this.findings.probsOf(id);
     const issueScore = this.issueScores.get(id) ?? p?.issueScore;
     const suggestedLabel = this.suggestedLabels.get(id);
     return {
@@ -88,7 +92,19 @@ export class PredictionStore {
       ...(issueScore !== undefined ? { issueScore } : {}),
       ...(suggestedLabel !== undefined ? { suggestedLabel } : {}),
       ...(p?.split !== undefined ? { split: p.split } : {}),
+      ...(findingProbs ? { findingProbs: [...findingProbs] } : {}),
     };
+  }
+
+  /** What an edit records the user saw: the class's confidence, or for a finding its probability. */
+  shownFor(edit: JournalEdit): ShownPrediction | undefined {
+    const id = edit.item.id;
+    if (edit.kind === 'finding') {
+      const probability = this.findings.probabilityOf(id, edit.finding!);
+      return probability !== undefined && this.findings.model ? { model: `findings ${this.findings.model.model}`, confidence: probability } : undefined;
+    }
+    const p = this.current.get(id);
+    return p && this.model ? { model: this.model, confidence: p.confidence } : undefined;
   }
 
   /** Class probabilities for the detail view, highest first. */
@@ -130,8 +146,13 @@ function findingsShown(findings: NonNullable<DatasetItem['findings']>): NonNulla
   return { positive: entries.filter(([, state]) => state === 'positive').map(([name]) => name), uncertain: entries.filter(([, state]) => state === 'uncertain').map(([name]) => name) };
 }
 
-/** The dataset's name, classes and counts; `saved`: the counts a saved scan's preview gives for every item. */
-export function summarize(dataset: Dataset, model: string | undefined, saved?: Readonly<Record<string, number>>): DatasetSummary {
+/**
+ * The dataset's name, classes, findings and counts, and the models shown; `saved`: the counts a saved scan's
+ * preview gives for every item.
+ */
+export function summarize(dataset: Dataset, shown: PredictionStore, saved?: Readonly<Record<string, number>>): DatasetSummary {
+  const { model } = shown;
+  const findingModel = shown.findings.model;
   const counts: Record<string, number> = Object.fromEntries(dataset.classes.map((name) => [name, 0]));
   let unlabeled = 0;
   if (saved) {
@@ -145,7 +166,15 @@ export function summarize(dataset: Dataset, model: string | undefined, saved?: R
   }
   // A multi-label item has findings, not a class: "unlabelled" would say nothing about it.
   if (unlabeled && !dataset.multiLabel) counts.unlabeled = unlabeled;
-  return { name: path.basename(dataset.root), root: dataset.root, classes: dataset.classes, counts, ...(model ? { model } : {}) };
+  return {
+    name: path.basename(dataset.root),
+    root: dataset.root,
+    classes: dataset.classes,
+    counts,
+    ...(model ? { model } : {}),
+    ...(dataset.multiLabel ? { findings: [...dataset.multiLabel.findings] } : {}),
+    ...(findingModel ? { findingModel } : {}),
+  };
 }
 
 /** The journal entries about one item, oldest first, following it through moves. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, classNameProblem, MAX_WATCHED_FOLDERS, planApplyToFolders, watchDataset } from '../dataset';
-import type { Dataset, DatasetItem, DatasetWatcher, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
+import { applyJournalState, applyToFolders, classNameProblem, planApplyToFolders } from '../dataset';
+import type { Dataset, DatasetItem, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/parseMessage';
 import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
@@ -9,13 +9,13 @@ import { Disposable } from './disposable';
 import { readSettings } from './settings';
 import { PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks, PredictionSet } from './galleryData';
-import { latestLabelIssues } from './auditFiles';
 import { dicomTagsReply, PixelCache } from './dicomDetail';
 import { GalleryLoader } from './galleryLoader';
+import { watchGalleryFiles } from './galleryFileWatch';
 import type { Loaded, ScanChanges } from './galleryLoader';
 import { ItemDetails } from './itemDetails';
 import { ItemPager } from './itemPages';
-import { latestPredictions } from './predictionFiles';
+import { readShownPredictions } from './predictionFiles';
 import { ThumbnailQueue } from './thumbnailQueue';
 import { watchPredictionFiles } from './watchPredictions';
 import { webviewHtml } from './webviewHtml';
@@ -224,6 +224,15 @@ export class GalleryPanel extends Disposable {
       }
       case 'flag':
         return this.edit(body.ids, (item) => ({ kind: body.flagged ? 'flag' : 'unflag', item }));
+      case 'setFinding': {
+        const { finding, state } = body;
+        const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
+        if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset${known.length ? ` (${known.join(', ')})` : ': it has no multi-label file'}`);
+        return this.edit(body.ids, (item) => {
+          if (!item.findings) throw new Error(`${item.id} has no row in the label file, so its findings cannot be set`);
+          return { kind: 'finding', item, finding, value: state };
+        });
+      }
       case 'undo':
       case 'redo': {
         const { journal } = await this.editable();
@@ -232,7 +241,7 @@ export class GalleryPanel extends Disposable {
       }
       case 'detail':
         // `item` waited for the dataset, so its journal is there.
-        return this.details.detail(await this.item(body.id), this.loader!.current!.journal);
+        return this.details.detail(await this.item(body.id), this.loader!.current!.journal, this.loader!.current!.dataset.multiLabel?.findings);
       case 'saliency':
         return this.details.saliency(await this.item(body.id));
       case 'dicomTags':
@@ -251,9 +260,9 @@ export class GalleryPanel extends Disposable {
     const edits = ids.map((id) => {
       const item = byId.get(id);
       if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
-      const prediction = this.predictions.galleryFields(id).prediction;
       const edit = make(item);
-      return prediction && this.predictions.model ? { ...edit, shown: { model: this.predictions.model, confidence: prediction.confidence } } : edit;
+      const shown = this.predictions.shownFor(edit);
+      return shown ? { ...edit, shown } : edit;
     });
     const entries = await this.serialized(() => journal.record(edits));
     return { type: 'done', entries: entries.length };
@@ -284,7 +293,7 @@ export class GalleryPanel extends Disposable {
     return {
       ...(filter ? { filter } : {}),
       type: 'ready',
-      dataset: summarize(dataset, this.predictions.model, loader.preview?.counts),
+      dataset: summarize(dataset, this.predictions, loader.preview?.counts),
       urls: this.urls,
       ...this.pages.start(dataset.items, loader.preview?.total),
       ...(loader.scan ? { scan: loader.scan } : {}),
@@ -346,16 +355,13 @@ export class GalleryPanel extends Disposable {
     if (!dataset || !this.webviewReady) return;
     const few = changes !== 'all' && changes.added.length + changes.removed.length + changes.changed.length <= 1000;
     if (few) this.pushPatch([...changes.added, ...changes.changed], changes.removed);
-    else this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions.model), ...this.pages.start(dataset.items) });
+    else this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions), ...this.pages.start(dataset.items) });
   }
 
-  /** Shows the latest model version's predictions written by the ML jobs, if newer than what is shown. */
+  /** Shows the latest predictions and audit written by the ML jobs, if newer than what is shown. */
   private async readPredictionFiles(): Promise<void> {
     try {
-      const latest = await latestPredictions(this.datasetRoot, this.predictions.model);
-      if (latest) this.setPredictions(latest);
-      const issues = this.predictions.hasIssueScores ? undefined : await latestLabelIssues(this.datasetRoot);
-      if (issues) this.setLabelIssues(issues);
+      this.pushPatch([...(await readShownPredictions(this.datasetRoot, this.predictions))], []);
     } catch (error) {
       const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
       if (this.webviewReady) this.push({ type: 'showError', message });
@@ -379,33 +385,17 @@ export class GalleryPanel extends Disposable {
   private async reload(): Promise<void> {
     if (!this.loader) return;
     const { dataset } = await this.loader.rescan();
-    this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions.model), ...this.pages.start(dataset.items) });
+    this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions), ...this.pages.start(dataset.items) });
   }
 
   private async watchFiles(loaded: Loaded): Promise<void> {
-    let watcher: DatasetWatcher;
-    try {
-      watcher = await watchDataset(
-        loaded.dataset,
-        (changes) => {
-          loaded.byId = new Map(loaded.dataset.items.map((item) => [item.id, item]));
-          const upserted = [...changes.added, ...changes.changed];
-          this.pushPatch(
-            upserted.map((item) => item.id),
-            changes.removed,
-          );
-        },
-        { journalState: () => loaded.journal.state, signal: this.closing.signal },
-      );
-    } catch (error) {
-      this.push({ type: 'showError', message: `Not watching the folder for changes: ${error instanceof Error ? error.message : String(error)}` });
-      return;
-    }
-    if (this.isDisposed) void watcher.close();
-    else this.register({ dispose: () => void watcher.close() });
-    if (watcher.unwatchedFolders) {
-      this.push({ type: 'showError', message: `${watcher.unwatchedFolders.toLocaleString('en-US')} folders are not watched for changes (at most ${MAX_WATCHED_FOLDERS.toLocaleString('en-US')} are): files added or changed there show when the gallery is opened again.` });
-    }
+    const watcher = await watchGalleryFiles(loaded, {
+      changed: (ids, removed) => this.pushPatch(ids, removed),
+      problem: (message) => this.push({ type: 'showError', message }),
+      signal: this.closing.signal,
+    });
+    if (watcher && this.isDisposed) watcher.dispose();
+    else if (watcher) this.register(watcher);
   }
 
   private pushPatch(ids: readonly string[], removed: readonly string[]): void {
@@ -417,7 +407,7 @@ export class GalleryPanel extends Disposable {
       if (item) items.push(this.toGalleryItem(item));
     }
     if (items.length || removed.length) {
-      this.push({ type: 'itemsPatched', dataset: summarize(loaded.dataset, this.predictions.model), items, removed: [...removed] });
+      this.push({ type: 'itemsPatched', dataset: summarize(loaded.dataset, this.predictions), items, removed: [...removed] });
     }
   }
 

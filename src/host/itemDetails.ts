@@ -26,7 +26,8 @@ export class ItemDetails {
     this.saliencyMaps = new SaliencyMaps(backboneCache);
   }
 
-  async detail(item: DatasetItem, journal: LabelJournal): Promise<DetailReply> {
+  /** `findings`: a multi-label dataset's findings, each listed with its label and probability. */
+  async detail(item: DatasetItem, journal: LabelJournal, findings?: readonly string[]): Promise<DetailReply> {
     const id = item.id;
     // Browsers cannot show DICOM: the detail view shows the thumbnail until the full-range pixels arrive.
     const viewable = item.format !== 'dicom' ? originalUrl(this.urls, item) : undefined;
@@ -38,6 +39,7 @@ export class ItemDetails {
       ...(item.width ? { width: item.width, height: item.height, format: item.format } : {}),
       metadata: { ...item.metadata, ...(item.hash ? { sha256: item.hash } : {}) },
       probabilities: this.predictions.probabilities(id),
+      ...(findings && item.findings ? { findings: this.predictions.findings.detailRows(item, findings) } : {}),
       history: historyOf(journal.entries, id),
       saliencyAvailable: await this.canExplain(item),
       ...(item.format === 'dicom' && !item.error ? { dicom: true } : {}),

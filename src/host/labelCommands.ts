@@ -53,5 +53,7 @@ export function filterGallery(ctx: CuratorContext, root: string, target: unknown
   if (filter.sort === 'issue') filter.descending = true;
   if (given.changedOnly === true) filter.changedOnly = true;
   if (given.issueQueue === true) filter.issueQueue = true;
+  if (typeof given.finding === 'string') filter.finding = given.finding;
+  if (given.findingState === 'positive' || given.findingState === 'uncertain' || given.findingState === 'negative' || given.findingState === 'disagreeing' || given.findingState === 'agreeing') filter.findingState = given.findingState;
   ctx.galleries.open(root).showFilter(filter);
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_BACKBONE, BUILTIN_BACKBONE_TITLE, describeBackbone } from '../ml/builtinBackbone';
 import type { DatasetJobParams, RetrainParams, RetrainSummary, ScoreSummary } from '../ml/jobs/datasetJobs';
+import type { MultiLabelRetrainSummary } from '../ml/jobs/multiLabelJobs';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
 import { readSettings } from './settings';
@@ -30,15 +31,19 @@ export async function scoreDataset(ctx: CuratorContext, root: string): Promise<S
 }
 
 /** Retrain Model: embed what is new, train a new version from the journal's labels (warm-started), re-score. */
-export function retrainModel(ctx: CuratorContext, root: string): Promise<RetrainSummary | undefined> {
+export function retrainModel(ctx: CuratorContext, root: string): Promise<RetrainSummary | MultiLabelRetrainSummary | undefined> {
   return train(ctx, root, 'Retraining the model', {});
 }
 
-async function train(ctx: CuratorContext, root: string, title: string, extra: Partial<RetrainParams['train']>): Promise<RetrainSummary | undefined> {
+async function train(ctx: CuratorContext, root: string, title: string, extra: Partial<RetrainParams['train']>): Promise<RetrainSummary | MultiLabelRetrainSummary | undefined> {
   const settings = readSettings();
   const params: RetrainParams = { ...jobParams(ctx, root), classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
-  const summary = await runJobWithProgress<RetrainSummary>(title, 'retrain', params);
+  const summary = await runJobWithProgress<RetrainSummary | MultiLabelRetrainSummary>(title, 'retrain', params);
   if (!summary) return undefined;
+  if ('kind' in summary) {
+    trainedFindings(root, summary);
+    return summary;
+  }
   await ctx.modelStates.refresh(root);
   const ba = summary.balancedAccuracy === null ? '–' : `${(summary.balancedAccuracy * 100).toFixed(1)}%`;
   const from = summary.parent ? `, ${summary.warmStarted ? 'warm-started' : 'child'} from v${summary.parent}` : '';
@@ -53,6 +58,24 @@ async function train(ctx: CuratorContext, root: string, title: string, extra: Pa
       if (action === 'Show Misclassified') void vscode.commands.executeCommand('xrayCurator.filterGallery', { root, correctness: 'misclassified' });
     });
   return summary;
+}
+
+/** What a multi-label retrain says: the mean AUC, the findings left out, and the per-finding report to open. */
+function trainedFindings(root: string, summary: MultiLabelRetrainSummary): void {
+  const { estimate, low, high } = summary.meanAuc;
+  const auc = estimate === null ? '–' : `${estimate.toFixed(3)}${low !== null && high !== null ? ` (95% CI ${low.toFixed(3)}–${high.toFixed(3)})` : ''}`;
+  const from = summary.parent ? `, ${summary.warmStarted ? 'warm-started' : 'child'} from v${summary.parent}` : '';
+  const leftOut = summary.leftOut.length ? `; left out: ${summary.leftOut.map((l) => l.finding).join(', ')}` : '';
+  void vscode.window
+    .showInformationMessage(
+      `X-Ray Curator: findings model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${from} on ${summary.findings.length} findings; validation mean AUC ${auc}${leftOut}.`,
+      'Open Report',
+      'Show Disagreements',
+    )
+    .then((action) => {
+      if (action === 'Open Report') void vscode.commands.executeCommand('xrayCurator.showReport', { root, modelVersion: summary.modelVersion, findings: true });
+      if (action === 'Show Disagreements') void vscode.commands.executeCommand('xrayCurator.filterGallery', { root, correctness: 'misclassified' });
+    });
 }
 
 /**
@@ -100,7 +123,7 @@ export async function selectBackbone(): Promise<string | undefined> {
 }
 
 /** Fine-Tune Backbone: the heavier path; trains the last K backbone blocks with the head, as a new version. */
-export async function fineTuneBackbone(ctx: CuratorContext, root: string): Promise<RetrainSummary | undefined> {
+export async function fineTuneBackbone(ctx: CuratorContext, root: string): Promise<RetrainSummary | MultiLabelRetrainSummary | undefined> {
   const settings = readSettings();
   const blocks = await vscode.window.showInputBox({
     title: 'Fine-tune how many of the last backbone blocks?',

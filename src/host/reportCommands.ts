@@ -1,10 +1,14 @@
 import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareReports } from '../ml/report/compare';
 import type { SavedReport } from '../ml/report/datasetReport';
 import type { Report } from '../ml/report/types';
 import { latestReport, parseReport, reportsDir } from '../ml/report/writeReport';
 import { stateDirOf } from '../dataset';
+import { listVersions } from '../ml/modelVersions';
+import { renderMultiLabelHtml } from '../ml/multilabel/reportHtml';
+import { latestMultiLabelVersion, multiLabelModelsDir, readMultiLabelVersion } from '../ml/multilabel/versionStore';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
 import { ReportPanel } from './reportPanel';
@@ -20,11 +24,25 @@ async function reportOf(root: string, modelVersion: number | undefined): Promise
   return made?.report;
 }
 
-/** Show Metrics Report: the balanced-metric report of a model version on its held-out validation split. */
-export async function showReport(ctx: CuratorContext, root: string, modelVersion?: number): Promise<ReportPanel | undefined> {
+/**
+ * Show Metrics Report: the balanced-metric report of a model version on its held-out validation split; on a
+ * multi-label dataset (or with `findings`), the per-finding report of its findings model.
+ */
+export async function showReport(ctx: CuratorContext, root: string, modelVersion?: number, findings = false): Promise<ReportPanel | undefined> {
+  const stateDir = stateDirOf(root);
+  const findingsVersion = await latestMultiLabelVersion(stateDir);
+  if (findingsVersion && (findings || (await listVersions(stateDir)).length === 0)) return showFindingsReport(root, modelVersion ?? findingsVersion.info.modelVersion);
   const version = modelVersion ?? (ctx.modelStates.active?.root === root ? ctx.modelStates.active.latest?.modelVersion : undefined);
   const report = await reportOf(root, version);
   return report ? ReportPanel.show(report) : undefined;
+}
+
+/** The per-finding report of findings model `vN` (with the change against its parent), rendered from its version file. */
+async function showFindingsReport(root: string, modelVersion: number): Promise<ReportPanel> {
+  const dirOf = (n: number): string => path.join(multiLabelModelsDir(stateDirOf(root)), `v${n}`);
+  const { info } = await readMultiLabelVersion(dirOf(modelVersion));
+  const parent = info.parent === null ? undefined : (await readMultiLabelVersion(dirOf(info.parent)).catch(() => undefined))?.info;
+  return ReportPanel.showPage(`Findings report v${modelVersion}`, (options) => renderMultiLabelHtml({ info, parent, datasetName: path.basename(root) }, options));
 }
 
 /** Opens a saved report from the side bar (its `.html`; the `.json` beside it is what is rendered). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { renderHtml } from '../ml/report/html';
+import type { HtmlOptions } from '../ml/report/html';
 import type { Report } from '../ml/report/types';
 
 /**
@@ -17,7 +18,11 @@ export class ReportPanel {
   }
 
   static show(report: Report): ReportPanel {
-    const title = `Report ${report.model.version}`;
+    return ReportPanel.showPage(`Report ${report.model.version}`, (options) => renderHtml(report, options));
+  }
+
+  /** Shows a report page rendered by `render` (the single-label report, or a multi-label version's per-finding one). */
+  static showPage(title: string, render: (options: HtmlOptions) => string): ReportPanel {
     if (!ReportPanel.current) {
       const panel = vscode.window.createWebviewPanel('xrayCurator.report', title, vscode.ViewColumn.Active, {
         enableScripts: false,
@@ -27,7 +32,7 @@ export class ReportPanel {
     }
     const { panel } = ReportPanel.current;
     panel.title = title;
-    panel.webview.html = renderHtml(report, { nonce: randomBytes(16).toString('base64'), cspSource: panel.webview.cspSource });
+    panel.webview.html = render({ nonce: randomBytes(16).toString('base64'), cspSource: panel.webview.cspSource });
     panel.reveal();
     return ReportPanel.current;
   }

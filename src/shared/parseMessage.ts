@@ -1,5 +1,7 @@
 // Checks what the gallery webview sends before the host acts on it: shape, sizes and item ids.
-import type { FromWebviewBody, FromWebviewMessage } from './protocol';
+import type { FindingLabel, FromWebviewBody, FromWebviewMessage } from './protocol';
+
+const FINDING_LABELS: readonly FindingLabel[] = ['positive', 'negative', 'uncertain', 'unmentioned'];
 
 /** Most items one edit may name: a bulk relabel of a whole filtered view of the largest datasets. */
 export const MAX_IDS_PER_EDIT = 100_000;
@@ -45,6 +47,15 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       if (typeof ids === 'string') return { refused: ids };
       if (typeof body.flagged !== 'boolean') return { refused: 'flagged must be a boolean' };
       return { type: 'flag', ids, flagged: body.flagged };
+    }
+    case 'setFinding': {
+      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
+      if (typeof ids === 'string') return { refused: ids };
+      if (typeof body.finding !== 'string' || body.finding.length === 0 || body.finding.length > MAX_LABEL_LENGTH) {
+        return { refused: `finding must be a string of 1 to ${MAX_LABEL_LENGTH} characters` };
+      }
+      if (!FINDING_LABELS.includes(body.state as FindingLabel)) return { refused: `state must be one of ${FINDING_LABELS.join(', ')}` };
+      return { type: 'setFinding', ids, finding: body.finding, state: body.state as FindingLabel };
     }
     case 'thumbnails': {
       const ids = parseIds(body.ids, MAX_THUMBNAIL_IDS);

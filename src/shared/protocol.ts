@@ -37,7 +37,21 @@ export interface GalleryItem {
   suggestedLabel?: string;
   /** Multi-label items: the findings labelled positive and those labelled uncertain (the rest are negative or not mentioned). */
   findings?: { positive: string[]; uncertain: string[] };
+  /** Multi-label items the findings model scored: a probability per finding, in `DatasetSummary.findingModel.findings` order. */
+  findingProbs?: number[];
 }
+
+/** The findings model whose probabilities the gallery shows. */
+export interface FindingModel {
+  /** e.g. `v2` (of the findings models, `models-multilabel/`). */
+  model: string;
+  findings: string[];
+  /** Called positive at or above; null when the version could not choose one (then no colour). */
+  thresholds: (number | null)[];
+}
+
+/** The states a finding can be set to from the gallery (as in the journal). */
+export type FindingLabel = 'positive' | 'negative' | 'uncertain' | 'unmentioned';
 
 export interface ItemPrediction {
   predicted: string;
@@ -59,6 +73,10 @@ export interface DatasetSummary {
   counts: Record<string, number>;
   /** Version of the model whose predictions are shown (e.g. `v3`), when there is one. */
   model?: string;
+  /** Multi-label datasets: every finding of the label file, in its order. */
+  findings?: string[];
+  /** Multi-label datasets with a findings model. */
+  findingModel?: FindingModel;
 }
 
 /** One journal entry about an item, as the detail view lists it. */
@@ -87,7 +105,10 @@ export interface GalleryFilterRequest {
   split?: string;
   source?: string;
   search?: string;
-  sort?: 'name' | 'confidence' | 'margin' | 'issue';
+  /** Multi-label datasets: one finding, by its label or its agreement with the findings model. */
+  finding?: string;
+  findingState?: 'any' | 'positive' | 'uncertain' | 'negative' | 'disagreeing' | 'agreeing';
+  sort?: 'name' | 'confidence' | 'margin' | 'issue' | 'finding';
   descending?: boolean;
   /** Walk the label-issue queue (items with a suggested label, most suspicious first) within the filter. */
   issueQueue?: boolean;
@@ -160,6 +181,8 @@ export interface DetailReply {
   /** Class probabilities of the current model, highest first; empty without a model. */
   probabilities: { label: string; probability: number }[];
   history: HistoryEntry[];
+  /** Multi-label items: every finding of the dataset, its label and the findings model's probability. */
+  findings?: { finding: string; state: FindingLabel; probability?: number; threshold?: number | null }[];
   /** A saliency map can be asked for (`SaliencyRequest`): a model has predicted this item. */
   saliencyAvailable: boolean;
   /** DICOM: its tags can be asked for (`DicomTagsRequest`). */
@@ -314,6 +337,14 @@ export interface FlagRequest {
   flagged: boolean;
 }
 
+/** Sets one finding of one or more multi-label items (one undo step). Answered with `DoneReply`. */
+export interface SetFindingRequest {
+  type: 'setFinding';
+  ids: string[];
+  finding: string;
+  state: FindingLabel;
+}
+
 /** Undoes or redoes this session's last edit. Answered with `DoneReply`. */
 export interface UndoRequest {
   type: 'undo' | 'redo';
@@ -354,6 +385,7 @@ export type FromWebviewBody =
   | RenderedEvent
   | RelabelRequest
   | FlagRequest
+  | SetFindingRequest
   | UndoRequest
   | DetailRequest
   | SaliencyRequest

@@ -17,8 +17,11 @@ import type { ModelVersion } from '../modelStore';
 import { predictionsPath } from '../predictionFiles';
 import { predictItems } from '../predictItems';
 import { saveValidationReport } from '../report';
-import { MlSession, stateDirOf } from '../session';
-import type { MlProgress } from '../session';
+import { stateDirOf } from '../session';
+import type { MlProgress, MlSession } from '../session';
+import { engineName, progressReporter, withSession } from './jobSession';
+import { retrainMultiLabelDataset, scoreMultiLabelDataset } from './multiLabelJobs';
+import type { MultiLabelRetrainParams, MultiLabelRetrainSummary } from './multiLabelJobs';
 import { trainModel } from '../trainModel';
 import { throwIfCancelled } from './jobContext';
 import type { JobContext } from './jobContext';
@@ -34,7 +37,7 @@ export interface DatasetJobParams {
   files?: string;
 }
 
-export interface RetrainParams extends DatasetJobParams {
+export interface RetrainParams extends DatasetJobParams, MultiLabelRetrainParams {
   classes?: string[];
   train?: Partial<Omit<TrainConfig, 'augment'>>;
 }
@@ -62,6 +65,7 @@ export interface RetrainSummary extends ScoreSummary {
 
 export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): Promise<ScoreSummary> {
   const dataset = await readDataset(params, ctx);
+  if (dataset.multiLabel) return scoreMultiLabelDataset(dataset, params, ctx);
   const version = await latestVersion(stateDirOf(params.root));
   if (!version) {
     return withSession(params, params.backbone, ctx, async (session) => {
@@ -78,15 +82,9 @@ export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): P
  * then re-scores every item and writes the version's validation report. With `train.fineTuneBlocks` > 0 the
  * last blocks of the backbone are fine-tuned too, and scoring runs through the fine-tuned backbone.
  */
-export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary> {
+export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary | MultiLabelRetrainSummary> {
   const dataset = await readDataset(params, ctx);
-  if (dataset.multiLabel) {
-    // Said plainly rather than "needs at least 2 classes": the findings train from the command line for now.
-    throw new Error(
-      `${path.basename(params.root)} is a multi-label dataset (${dataset.multiLabel.format.toUpperCase()} findings), and Retrain Model trains classes. ` +
-        `Train its findings with: xray-curator train "${params.root}"`,
-    );
-  }
+  if (dataset.multiLabel) return retrainMultiLabelDataset(dataset, params, ctx);
   const started = performance.now();
   let trainSeconds = 0;
   const scoreProgress = progressReporter(ctx, 0.95, 0.8);
@@ -174,22 +172,6 @@ async function readDataset(params: DatasetJobParams, ctx: JobContext): Promise<D
   return dataset;
 }
 
-/** Runs `run` with an ML session on `backbone` (the configured one, or a fine-tuned version's own). */
-async function withSession<T>(params: DatasetJobParams, backbone: string, ctx: JobContext, run: (session: MlSession) => Promise<T>): Promise<T> {
-  ctx.progress({ message: 'loading the backbone' });
-  const configured = backbone === params.backbone;
-  const session = await MlSession.open(params.root, {
-    backbone,
-    sha256: configured ? params.backboneSha256 : undefined,
-    cacheDir: params.cacheDir,
-  });
-  try {
-    return await run(session);
-  } finally {
-    await session.close();
-  }
-}
-
 async function scoreWith(
   root: string,
   session: MlSession,
@@ -213,17 +195,3 @@ async function scoreWith(
   };
 }
 
-const PHASE_NAMES: Record<MlProgress['phase'], string> = { embed: 'embedding images', train: 'training the head', predict: 'predicting' };
-
-/** Maps the engine's per-phase counts onto the job's share of work between `from` and `to`. */
-function progressReporter(ctx: JobContext, to: number, from = 0): (progress: MlProgress) => void {
-  return ({ phase, done, total }) => {
-    const share = total > 0 ? done / total : 0;
-    ctx.progress({ message: `${PHASE_NAMES[phase]} ${done}/${total}`, fraction: from + (to - from) * share });
-  };
-}
-
-function engineName(session: MlSession): string {
-  const { backend, simd } = session.info.engine;
-  return simd ? `${backend} (SIMD)` : backend;
-}

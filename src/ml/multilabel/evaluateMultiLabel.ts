@@ -8,7 +8,8 @@ import { predictSigmoid } from './sigmoidHead';
 import { hasLabels } from './targets';
 import { PATIENT_COLUMN } from './trainMultiLabel';
 import type { MultiLabelTrainableItem } from './trainMultiLabel';
-import { loadMultiLabelHead, MULTILABEL_KIND, MULTILABEL_VERSION_FORMAT } from './versionStore';
+import { loadMultiLabelHead } from './headStore';
+import { MULTILABEL_KIND, MULTILABEL_VERSION_FORMAT } from './versionStore';
 import type { MultiLabelVersion } from './versionStore';
 
 export interface MultiLabelEvaluationReport extends MultiLabelEvaluation {

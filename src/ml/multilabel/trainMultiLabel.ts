@@ -17,7 +17,8 @@ import { iterativeGroupSplit } from './stratify';
 import { hasLabels, labelCounts, labelMatrix, selectFindings, selectRows } from './targets';
 import type { LabelMatrix } from './targets';
 import { trainSigmoidHead } from './trainSigmoidHead';
-import { latestMultiLabelVersion, loadMultiLabelHead, saveMultiLabelVersion } from './versionStore';
+import { loadMultiLabelHead, saveMultiLabelVersion } from './headStore';
+import { latestMultiLabelVersion } from './versionStore';
 import type { MultiLabelVersion, MultiLabelVersionInfo } from './versionStore';
 
 /** The metadata column that groups items by patient. */

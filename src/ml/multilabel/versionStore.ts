@@ -3,19 +3,17 @@
 // `models/` never meet a version without classes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import type { FindingState } from '../../dataset/multilabel/types';
-import { loadModelFromDir, saveModelToDir } from '../layersModelIO';
 import type { BackboneRecord } from '../modelVersions';
 import type { MultiLabelTrainConfig } from './config';
 import type { MultiLabelEvaluation, ThresholdMethod } from './findingMetrics';
 import type { SigmoidEpochLog } from './trainSigmoidHead';
-import { saveNextVersion, versionNumbersIn } from '../versionFolders';
+import { versionNumbersIn } from '../versionFolders';
 
 /** Format version of `version.json` and `validation.json`. */
 export const MULTILABEL_VERSION_FORMAT = 1;
 export const MULTILABEL_KIND = 'multilabel';
-const VALIDATION_FILE = 'validation.json';
+export const VALIDATION_FILE = 'validation.json';
 
 export interface MultiLabelVersionInfo {
   version: typeof MULTILABEL_VERSION_FORMAT;
@@ -70,18 +68,6 @@ export function multiLabelModelsDir(stateDir: string): string {
   return path.join(stateDir, 'models-multilabel');
 }
 
-/** Saves `v(N+1)` through a temporary folder renamed into place (a reader never sees half a version). */
-export async function saveMultiLabelVersion(stateDir: string, head: tf.LayersModel, info: Omit<MultiLabelVersionInfo, 'version' | 'kind' | 'modelVersion' | 'createdAt'>, validation: Omit<MultiLabelValidation, 'version'>): Promise<MultiLabelVersion> {
-  return saveNextVersion(
-    multiLabelModelsDir(stateDir),
-    async (tmp) => {
-      await saveModelToDir(head, tmp);
-      await fs.promises.writeFile(path.join(tmp, VALIDATION_FILE), JSON.stringify({ version: MULTILABEL_VERSION_FORMAT, ...validation }));
-    },
-    (modelVersion): MultiLabelVersionInfo => ({ version: MULTILABEL_VERSION_FORMAT, kind: MULTILABEL_KIND, modelVersion, createdAt: new Date().toISOString(), ...info }),
-  );
-}
-
 /** Whether `dir` holds a multi-label version (its `version.json` says `kind: "multilabel"`). */
 export async function isMultiLabelVersionDir(dir: string): Promise<boolean> {
   const text = await fs.promises.readFile(path.join(dir, 'version.json'), 'utf8').catch(() => null);
@@ -110,11 +96,6 @@ export async function latestMultiLabelVersion(stateDir: string): Promise<MultiLa
   const root = multiLabelModelsDir(stateDir);
   const last = (await versionNumbersIn(root)).at(-1);
   return last === undefined ? undefined : readMultiLabelVersion(path.join(root, `v${last}`));
-}
-
-/** Loads a version's head; the caller disposes it. */
-export function loadMultiLabelHead(dir: string): Promise<tf.LayersModel> {
-  return loadModelFromDir(dir);
 }
 
 export async function readMultiLabelValidation(dir: string): Promise<MultiLabelValidation> {

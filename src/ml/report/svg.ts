@@ -14,7 +14,7 @@ const SERIES_DASHES = ['', '6 3', '2 3', '8 3 2 3', '4 4', '1 2', '10 4'];
 /** ColorBrewer Blues (9 classes), a sequential scale that prints in greyscale. */
 const HEAT_SCALE = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 
-const CHAR_WIDTH = 7;
+export const CHAR_WIDTH = 7;
 const MAX_LABEL_CHARS = 18;
 
 export function escapeXml(text: string): string {
@@ -200,7 +200,7 @@ function seriesColour(index: number): string {
 }
 
 /** Interpolated on the Blues scale; a row without items is grey. */
-function heatColour(share: number | null): string {
+export function heatColour(share: number | null): string {
   if (share === null) return '#d0d0d0';
   const position = share * (HEAT_SCALE.length - 1);
   const i = Math.min(Math.floor(position), HEAT_SCALE.length - 2);
@@ -214,15 +214,15 @@ function hexToRgb(hex: string): number[] {
 }
 
 /** Light text on the dark half of the scale keeps every cell label above 4.5:1 contrast. */
-function textClass(share: number | null): string {
+export function textClass(share: number | null): string {
   return share !== null && share > 0.55 ? 'on-dark' : 'on-light';
 }
 
-function shorten(name: string): string {
+export function shorten(name: string): string {
   return name.length > MAX_LABEL_CHARS ? `${name.slice(0, MAX_LABEL_CHARS - 1)}…` : name;
 }
 
 /** A class label: shortened to fit, the full name in a tooltip. */
-function label(name: string): string {
+export function label(name: string): string {
   return `${escapeXml(shorten(name))}<title>${escapeXml(name)}</title>`;
 }

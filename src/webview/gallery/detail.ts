@@ -3,10 +3,11 @@
 // and on request a Grad-CAM overlay (computed by the host in a worker) that follows zoom and pan.
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
 // 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
-import type { DetailReply, FromWebviewBody, GalleryItem, HistoryEntry, SaliencyReply, ToWebviewBody } from '../../shared/protocol';
+import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, SaliencyReply, ToWebviewBody } from '../../shared/protocol';
+import { findingsSection } from './findings/findingDetail';
 import { tagTable } from './dicomTags';
 import { heatPixels } from './heatmap';
-import { element } from './tile';
+import { element, labelText } from './tile';
 import { dragWindowLevel, fitView, FULL_WINDOW, transfer, zoomAt } from './viewMath';
 import type { View, WindowLevel } from './viewMath';
 import { WindowedImage } from './windowLevel';
@@ -43,6 +44,9 @@ export class DetailView {
   onClose: (() => void) | undefined;
 
   /** `request` asks the host (saliency maps, DICOM tags and pixels). */
+  /** Sets one finding of the shown item (the findings list's selects). */
+  onSetFinding: ((id: string, finding: string, state: FindingLabel) => void) | undefined;
+
   constructor(private readonly request: (body: FromWebviewBody) => Promise<ToWebviewBody>) {
     this.root.hidden = true;
     this.root.setAttribute('role', 'dialog');
@@ -96,7 +100,7 @@ export class DetailView {
     if (!detail.fullRange && !detail.dicom) this.clearFullRange();
     else if (this.windowed.id !== detail.id) void this.loadFullRange(detail);
     else this.image.hidden = true; // the full-range canvas already shows this item
-    this.side.replaceChildren(...this.summary(detail, item), ...this.probabilities(detail), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
+    this.side.replaceChildren(...this.summary(detail, item), ...(detail.findings ? findingsSection(detail.findings, (finding, state) => this.onSetFinding?.(detail.id, finding, state)) : this.probabilities(detail)), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
     this.saliencyAvailable = detail.saliencyAvailable && (!this.image.hidden || !!detail.fullRange);
     this.saliencyButton.disabled = !this.saliencyAvailable;
     this.saliencyButton.title = this.saliencyAvailable
@@ -194,7 +198,7 @@ export class DetailView {
   }
 
   private summary(detail: DetailReply, item: GalleryItem | undefined): HTMLElement[] {
-    const rows: [string, string][] = [['Label', item?.label ?? 'unlabelled']];
+    const rows: [string, string][] = [[item?.findings ? 'Findings' : 'Label', item ? labelText(item).text : 'unlabelled']];
     if (item?.prediction) rows.push(['Predicted', `${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`]);
     if (item?.issueScore !== undefined) rows.push(['Issue score', item.issueScore.toFixed(3)]);
     rows.push(['Flagged', item?.flagged ? 'yes ⚑' : 'no']);

@@ -1,6 +1,7 @@
 // Edits from the gallery: shown on their tiles at once (within the keypress's frame), then sent to the host, which
 // answers once they are in the journal; a refused edit is rolled back and the banner says why.
-import type { FromWebviewBody, GalleryItem } from '../../shared/protocol';
+import type { FindingLabel, FromWebviewBody, GalleryItem } from '../../shared/protocol';
+import { withFinding } from './findings/findingFilter';
 import type { ItemStore } from './itemStore';
 import { afterEdit, editTargets } from './keyboard';
 import type { SelectionState } from './keyboard';
@@ -31,6 +32,15 @@ export class Edits {
   relabel(label: string | null): void {
     const targets = editTargets(this.ctx.selection(), this.ctx.viewIds());
     if (targets.length) void this.optimistic(targets, (item) => ({ ...item, label }), { type: 'relabel', ids: targets, label });
+  }
+
+  /**
+   * Sets one finding of the selection (or the focused item), then the focus moves on; of `ids` (the detail view's
+   * item), the focus stays. Items without findings are left alone.
+   */
+  setFinding(finding: string, state: FindingLabel, ids?: readonly string[]): void {
+    const targets = (ids ?? editTargets(this.ctx.selection(), this.ctx.viewIds())).filter((id) => this.ctx.store.get(id)?.findings);
+    if (targets.length) void this.optimistic(targets, (item) => withFinding(item, finding, state), { type: 'setFinding', ids: targets, finding, state }, ids ? this.ctx.selection() : undefined);
   }
 
   toggleFlag(): void {

@@ -18,6 +18,8 @@ export interface FacetCounts {
   patients: number;
   /** Items the last audit suggests another label for: the issue queue's length. */
   issues: number;
+  /** Multi-label items labelled positive, per finding. */
+  positiveFindings: Map<string, number>;
 }
 
 export class FacetTally {
@@ -34,6 +36,7 @@ export class FacetTally {
     predicted: 0,
     patients: 0,
     issues: 0,
+    positiveFindings: new Map(),
   };
   private readonly patients = new Map<string, number>();
 
@@ -53,6 +56,7 @@ export class FacetTally {
     const c = this.counts;
     c.total += by;
     bump(c.byLabel, item.label, by);
+    for (const finding of item.findings?.positive ?? []) bump(c.positiveFindings, finding, by);
     if (item.prediction) {
       c.predicted += by;
       bump(c.byPrediction, item.prediction.predicted, by);

@@ -3,9 +3,10 @@
 import type { FacetCounts } from './facets';
 import type { FilterState, SortKey } from './filters';
 import { element } from './tile';
+import { FindingControls, percent } from './findings/findingControls';
 
 /** A select whose options carry typed values (option values in the DOM are only indices). */
-class Choice<T> {
+export class Choice<T> {
   readonly node = document.createElement('select');
   private values: T[] = [];
 
@@ -48,6 +49,7 @@ export class FilterBar {
   private readonly confidenceMax = document.createElement('input');
   private readonly direction = document.createElement('button');
   private readonly clear = document.createElement('button');
+  private readonly findings: FindingControls;
 
   constructor(private filter: FilterState, private readonly onChange: (filter: FilterState) => void) {
     const set = (patch: Partial<FilterState>): void => {
@@ -61,6 +63,7 @@ export class FilterBar {
     this.split = new Choice('Filter by split', (split) => set({ split }));
     this.source = new Choice('Filter by source', (source) => set({ source }));
     this.sort = new Choice('Sort by', (sort) => set({ sort }));
+    this.findings = new FindingControls(set);
 
     this.search.type = 'search';
     this.search.className = 'search';
@@ -88,7 +91,7 @@ export class FilterBar {
     this.direction.className = 'direction';
     this.direction.addEventListener('click', () => set({ descending: !this.filter.descending }));
     this.clear.textContent = 'Clear filters';
-    this.clear.addEventListener('click', () => set({ label: undefined, predicted: undefined, agreement: 'any', flagged: 'any', changedOnly: false, confidenceMin: 0, confidenceMax: 1, split: undefined, source: undefined, search: '' }));
+    this.clear.addEventListener('click', () => set({ label: undefined, predicted: undefined, agreement: 'any', flagged: 'any', changedOnly: false, confidenceMin: 0, confidenceMax: 1, split: undefined, source: undefined, search: '', finding: undefined, findingState: 'any', findingMin: 0, findingMax: 1 }));
 
     this.root.append(
       this.search,
@@ -100,6 +103,7 @@ export class FilterBar {
       range,
       this.split.node,
       this.source.node,
+      this.findings.root,
       this.sort.node,
       this.direction,
       this.clear,
@@ -107,7 +111,7 @@ export class FilterBar {
   }
 
   /** Shows the filter and the counts of every choice. */
-  update(filter: FilterState, classes: readonly string[], counts: FacetCounts): void {
+  update(filter: FilterState, classes: readonly string[], counts: FacetCounts, findings: readonly string[] = []): void {
     this.filter = filter;
     const n = (count: number | undefined): string => (count ?? 0).toLocaleString('en-US');
     this.label.set(
@@ -145,11 +149,13 @@ export class FilterBar {
         ['confidence', 'Sort: confidence'],
         ['margin', 'Sort: margin'],
         ['issue', 'Sort: issue score'],
+        ...(filter.finding !== undefined ? [['finding', `Sort: P(${filter.finding})`] as [SortKey, string]] : []),
       ],
       filter.sort,
     );
+    this.findings.update(filter, findings, counts.positiveFindings);
     // Without a model the prediction filters have nothing to work on: shown, but disabled, saying why.
-    const noModel = counts.predicted === 0;
+    const noModel = counts.predicted === 0 && counts.correct + counts.misclassified === 0;
     for (const control of [this.predicted.node, this.agreement.node, this.changed, this.confidenceMin, this.confidenceMax]) {
       control.disabled = noModel;
       control.title = noModel ? 'No model has scored this dataset yet (X-Ray Curator: Retrain Model)' : (control.getAttribute('aria-label') ?? '');
@@ -162,9 +168,4 @@ export class FilterBar {
     this.direction.setAttribute('aria-label', `Sort direction: ${filter.descending ? 'descending' : 'ascending'}`);
     if (this.search.value !== filter.search) this.search.value = filter.search;
   }
-}
-
-function percent(input: HTMLInputElement, fallback: number): number {
-  const value = Number(input.value);
-  return Number.isFinite(value) && input.value !== '' ? Math.min(1, Math.max(0, value / 100)) : fallback;
 }

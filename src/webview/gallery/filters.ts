@@ -1,13 +1,16 @@
 // Filters, sort and search over the gallery's items: plain functions over data (no DOM), tested in Node.
 import type { GalleryFilterRequest, GalleryItem } from '../../shared/protocol';
 import { compareIds, isSortedById } from '../../shared/itemOrder';
+import { findingsAgree } from './findings/findingMarks';
+import { FINDING_STATE_FILTERS, findingModel, findingProbability, matchesFinding } from './findings/findingFilter';
+import type { FindingFilter } from './findings/findingFilter';
 
 export type Agreement = 'any' | 'correct' | 'misclassified';
 export type FlagFilter = 'any' | 'flagged' | 'unflagged';
-export type SortKey = 'name' | 'confidence' | 'margin' | 'issue';
+export type SortKey = 'name' | 'confidence' | 'margin' | 'issue' | 'finding';
 
 /** What the user filters by. `label`: undefined = any, null = unlabelled only. Survives reloads via `setState`. */
-export interface FilterState {
+export interface FilterState extends FindingFilter {
   label?: string | null;
   predicted?: string;
   agreement: Agreement;
@@ -33,6 +36,9 @@ export const DEFAULT_FILTER: FilterState = {
   search: '',
   sort: 'name',
   descending: false,
+  findingState: 'any',
+  findingMin: 0,
+  findingMax: 1,
 };
 
 /** Source of an item: the manifest's `source` column. */
@@ -40,8 +46,12 @@ export function sourceOf(item: GalleryItem): string | undefined {
   return item.metadata?.source;
 }
 
-/** True when the prediction and the label agree; undefined when either is missing. */
+/**
+ * True when the prediction and the label agree; undefined when either is missing. A multi-label item agrees when
+ * every finding the model scored agrees with its label.
+ */
 export function agrees(item: GalleryItem): boolean | undefined {
+  if (item.findings) return findingsAgree(item, findingModel());
   if (!item.prediction || item.label === null) return undefined;
   return item.prediction.predicted === item.label;
 }
@@ -96,6 +106,7 @@ export function matchesFilter(item: GalleryItem, filter: FilterState, words: rea
   }
   if (filter.split !== undefined && item.split !== filter.split) return false;
   if (filter.source !== undefined && sourceOf(item) !== filter.source) return false;
+  if (!matchesFinding(item, filter)) return false;
   return matchesSearch(item, words);
 }
 
@@ -107,11 +118,11 @@ export function matchesFilter(item: GalleryItem, filter: FilterState, words: rea
 export function applyFilter(items: readonly GalleryItem[], filter: FilterState): GalleryItem[] {
   const words = searchWords(filter.search);
   const noFilter = filter.label === undefined && filter.predicted === undefined && filter.agreement === 'any' && filter.flagged === 'any' && !filter.changedOnly;
-  const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && words.length === 0;
+  const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && filter.finding === undefined && words.length === 0;
   const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
   if (!isSortedById(shown)) shown.sort(compareIds);
   if (filter.sort === 'name') return filter.descending ? shown.reverse() : shown;
-  return sortedBy(shown, sortValue(filter.sort), filter.descending);
+  return sortedBy(shown, sortValue(filter.sort, filter.finding), filter.descending);
 }
 
 /**
@@ -143,8 +154,10 @@ export function sortedBy<T>(items: readonly T[], key: (item: T) => number | unde
   return sorted;
 }
 
-function sortValue(sort: Exclude<SortKey, 'name'>): (item: GalleryItem) => number | undefined {
+function sortValue(sort: Exclude<SortKey, 'name'>, finding: string | undefined): (item: GalleryItem) => number | undefined {
   switch (sort) {
+    case 'finding':
+      return (item) => findingProbability(item, finding);
     case 'confidence':
       return (item) => item.prediction?.confidence;
     case 'margin':
@@ -171,11 +184,15 @@ export function restoreFilter(saved: unknown): FilterState {
     split: optional(s.split),
     source: optional(s.source),
     search: typeof s.search === 'string' ? s.search : '',
-    sort: pick(s.sort, ['name', 'confidence', 'margin', 'issue'], 'name'),
+    sort: pick(s.sort, ['name', 'confidence', 'margin', 'issue', 'finding'], 'name'),
     descending: s.descending === true,
+    finding: optional(s.finding),
+    findingState: pick(s.findingState, FINDING_STATE_FILTERS, 'any'),
+    findingMin: unit(s.findingMin, 0),
+    findingMax: unit(s.findingMax, 1),
   };
   // "Any" is an absent key, as in DEFAULT_FILTER.
-  for (const key of ['label', 'predicted', 'split', 'source'] as const) if (filter[key] === undefined) delete filter[key];
+  for (const key of ['label', 'predicted', 'split', 'source', 'finding'] as const) if (filter[key] === undefined) delete filter[key];
   return filter;
 }
 
@@ -190,6 +207,8 @@ export function filterFromRequest(request: GalleryFilterRequest): FilterState {
   if (request.split !== undefined) filter.split = request.split;
   if (request.source !== undefined) filter.source = request.source;
   if (request.search !== undefined) filter.search = request.search;
+  if (request.finding !== undefined) filter.finding = request.finding;
+  if (request.findingState) filter.findingState = request.findingState;
   if (request.sort) filter.sort = request.sort;
   if (request.descending !== undefined) filter.descending = request.descending;
   return filter;

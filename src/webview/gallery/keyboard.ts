@@ -26,7 +26,9 @@ export type GalleryCommand =
   | { kind: 'escape' }
   | { kind: 'search' }
   | { kind: 'issueQueue' }
-  | { kind: 'review'; verdict: Verdict };
+  | { kind: 'review'; verdict: Verdict }
+  | { kind: 'cycleFinding'; direction: 1 | -1 }
+  | { kind: 'setFinding'; state: 'positive' | 'negative' | 'uncertain' };
 
 export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: '← ↑ → ↓  or  h k l j', does: 'Move the focus' },
@@ -35,6 +37,8 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'Page Up / Page Down, Home / End', does: 'Move by a screen, to the first / last' },
   { keys: '1 … 9', does: 'Set the class of the selection (or the focused image); the focus moves on' },
   { keys: '0', does: 'Make the selection unlabelled' },
+  { keys: '[  ]  (multi-label)', does: 'Pick the finding the keys below set (the finding filter picks it too)' },
+  { keys: 'p · n · m  (multi-label)', does: 'Set that finding positive · negative · uncertain ("maybe"); the focus moves on' },
   { keys: 'f', does: 'Flag / unflag (in the issue queue: flag, then the next issue)' },
   { keys: 'u  or  Ctrl+Z', does: 'Undo the last edit' },
   { keys: 'Ctrl+Shift+Z  or  Ctrl+Y', does: 'Redo' },
@@ -106,6 +110,15 @@ export function commandForKey(input: KeyInput, inIssueQueue = false): GalleryCom
       return { kind: 'search' };
     case '0':
       return { kind: 'unlabel' };
+    case '[':
+    case ']':
+      return { kind: 'cycleFinding', direction: key === ']' ? 1 : -1 };
+    case 'p':
+      return { kind: 'setFinding', state: 'positive' };
+    case 'n':
+      return { kind: 'setFinding', state: 'negative' };
+    case 'm':
+      return { kind: 'setFinding', state: 'uncertain' };
   }
   if (/^[1-9]$/.test(key)) return { kind: 'setClass', index: Number(key) - 1 };
   return undefined;

@@ -6,6 +6,8 @@ import { originalUrl, thumbnailUrl } from '../../shared/itemUrls';
 import { MessageHandler } from '../../shared/messageHandler';
 import type { DatasetSummary, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemPages, ScanProgress, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
 import { DetailView } from './detail';
+import { activeFinding, cycleFinding, findingKeysHint } from './findings/activeFinding';
+import { showFindingModel } from './findings/findingFilter';
 import { FilterBar } from './filterBar';
 import { applyFilter, filterFromRequest, prepareSearch } from './filters';
 import type { FilterState } from './filters';
@@ -13,8 +15,10 @@ import { HelpOverlay } from './help';
 import { nextToReview, queueBanner, queueFilter, queueOf, verdictEdit, withVerdict } from './issueQueue';
 import type { Verdict } from './issueQueue';
 import { Edits } from './edits';
-import { commandForKey, focusItem, moveFocus } from './keyboard';
-import type { GalleryCommand, SelectionState } from './keyboard';
+import { commandForKey, focusItem } from './keyboard';
+import type { SelectionState } from './keyboard';
+import { runCommand } from './commandRunner';
+import type { GalleryActions } from './commandRunner';
 import { ItemStore } from './itemStore';
 import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
 import { Toolbar } from './toolbar';
@@ -56,7 +60,7 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
   (body) => {
     switch (body.type) {
       case 'itemsChanged':
-        dataset = body.dataset;
+        takeSummary(body.dataset);
         setItems(body);
         return undefined;
       case 'itemsPage':
@@ -67,7 +71,7 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
         showStatus();
         return undefined;
       case 'itemsPatched':
-        dataset = body.dataset;
+        takeSummary(body.dataset);
         patchItems(body.items, body.removed);
         return undefined;
       case 'editableChanged':
@@ -128,6 +132,7 @@ queueButton.addEventListener('click', () => {
   gridHost.focus();
 });
 detail.onClose = closeDetail;
+detail.onSetFinding = (id, finding, state) => edits.setFinding(finding, state, [id]);
 gridHost.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
   const index = id !== undefined ? viewIndex.get(id) : undefined;
@@ -149,7 +154,7 @@ async function start(): Promise<void> {
     performance.mark('xray:ready-answered');
     if (reply.type !== 'ready') throw new Error(`unexpected reply ${reply.type}`);
     ui.datasetRoot = reply.dataset.root;
-    dataset = reply.dataset;
+    takeSummary(reply.dataset);
     editable = reply.editable;
     urls = reply.urls;
     scan = reply.scan;
@@ -172,6 +177,12 @@ async function start(): Promise<void> {
   } catch (error) {
     showError(`Could not open the dataset: ${message(error)}`);
   }
+}
+
+/** The dataset's summary; its findings model colours the multi-label tiles and filters. */
+function takeSummary(summary: DatasetSummary): void {
+  dataset = summary;
+  showFindingModel(summary.findingModel);
 }
 
 function setItems(pages: ItemPages): void {
@@ -212,6 +223,8 @@ function patchItems(changed: readonly GalleryItem[], removed: readonly string[])
 }
 
 function setFilter(filter: FilterState): void {
+  // Filtering on a finding picks it for the keys too.
+  if (filter.finding !== ui.filter.finding && filter.finding !== undefined) ui.finding = filter.finding;
   ui.filter = filter;
   rebuildView();
   saveUi();
@@ -259,7 +272,7 @@ function rebuildView(): void {
 function showStatus(): void {
   if (!dataset) return;
   const counts = store.facets();
-  filterBar.update(ui.filter, dataset.classes, counts);
+  filterBar.update(ui.filter, dataset.classes, counts, dataset.findings ?? []);
   title.textContent = dataset.name;
   status.textContent = statusLine({
     shown: view.length,
@@ -271,7 +284,9 @@ function showStatus(): void {
     editable,
     pending: edits.pending,
   });
-  keysHint.textContent = dataset.classes.slice(0, 9).map((name, i) => `${i + 1} ${name}`).join(' · ');
+  keysHint.textContent = dataset.findings
+    ? findingKeysHint(activeFinding(ui.finding, ui.filter.finding, dataset))
+    : dataset.classes.slice(0, 9).map((name, i) => `${i + 1} ${name}`).join(' · ');
   document.body.dataset.pending = String(edits.pending);
   const issues = counts.issues;
   queueButton.textContent = `Issue queue (${issues.toLocaleString('en-US')})`;
@@ -325,52 +340,39 @@ function onKeyDown(event: KeyboardEvent): void {
   const command = commandForKey(event, ui.issueQueue);
   if (!command) return;
   event.preventDefault();
-  run(command);
+  runCommand(command, actions);
 }
 
-function run(command: GalleryCommand): void {
-  const focused = selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1;
-  const how = (extend: boolean): 'extend' | 'plain' => (extend ? 'extend' : 'plain');
-  switch (command.kind) {
-    case 'move':
-      return focusIndex(moveFocus(focused, command.dx, command.dy, grid.columns, view.length), how(command.extend));
-    case 'page':
-      return focusIndex(moveFocus(focused, 0, command.direction * grid.rowsPerPage, grid.columns, view.length), how(command.extend));
-    case 'edge':
-      return focusIndex(command.to === 'first' ? 0 : view.length - 1, how(command.extend));
-    case 'setClass': {
-      const label = dataset?.classes[command.index];
-      if (label === undefined) return showError(`There is no class ${command.index + 1}: the classes are ${dataset?.classes.join(', ')}.`);
-      return edits.relabel(label);
-    }
-    case 'unlabel':
-      return edits.relabel(null);
-    case 'toggleFlag':
-      return edits.toggleFlag();
-    case 'undo':
-    case 'redo':
-      if (edits.canEdit()) void edits.request({ type: command.kind });
-      return;
-    case 'openDetail':
-      void openDetail();
-      return;
-    case 'selectAll':
-      selection = { ...selection, selected: new Set(viewIds) };
-      return selectionChanged();
-    case 'help':
-      return help.toggle();
-    case 'search':
-      return filterBar.search.focus();
-    case 'issueQueue':
-      return setIssueQueue(!ui.issueQueue);
-    case 'review':
-      return review(command.verdict);
-    case 'escape':
-      if (detail.shownId) return closeDetail();
-      selection = { ...selection, selected: new Set() };
-      return selectionChanged();
-  }
-}
+const actions: GalleryActions = {
+  edits,
+  focused: () => (selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1),
+  count: () => view.length,
+  columns: () => grid.columns,
+  rowsPerPage: () => grid.rowsPerPage,
+  focusIndex,
+  classes: () => dataset?.classes ?? [],
+  activeFinding: () => activeFinding(ui.finding, ui.filter.finding, dataset),
+  cycleFinding: (direction) => {
+    ui.finding = cycleFinding(activeFinding(ui.finding, ui.filter.finding, dataset), dataset?.findings ?? [], direction);
+    saveUi();
+    showStatus();
+  },
+  openDetail: () => void openDetail(),
+  closeDetail: () => {
+    if (!detail.shownId) return false;
+    closeDetail();
+    return true;
+  },
+  setSelection: (all) => {
+    selection = { ...selection, selected: new Set(all ? viewIds : []) };
+    selectionChanged();
+  },
+  toggleHelp: () => help.toggle(),
+  focusSearch: () => filterBar.search.focus(),
+  toggleIssueQueue: () => setIssueQueue(!ui.issueQueue),
+  review,
+  showError,
+};
 
 function focusIndex(index: number, how: 'plain' | 'extend' | 'toggle'): void {
   if (index < 0) return;

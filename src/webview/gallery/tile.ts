@@ -2,6 +2,9 @@
 // frame colour and by an icon with a text alternative, so colour is never the only cue.
 import type { GalleryItem } from '../../shared/protocol';
 import { agrees } from './filters';
+import { renderChips } from './findings/findingChips';
+import { findingModel } from './findings/findingFilter';
+import { tileMarks } from './findings/findingMarks';
 
 export interface TileView {
   focused: boolean;
@@ -36,6 +39,8 @@ interface TileParts {
   burnedIn: HTMLElement;
   name: HTMLElement;
   label: HTMLElement;
+  /** A multi-label item's findings, as chips. */
+  chips: HTMLElement;
   predicted: HTMLElement;
   bar: HTMLElement;
   fill: HTMLElement;
@@ -103,6 +108,10 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
   const shown = labelText(item);
   p.label.className = shown.unlabelled ? 'label unlabelled' : 'label';
   setText(p.label, shown.text);
+  // With a findings model the chips say it all; "No finding" stays when none matters.
+  const marks = item.findings && item.findingProbs ? tileMarks(item, findingModel()) : [];
+  p.label.hidden = marks.length > 0;
+  renderChips(p.chips, marks);
   setText(p.predicted, item.prediction ? `→ ${item.prediction.predicted} ${Math.round(item.prediction.confidence * 100)}%` : '');
   p.bar.hidden = !item.prediction;
   p.fill.style.width = `${Math.round((item.prediction?.confidence ?? 0) * 100)}%`;
@@ -171,13 +180,14 @@ function build(tile: HTMLElement): TileParts {
   const line = element('div', 'line');
   const labelNode = element('span', 'label');
   const predicted = element('span', 'predicted');
-  line.append(labelNode, predicted);
+  const chips = element('span', 'chips');
+  line.append(labelNode, chips, predicted);
   const bar = element('div', 'confidence');
   const fill = element('div', 'fill');
   bar.append(fill);
   caption.append(name, line, bar);
   tile.replaceChildren(figure, caption);
-  const built: TileParts = { img, pending: undefined, pendingOriginal: false, timer: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, predicted, bar, fill };
+  const built: TileParts = { img, pending: undefined, pendingOriginal: false, timer: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, chips, predicted, bar, fill };
   // An earlier item's image finishing its load must not show under this item's name: only the image wanted shows.
   const loaded = (): void => {
     if (built.pending === undefined) img.classList.remove('loading');

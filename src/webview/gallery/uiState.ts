@@ -18,6 +18,8 @@ export interface UiState {
   issueQueue: boolean;
   /** Verdicts given in the issue queue, by item id. */
   verdicts: Record<string, Verdict>;
+  /** Multi-label datasets: the finding `p`, `n` and `m` set. */
+  finding?: string;
 }
 
 /** Selections larger than this are not persisted (state is serialized on every change). */
@@ -36,5 +38,6 @@ export function restoreUiState(state: unknown): UiState {
     detail: typeof saved.detail === 'string' ? saved.detail : undefined,
     issueQueue: saved.issueQueue === true,
     verdicts: restoreVerdicts(saved.verdicts),
+    finding: typeof saved.finding === 'string' ? saved.finding : undefined,
   };
 }

@@ -45,9 +45,18 @@ describe('gallery keyboard model', () => {
     assert.deepEqual(commandForKey(key('a', { ctrlKey: true }), true), { kind: 'selectAll' });
   });
 
+  it('gives [ and ] to picking a finding and p, n, m to setting it, in and out of the issue queue', () => {
+    assert.deepEqual(commandForKey(key(']')), { kind: 'cycleFinding', direction: 1 });
+    assert.deepEqual(commandForKey(key('[')), { kind: 'cycleFinding', direction: -1 });
+    assert.deepEqual(commandForKey(key('p')), { kind: 'setFinding', state: 'positive' });
+    assert.deepEqual(commandForKey(key('n'), true), { kind: 'setFinding', state: 'negative' });
+    assert.deepEqual(commandForKey(key('m')), { kind: 'setFinding', state: 'uncertain' });
+    assert.equal(commandForKey(key('n', { ctrlKey: true })), undefined, 'Ctrl+N stays VS Code\'s');
+  });
+
   it('lists every shortcut in the help table', () => {
     const text = SHORTCUTS.map((s) => s.keys).join(' ');
-    for (const needle of ['h k l j', 'Shift', '1 … 9', 'f', 'Ctrl+Z', 'Enter', '?', 'Esc', 'i', 'a  (issue queue)', 's  (issue queue)']) assert.ok(text.includes(needle), needle);
+    for (const needle of ['h k l j', 'Shift', '1 … 9', 'f', 'Ctrl+Z', 'Enter', '?', 'Esc', 'i', 'a  (issue queue)', 's  (issue queue)', '[  ]', 'p · n · m']) assert.ok(text.includes(needle), needle);
   });
 
   it('moves the focus in a grid and stays inside it', () => {

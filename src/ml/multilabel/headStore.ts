@@ -1,0 +1,27 @@
+// Saving a multi-label version's head and loading it back (TensorFlow.js); the version files themselves are read by
+// versionStore.ts, which the extension host uses without loading the engine.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { loadModelFromDir, saveModelToDir } from '../layersModelIO';
+import { saveNextVersion } from '../versionFolders';
+import { multiLabelModelsDir, MULTILABEL_KIND, MULTILABEL_VERSION_FORMAT, VALIDATION_FILE } from './versionStore';
+import type { MultiLabelValidation, MultiLabelVersion, MultiLabelVersionInfo } from './versionStore';
+
+/** Saves `v(N+1)` through a temporary folder renamed into place (a reader never sees half a version). */
+export async function saveMultiLabelVersion(stateDir: string, head: tf.LayersModel, info: Omit<MultiLabelVersionInfo, 'version' | 'kind' | 'modelVersion' | 'createdAt'>, validation: Omit<MultiLabelValidation, 'version'>): Promise<MultiLabelVersion> {
+  return saveNextVersion(
+    multiLabelModelsDir(stateDir),
+    async (tmp) => {
+      await saveModelToDir(head, tmp);
+      await fs.promises.writeFile(path.join(tmp, VALIDATION_FILE), JSON.stringify({ version: MULTILABEL_VERSION_FORMAT, ...validation }));
+    },
+    (modelVersion): MultiLabelVersionInfo => ({ version: MULTILABEL_VERSION_FORMAT, kind: MULTILABEL_KIND, modelVersion, createdAt: new Date().toISOString(), ...info }),
+  );
+}
+
+/** Loads a version's head; the caller disposes it. */
+export function loadMultiLabelHead(dir: string): Promise<tf.LayersModel> {
+  return loadModelFromDir(dir);
+}
+

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stateDirOf } from '../../../../src/dataset';
+import { retrainDataset, scoreDataset } from '../../../../src/ml/jobs/datasetJobs';
+import type { JobContext } from '../../../../src/ml/jobs/jobContext';
+import type { MultiLabelRetrainSummary } from '../../../../src/ml/jobs/multiLabelJobs';
+import { findingPredictionsPath, latestFindingPredictions } from '../../../../src/ml/multilabel/findingPredictions';
+import { mirrorFolder } from '../../../support/mirror';
+import type { Mirror } from '../../../support/mirror';
+import { BACKBONE_DIR, NIH14_DIR, requireShared } from '../../../support/shared';
+
+// What Retrain Model and Score Dataset do on NIH's own folder (the jobs the extension runs in a worker thread).
+describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/data/nih14-multilabel)', function () {
+  this.timeout(300_000);
+  let nih: Mirror;
+  const progress: string[] = [];
+  const ctx: JobContext = { signal: new AbortController().signal, progress: ({ message }) => void (message && progress.push(message)) };
+
+  before(() => {
+    nih = mirrorFolder(NIH14_DIR, { readOnly: true });
+  });
+  after(() => nih?.remove());
+
+  it('trains the findings, writes every item\'s probabilities and the per-finding report', async () => {
+    const summary = (await retrainDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR) }, ctx)) as MultiLabelRetrainSummary;
+    assert.equal(summary.kind, 'findings');
+    assert.equal(summary.modelVersion, 1);
+    assert.equal(summary.parent, null);
+    assert.deepEqual(summary.findings, ['Atelectasis', 'Edema', 'Effusion', 'Infiltration', 'Pneumonia']);
+    assert.ok(summary.leftOut.some((l) => l.finding === 'Hernia'));
+    assert.ok(summary.meanAuc.estimate! > 0.5 && summary.meanAuc.low! <= summary.meanAuc.estimate! && summary.meanAuc.estimate! <= summary.meanAuc.high!);
+    assert.equal(summary.items, 321);
+    assert.equal(summary.predicted, 321);
+    assert.ok(progress.some((m) => m.startsWith('training the head')), progress.join(' | '));
+
+    const file = await latestFindingPredictions(nih.root);
+    assert.ok(file, 'findings predictions written');
+    assert.equal(file.modelVersion, 1);
+    assert.deepEqual(file.findings, summary.findings);
+    assert.equal(file.thresholds.length, 5);
+    assert.equal(file.items.length, 321);
+    assert.ok(file.items.every((item) => item.probs.length === 5 && item.probs.every((p) => p >= 0 && p <= 1)));
+    assert.ok(!file.items[0].id.startsWith('/') && file.items.some((item) => item.id === 'images/00000150_002.png'));
+    assert.ok(!fs.existsSync(path.join(stateDirOf(nih.root), 'predictions', 'v1.json')), 'no single-label predictions file for it');
+
+    const html = fs.readFileSync(summary.report, 'utf8');
+    for (const finding of summary.findings) assert.ok(html.includes(finding), finding);
+    assert.ok(html.includes(summary.meanAuc.estimate!.toFixed(2)), 'mean AUC in the report');
+  });
+
+  it('a second retrain warm-starts from the first; Score Dataset re-scores with the newest', async () => {
+    const second = (await retrainDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR) }, ctx)) as MultiLabelRetrainSummary;
+    assert.equal(second.modelVersion, 2);
+    assert.equal(second.parent, 1);
+    assert.equal(second.warmStarted, true);
+    assert.ok(fs.readFileSync(second.report, 'utf8').includes('v1'), 'the change against the parent');
+    fs.rmSync(findingPredictionsPath(nih.root, 2));
+    const scored = await scoreDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR) }, ctx);
+    assert.equal(scored.modelVersion, 2);
+    assert.equal(scored.predicted, 321);
+    assert.equal((await latestFindingPredictions(nih.root))!.modelVersion, 2);
+  });
+
+  it('refuses a damaged findings predictions file with its path, rather than showing wrong colours', async () => {
+    const target = findingPredictionsPath(nih.root, 3);
+    fs.writeFileSync(target, JSON.stringify({ version: 1, kind: 'findings', modelVersion: 3, findings: ['A'], thresholds: [0.5], items: [{ id: 'x', probs: [0.1, 0.2] }] }));
+    try {
+      await assert.rejects(latestFindingPredictions(nih.root), new RegExp(`${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a findings predictions file`));
+    } finally {
+      fs.rmSync(target);
+    }
+  });
+});
