@@ -35,8 +35,8 @@ export async function readShownPredictions(root: string, store: PredictionStore)
   };
   const latest = await latestPredictions(root, store.model);
   if (latest) add(store.set(latest));
-  const findings = await latestFindingPredictions(root);
-  if (findings && `v${findings.modelVersion}` !== store.findings.model?.model) add(store.findings.set(findings));
+  const findings = await latestFindingPredictions(root, store.findings.model?.model);
+  if (findings) add(store.findings.set(findings));
   const issues = store.hasIssueScores ? undefined : await latestLabelIssues(root);
   if (issues) add(store.setLabelIssues(issues));
   return touched;

@@ -37,11 +37,14 @@ export async function writeFindingPredictions(root: string, file: Omit<FindingPr
   return target;
 }
 
-/** The newest version's findings predictions, or undefined when none were written; a damaged file throws. */
-export async function latestFindingPredictions(root: string): Promise<FindingPredictionsFile | undefined> {
+/**
+ * The newest version's findings predictions; undefined when none were written or when the newest is `shown`
+ * (e.g. `v2`, checked on the file names before a large file is parsed). A damaged file throws.
+ */
+export async function latestFindingPredictions(root: string, shown?: string): Promise<FindingPredictionsFile | undefined> {
   const names = await fs.readdir(predictionsDir(root)).catch(() => [] as string[]);
   const newest = names.map((name) => Number(NAME.exec(name)?.[1])).filter((n) => Number.isInteger(n)).sort((a, b) => b - a)[0];
-  if (newest === undefined) return undefined;
+  if (newest === undefined || `v${newest}` === shown) return undefined;
   const file = findingPredictionsPath(root, newest);
   const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<FindingPredictionsFile>;
   const valid =

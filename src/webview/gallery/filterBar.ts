@@ -3,7 +3,9 @@
 import type { FacetCounts } from './facets';
 import type { FilterState, SortKey } from './filters';
 import { element } from './tile';
-import { FindingControls, percent } from './findings/findingControls';
+import { FindingControls } from './findings/findingControls';
+import { percentRange } from './percentRange';
+import type { PercentRange } from './percentRange';
 
 /** A select whose options carry typed values (option values in the DOM are only indices). */
 export class Choice<T> {
@@ -45,11 +47,12 @@ export class FilterBar {
   private readonly sort: Choice<SortKey>;
   private readonly changed = document.createElement('input');
   private readonly changedText = element('span', '');
-  private readonly confidenceMin = document.createElement('input');
-  private readonly confidenceMax = document.createElement('input');
+  private readonly confidence: PercentRange;
   private readonly direction = document.createElement('button');
   private readonly clear = document.createElement('button');
   private readonly findings: FindingControls;
+  /** The class-prediction controls, which say nothing on a multi-label dataset (its findings have their own). */
+  private readonly classControls: HTMLElement[];
 
   constructor(private filter: FilterState, private readonly onChange: (filter: FilterState) => void) {
     const set = (patch: Partial<FilterState>): void => {
@@ -78,21 +81,15 @@ export class FilterBar {
     changedLabel.title = 'Only images whose predicted class changed with the last retrain: the queue to review';
     changedLabel.append(this.changed, this.changedText);
 
-    const range = element('label', 'range');
-    range.title = 'Confidence range of the prediction, in %';
-    for (const input of [this.confidenceMin, this.confidenceMax]) {
-      Object.assign(input, { type: 'number', min: '0', max: '100', step: '5' });
-      input.addEventListener('change', () => set({ confidenceMin: percent(this.confidenceMin, 0), confidenceMax: percent(this.confidenceMax, 1) }));
-    }
-    this.confidenceMin.setAttribute('aria-label', 'Lowest confidence, %');
-    this.confidenceMax.setAttribute('aria-label', 'Highest confidence, %');
-    range.append('Confidence ', this.confidenceMin, '–', this.confidenceMax, '%');
+    this.confidence = percentRange('Confidence ', 'confidence', 'Confidence range of the prediction, in %', (confidenceMin, confidenceMax) => set({ confidenceMin, confidenceMax }));
+    const range = this.confidence.root;
 
     this.direction.className = 'direction';
     this.direction.addEventListener('click', () => set({ descending: !this.filter.descending }));
     this.clear.textContent = 'Clear filters';
     this.clear.addEventListener('click', () => set({ label: undefined, predicted: undefined, agreement: 'any', flagged: 'any', changedOnly: false, confidenceMin: 0, confidenceMax: 1, split: undefined, source: undefined, search: '', finding: undefined, findingState: 'any', findingMin: 0, findingMax: 1 }));
 
+    this.classControls = [this.predicted.node, changedLabel, range];
     this.root.append(
       this.search,
       this.label.node,
@@ -154,16 +151,16 @@ export class FilterBar {
       filter.sort,
     );
     this.findings.update(filter, findings, counts.positiveFindings);
+    for (const control of this.classControls) control.hidden = findings.length > 0;
     // Without a model the prediction filters have nothing to work on: shown, but disabled, saying why.
     const noModel = counts.predicted === 0 && counts.correct + counts.misclassified === 0;
-    for (const control of [this.predicted.node, this.agreement.node, this.changed, this.confidenceMin, this.confidenceMax]) {
+    for (const control of [this.predicted.node, this.agreement.node, this.changed, this.confidence.min, this.confidence.max]) {
       control.disabled = noModel;
       control.title = noModel ? 'No model has scored this dataset yet (X-Ray Curator: Retrain Model)' : (control.getAttribute('aria-label') ?? '');
     }
     this.changed.checked = filter.changedOnly;
     this.changedText.textContent = ` Δ Changed by last retrain (${n(counts.changed)})`;
-    this.confidenceMin.value = String(Math.round(filter.confidenceMin * 100));
-    this.confidenceMax.value = String(Math.round(filter.confidenceMax * 100));
+    this.confidence.show(filter.confidenceMin, filter.confidenceMax);
     this.direction.textContent = filter.descending ? '↓ descending' : '↑ ascending';
     this.direction.setAttribute('aria-label', `Sort direction: ${filter.descending ? 'descending' : 'ascending'}`);
     if (this.search.value !== filter.search) this.search.value = filter.search;

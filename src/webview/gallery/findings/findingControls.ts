@@ -4,6 +4,8 @@ import { Choice } from '../filterBar';
 import type { FilterState } from '../filters';
 import { element } from '../tile';
 import type { FindingStateFilter } from './findingFilter';
+import { percentRange } from '../percentRange';
+import type { PercentRange } from '../percentRange';
 
 const STATE_TEXT: Record<FindingStateFilter, string> = {
   any: 'Finding label: any',
@@ -18,22 +20,13 @@ export class FindingControls {
   readonly root = element('span', 'finding-filter');
   private readonly finding: Choice<string | undefined>;
   private readonly state: Choice<FindingStateFilter>;
-  private readonly min = document.createElement('input');
-  private readonly max = document.createElement('input');
+  private readonly range: PercentRange;
 
   constructor(set: (patch: Partial<FilterState>) => void) {
     this.finding = new Choice('Filter by finding', (finding) => set({ finding }));
     this.state = new Choice('Finding label or agreement', (findingState) => set({ findingState }));
-    const range = element('label', 'range');
-    range.title = "Range of the findings model's probability for the finding, in %";
-    for (const input of [this.min, this.max]) {
-      Object.assign(input, { type: 'number', min: '0', max: '100', step: '5' });
-      input.addEventListener('change', () => set({ findingMin: percent(this.min, 0), findingMax: percent(this.max, 1) }));
-    }
-    this.min.setAttribute('aria-label', 'Lowest finding probability, %');
-    this.max.setAttribute('aria-label', 'Highest finding probability, %');
-    range.append('P ', this.min, '–', this.max, '%');
-    this.root.append(this.finding.node, this.state.node, range);
+    this.range = percentRange('P ', 'finding probability', "Range of the findings model's probability for the finding, in %", (findingMin, findingMax) => set({ findingMin, findingMax }));
+    this.root.append(this.finding.node, this.state.node, this.range.root);
   }
 
   /** `positives`: items labelled positive per finding, over the whole dataset. */
@@ -44,16 +37,10 @@ export class FindingControls {
     this.finding.set([[undefined, 'Finding: any'], ...findings.map((f): [string, string] => [f, `Finding: ${f} (${n(positives.get(f))} positive)`])], filter.finding);
     this.state.set(Object.entries(STATE_TEXT) as [FindingStateFilter, string][], filter.findingState);
     const none = filter.finding === undefined;
-    for (const control of [this.state.node, this.min, this.max]) {
+    for (const control of [this.state.node, this.range.min, this.range.max]) {
       control.disabled = none;
       control.title = none ? 'Pick a finding first' : (control.getAttribute('aria-label') ?? '');
     }
-    this.min.value = String(Math.round(filter.findingMin * 100));
-    this.max.value = String(Math.round(filter.findingMax * 100));
+    this.range.show(filter.findingMin, filter.findingMax);
   }
-}
-
-export function percent(input: HTMLInputElement, fallback: number): number {
-  const value = Number(input.value);
-  return Number.isFinite(value) && input.value !== '' ? Math.min(1, Math.max(0, value / 100)) : fallback;
 }

@@ -60,6 +60,7 @@ describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/da
     assert.equal(scored.modelVersion, 2);
     assert.equal(scored.predicted, 321);
     assert.equal((await latestFindingPredictions(nih.root))!.modelVersion, 2);
+    assert.equal(await latestFindingPredictions(nih.root, 'v2'), undefined, 'the version shown is not parsed again');
   });
 
   it('refuses a damaged findings predictions file with its path, rather than showing wrong colours', async () => {
