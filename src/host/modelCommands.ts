@@ -40,11 +40,11 @@ async function train(ctx: CuratorContext, root: string, title: string, extra: Pa
   const params: RetrainParams = { ...jobParams(ctx, root), classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
   const summary = await runJobWithProgress<RetrainSummary | MultiLabelRetrainSummary>(title, 'retrain', params);
   if (!summary) return undefined;
+  await ctx.modelStates.refresh(root);
   if ('kind' in summary) {
     trainedFindings(root, summary);
     return summary;
   }
-  await ctx.modelStates.refresh(root);
   const ba = summary.balancedAccuracy === null ? '–' : `${(summary.balancedAccuracy * 100).toFixed(1)}%`;
   const from = summary.parent ? `, ${summary.warmStarted ? 'warm-started' : 'child'} from v${summary.parent}` : '';
   void vscode.window

@@ -4,6 +4,8 @@ import { readPredictions } from '../ml/predictionFiles';
 import { listVersions, modelsDir, readVersionInfo } from '../ml/modelVersions';
 import type { ModelVersionInfo } from '../ml/modelVersions';
 import type { PredictionsFile } from '../ml/predict';
+import { latestMultiLabelVersion } from '../ml/multilabel/versionStore';
+import type { MultiLabelVersionInfo } from '../ml/multilabel/versionStore';
 import * as path from 'node:path';
 
 /** What the side bar, the status bar and the gallery show about a dataset's models; read from its files. */
@@ -16,8 +18,10 @@ export interface ModelState {
   predictions: PredictionsFile | undefined;
   /** Predictions of the latest version's parent, to show what the last retrain changed. */
   parentPredictions: PredictionsFile | undefined;
-  /** Items relabelled in the journal since the latest version was trained. */
+  /** Items relabelled (or, on a multi-label dataset, with a finding set) in the journal since the latest version was trained. */
   labelChangesSinceTraining: number;
+  /** The latest findings model of a multi-label dataset. */
+  findingsModel: MultiLabelVersionInfo | undefined;
 }
 
 export async function readModelState(root: string): Promise<ModelState> {
@@ -28,12 +32,14 @@ export async function readModelState(root: string): Promise<ModelState> {
     versions.push(await readVersionInfo(path.join(modelsDir(stateDir), `v${n}`)));
   }
   const latest = versions.at(-1);
+  const findingsModel = (await latestMultiLabelVersion(stateDir))?.info;
   const predictions = latest ? await readPredictions(root, latest.modelVersion) : undefined;
   const parentPredictions = latest?.parent ? await readPredictions(root, latest.parent) : undefined;
-  const since = latest ? Date.parse(latest.createdAt) : -Infinity;
+  const trained = latest ?? findingsModel;
+  const since = trained ? Date.parse(trained.createdAt) : -Infinity;
   const journal = await readJournal(root);
-  const relabelled = new Set(journal.entries.filter((e) => e.kind === 'relabel' && Date.parse(e.time) > since).map((e) => e.item));
-  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size };
+  const relabelled = new Set(journal.entries.filter((e) => (e.kind === 'relabel' || e.kind === 'finding') && Date.parse(e.time) > since).map((e) => e.item));
+  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size, findingsModel };
 }
 
 /** The model state of the dataset in focus, re-read when a job finishes or the journal changes. */

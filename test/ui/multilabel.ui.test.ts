@@ -58,6 +58,7 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     await workbench.runCommand('xrayCurator.retrainModel');
     const text = await workbench.notification(/findings model v1 trained/, 240_000);
     assert.match(text, /on 5 findings; validation mean AUC 0\.\d{3} \(95% CI 0\.\d{3}–[01]\.\d{3}\); left out: .*Hernia/);
+    assert.match(await workbench.statusBarText('xray-curator.xray-curator.xrayCurator.model'), /findings v1 · mean AUC 0\.\d\d/);
     const toast = workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: /findings model v1 trained/ }).first();
     await toast.getByRole('button', { name: 'Open Report' }).click();
     // The report's webview swaps its frame as its page is written: read it once it holds the heat map.
