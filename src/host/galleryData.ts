@@ -92,7 +92,7 @@ export class PredictionStore {
       ...(issueScore !== undefined ? { issueScore } : {}),
       ...(suggestedLabel !== undefined ? { suggestedLabel } : {}),
       ...(p?.split !== undefined ? { split: p.split } : {}),
-      ...(findingProbs ? { findingProbs: [...findingProbs] } : {}),
+      ...(findingProbs ? { findingProbs } : {}),
     };
   }
 

@@ -5,7 +5,7 @@ import type { FindingPredictionsFile } from '../ml/multilabel/findingPredictions
 import type { DetailReply, FindingModel } from '../shared/protocol';
 
 export class FindingScores {
-  private probs = new Map<string, readonly number[]>();
+  private probs = new Map<string, number[]>();
   model: FindingModel | undefined;
 
   /** Replaces the probabilities with a newer version's; returns the ids whose gallery view changed. */
@@ -17,7 +17,8 @@ export class FindingScores {
     return touched;
   }
 
-  probsOf(id: string): readonly number[] | undefined {
+  /** The item's probabilities in the model's finding order (sent as they are; not to be changed). */
+  probsOf(id: string): number[] | undefined {
     return this.probs.get(id);
   }
 

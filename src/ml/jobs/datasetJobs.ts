@@ -19,7 +19,7 @@ import { predictItems } from '../predictItems';
 import { saveValidationReport } from '../report';
 import { stateDirOf } from '../session';
 import type { MlProgress, MlSession } from '../session';
-import { engineName, progressReporter, withSession } from './jobSession';
+import { embedOnly, engineName, progressReporter, withSession } from './jobSession';
 import { retrainMultiLabelDataset, scoreMultiLabelDataset } from './multiLabelJobs';
 import type { MultiLabelRetrainParams, MultiLabelRetrainSummary } from './multiLabelJobs';
 import { trainModel } from '../trainModel';
@@ -68,11 +68,7 @@ export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): P
   if (dataset.multiLabel) return scoreMultiLabelDataset(dataset, params, ctx);
   const version = await latestVersion(stateDirOf(params.root));
   if (!version) {
-    return withSession(params, params.backbone, ctx, async (session) => {
-      const { errors } = await session.embedItems(dataset.items, { signal: ctx.signal, onProgress: progressReporter(ctx, 1) });
-      const unreadable = errors.filter(Boolean).length;
-      return { items: dataset.items.length, embedded: dataset.items.length - unreadable, unreadable, modelVersion: null, predicted: 0, backend: engineName(session) };
-    });
+    return withSession(params, params.backbone, ctx, (session) => embedOnly(session, dataset.items, ctx));
   }
   return withSession(params, backboneLocation(version), ctx, (session) => scoreWith(params.root, session, version, dataset.items, ctx, progressReporter(ctx, 1)));
 }

@@ -15,7 +15,7 @@ import type { MlSession } from '../session';
 import type { DatasetJobParams, ScoreSummary } from './datasetJobs';
 import { throwIfCancelled } from './jobContext';
 import type { JobContext } from './jobContext';
-import { engineName, progressReporter, withSession } from './jobSession';
+import { embedOnly, engineName, progressReporter, withSession } from './jobSession';
 
 export interface MultiLabelRetrainParams extends DatasetJobParams {
   findingsTrain?: Partial<MultiLabelTrainConfig>;
@@ -73,9 +73,7 @@ export async function scoreMultiLabelDataset(dataset: Dataset, params: DatasetJo
   const version = await latestMultiLabelVersion(stateDirOf(params.root));
   return withSession(params, params.backbone, ctx, async (session) => {
     if (version) return scoreFindings(params.root, session, version, dataset.items, ctx, 0);
-    const { errors } = await session.embedItems(dataset.items, { signal: ctx.signal, onProgress: progressReporter(ctx, 1) });
-    const unreadable = errors.filter(Boolean).length;
-    return { items: dataset.items.length, embedded: dataset.items.length - unreadable, unreadable, modelVersion: null, predicted: 0, backend: engineName(session) };
+    return embedOnly(session, dataset.items, ctx);
   });
 }
 
