@@ -47,7 +47,7 @@ function auditItem(item: DatasetItem, label: string | null, id = item.id): Audit
 
 /** Fraction of `flipped` ids among the top `2 × flipped` label-issue scores. */
 function recallInTop(report: AuditReport, flipped: ReadonlySet<string>): number {
-  const ranked = Object.entries(report.labelIssues.scores).sort((a, b) => b[1] - a[1]);
+  const ranked = Object.entries(report.labelIssues!.scores).sort((a, b) => b[1] - a[1]);
   const top = ranked.slice(0, 2 * flipped.size).filter(([id]) => flipped.has(id)).length;
   return top / flipped.size;
 }
@@ -149,10 +149,10 @@ runBenchmark('audit', async ({ work }) => {
         timings10000: large.result.timings,
       },
       details: {
-        cleanIssues: clean.result.labelIssues.issues.length,
+        cleanIssues: clean.result.labelIssues!.issues.length,
         cleanDuplicateClusters: clean.result.duplicates.clusters.length,
         largeDuplicateClusters: large.result.duplicates.clusters.length,
-        labelIssueBalancedAccuracy: noisy.labelIssues.balancedAccuracy,
+        labelIssueBalancedAccuracy: noisy.labelIssues!.balancedAccuracy,
         missedDuplicates: planted.pairs.filter(([a, b]) => !(clusterOf.has(a) && clusterOf.get(a) === clusterOf.get(b))),
       },
     };

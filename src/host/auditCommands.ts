@@ -19,10 +19,11 @@ const TITLES: Record<AuditSection, string> = {
 export async function runAuditCommand(ctx: CuratorContext, root: string, section: AuditSection): Promise<AuditSummary | undefined> {
   const summary = await runJobWithProgress<AuditSummary>(TITLES[section], 'audit', { ...jobParams(ctx, root), section });
   if (!summary) return undefined;
-  ctx.galleries.get(root)?.setLabelIssues({ scores: summary.issueScores, suggestedLabels: summary.suggestedLabels });
+  ctx.galleries.get(root)?.setLabelIssues(summary.marks);
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(summary.markdown));
   const headline =
-    section === 'labelIssues' ? `${summary.labelIssues} images whose label is likely wrong`
+    section === 'labelIssues' && summary.toResolve !== undefined ? `${summary.labelIssues} finding labels likely wrong, ${summary.toResolve} uncertain to resolve`
+    : section === 'labelIssues' ? `${summary.labelIssues} images whose label is likely wrong`
     : section === 'duplicates' ? `${summary.duplicateClusters} duplicate clusters`
     : summary.shortcutFindings[0] ?? 'no shortcut found';
   const actions = section === 'labelIssues' ? ['Review in Gallery'] : [];

@@ -2,7 +2,8 @@
 // No `vscode` here: URLs come in as a function, so this is tested in plain Node.
 import * as path from 'node:path';
 import type { Dataset, DatasetItem, JournalEdit, JournalEntry, ShownPrediction } from '../dataset';
-import type { DatasetSummary, GalleryItem, HistoryEntry } from '../shared/protocol';
+import type { DatasetSummary, GalleryItem, HistoryEntry, SuggestedFinding } from '../shared/protocol';
+import type { LabelIssueMarks } from '../ml/audit/issueMarks';
 import { FindingScores } from './galleryFindings';
 
 /** One item's prediction as the ML engine reports it. */
@@ -31,13 +32,6 @@ export interface PredictionSet {
   previous?: readonly PredictionInput[];
 }
 
-/** An audit's label-issue findings as the gallery shows them (see `AuditSummary`). */
-export interface LabelIssueMarks {
-  /** Issue score of every labelled item. */
-  scores: Readonly<Record<string, number>>;
-  /** Suggested label of each item found likely mislabelled: the issue queue. */
-  suggestedLabels: Readonly<Record<string, string>>;
-}
 
 /** Predictions by item id, with the class each previous version predicted. */
 export class PredictionStore {
@@ -46,6 +40,7 @@ export class PredictionStore {
   private classes: readonly string[] = [];
   private issueScores = new Map<string, number>();
   private suggestedLabels = new Map<string, string>();
+  private suggestedFindings = new Map<string, SuggestedFinding>();
   model: string | undefined;
   /** A multi-label dataset's findings model. */
   readonly findings = new FindingScores();
@@ -75,22 +70,32 @@ export class PredictionStore {
 
   /** Label issues of the latest audit (they do not depend on a model version); returns the ids touched. */
   setLabelIssues(marks: LabelIssueMarks): Set<string> {
-    const touched = new Set([...this.issueScores.keys(), ...Object.keys(marks.scores), ...this.suggestedLabels.keys(), ...Object.keys(marks.suggestedLabels)]);
+    const touched = new Set([
+      ...this.issueScores.keys(),
+      ...Object.keys(marks.scores),
+      ...this.suggestedLabels.keys(),
+      ...Object.keys(marks.suggestedLabels),
+      ...this.suggestedFindings.keys(),
+      ...Object.keys(marks.suggestedFindings),
+    ]);
     this.issueScores = new Map(Object.entries(marks.scores));
     this.suggestedLabels = new Map(Object.entries(marks.suggestedLabels));
+    this.suggestedFindings = new Map(Object.entries(marks.suggestedFindings));
     return touched;
   }
 
   /** The fields a prediction (and the audit) add to a gallery item. */
-  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'split' | 'findingProbs'> {
+  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'suggestedFinding' | 'split' | 'findingProbs'> {
     const p = this.current.get(id);
     const findingProbs = this.findings.probsOf(id);
     const issueScore = this.issueScores.get(id) ?? p?.issueScore;
     const suggestedLabel = this.suggestedLabels.get(id);
+    const suggestedFinding = this.suggestedFindings.get(id);
     return {
       ...(p ? { prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) } } : {}),
       ...(issueScore !== undefined ? { issueScore } : {}),
       ...(suggestedLabel !== undefined ? { suggestedLabel } : {}),
+      ...(suggestedFinding ? { suggestedFinding } : {}),
       ...(p?.split !== undefined ? { split: p.split } : {}),
       ...(findingProbs ? { findingProbs } : {}),
     };

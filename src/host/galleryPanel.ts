@@ -8,7 +8,8 @@ import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, Ga
 import { Disposable } from './disposable';
 import { readSettings } from './settings';
 import { PredictionStore, summarize, toGalleryItem } from './galleryData';
-import type { LabelIssueMarks, PredictionSet } from './galleryData';
+import type { LabelIssueMarks } from '../ml/audit/issueMarks';
+import type { PredictionSet } from './galleryData';
 import { dicomTagsReply, PixelCache } from './dicomDetail';
 import { GalleryLoader } from './galleryLoader';
 import { watchGalleryFiles } from './galleryFileWatch';
@@ -116,6 +117,11 @@ export class GalleryPanel extends Disposable {
     );
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.push({ type: 'editableChanged', editable: true })));
     this.register(panel.onDidDispose(() => this.dispose()));
+    // A hidden webview's page is discarded (no retainContextWhenHidden): what is pushed then is lost, so a filter asked
+    // for meanwhile waits for the page's next ready handshake, which also sends the whole state again.
+    this.register(panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (!webviewPanel.visible) this.webviewReady = false;
+    }));
     webview.html = webviewHtml(webview, extensionUri, {
       title: panel.title,
       script: 'dist/webview/gallery.js',

@@ -37,7 +37,12 @@ export function retrainModel(ctx: CuratorContext, root: string): Promise<Retrain
 
 async function train(ctx: CuratorContext, root: string, title: string, extra: Partial<RetrainParams['train']>): Promise<RetrainSummary | MultiLabelRetrainSummary | undefined> {
   const settings = readSettings();
-  const params: RetrainParams = { ...jobParams(ctx, root), classes: settings.classes.length ? settings.classes : undefined, train: { ...settings.train, ...extra } };
+  const params: RetrainParams = {
+    ...jobParams(ctx, root),
+    classes: settings.classes.length ? settings.classes : undefined,
+    train: { ...settings.train, ...extra },
+    findingsTrain: settings.findingsTrain,
+  };
   const summary = await runJobWithProgress<RetrainSummary | MultiLabelRetrainSummary>(title, 'retrain', params);
   if (!summary) return undefined;
   await ctx.modelStates.refresh(root);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrainConfig } from '../ml/config';
+import type { MultiLabelTrainConfig, UncertaintyPolicy } from '../ml/multilabel/config';
 
 /** The `xrayCurator.*` settings, typed; package.json `contributes.configuration` documents each one. */
 export interface CuratorSettings {
@@ -15,6 +16,8 @@ export interface CuratorSettings {
   thumbnailSize: number;
   /** Name written into the label journal; empty = the OS user name. */
   journalUser: string;
+  /** Multi-label training: the uncertainty policy from `xrayCurator.uncertainLabels` (`*` is the default). */
+  findingsTrain: Partial<Pick<MultiLabelTrainConfig, 'uncertainty' | 'uncertainDefault'>>;
 }
 
 export function readSettings(): CuratorSettings {
@@ -37,5 +40,12 @@ export function readSettings(): CuratorSettings {
     fineTuneBlocks: get('fineTuneBlocks', 1),
     thumbnailSize: get('thumbnailSize', 256),
     journalUser: get('journalUser', ''),
+    findingsTrain: uncertaintyPolicy(get<Record<string, UncertaintyPolicy>>('uncertainLabels', {})),
   };
+}
+
+/** `{finding: policy, '*': policy}` as the training config has it; values are checked when training starts. */
+function uncertaintyPolicy(setting: Record<string, UncertaintyPolicy>): CuratorSettings['findingsTrain'] {
+  const { '*': uncertainDefault, ...uncertainty } = setting;
+  return { uncertainty, ...(uncertainDefault !== undefined ? { uncertainDefault } : {}) };
 }

@@ -35,6 +35,8 @@ export interface GalleryItem {
   issueScore?: number;
   /** The label the audit suggests instead, when it found this item likely mislabelled (the issue queue). */
   suggestedLabel?: string;
+  /** Multi-label items: the state the audit suggests for one finding (the issue queue of a multi-label dataset). */
+  suggestedFinding?: SuggestedFinding;
   /** Multi-label items: the findings labelled positive and those labelled uncertain (the rest are negative or not mentioned). */
   findings?: { positive: string[]; uncertain: string[] };
   /** Multi-label items the findings model scored: a probability per finding, in `DatasetSummary.findingModel.findings` order. */
@@ -48,6 +50,14 @@ export interface FindingModel {
   findings: string[];
   /** Called positive at or above; null when the version could not choose one (then no colour). */
   thresholds: (number | null)[];
+}
+
+/** A finding label the audit finds likely wrong, or an uncertain one to resolve, with the state it suggests. */
+export interface SuggestedFinding {
+  finding: string;
+  state: 'positive' | 'negative';
+  /** An uncertain label to resolve rather than a likely error. */
+  toResolve?: true;
 }
 
 /** The states a finding can be set to from the gallery (as in the journal). */

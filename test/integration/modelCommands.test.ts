@@ -88,17 +88,17 @@ describe('Score and Retrain from the command palette (real VS Code)', () => {
     assert.ok(summary, 'no audit summary');
     assert.ok(fs.existsSync(summary.json) && fs.existsSync(summary.markdown));
     assert.match(fs.readFileSync(summary.markdown, 'utf8'), /^# Data audit[\s\S]*## Label issues[\s\S]*## Duplicates and leakage[\s\S]*## Source shortcuts/);
-    assert.ok(Object.keys(summary.issueScores).length >= 60, 'every labelled item has an issue score');
+    assert.ok(Object.keys(summary.marks.scores).length >= 60, 'every labelled item has an issue score');
     // A gallery opened afterwards reads the newest audit: every tile carries its issue score.
     const panel = api.galleries.open(root);
     const ready = await panel.answer({ messageId: 1, body: { type: 'ready' } });
     assert.equal(ready?.type, 'ready');
     const scored = (ready as ReadyReply).items.filter((item) => item.issueScore !== undefined);
-    assert.equal(scored.length, Object.keys(summary.issueScores).length);
+    assert.equal(scored.length, Object.keys(summary.marks.scores).length);
     // The ranked issues carry their suggested label to the gallery's issue queue.
     const suggested = (ready as ReadyReply).items.filter((item) => item.suggestedLabel !== undefined);
     assert.ok(suggested.length > 0 && suggested.length === summary.labelIssues, `${suggested.length} suggestions for ${summary.labelIssues} issues`);
-    assert.deepEqual(Object.fromEntries(suggested.map((item) => [item.id, item.suggestedLabel])), summary.suggestedLabels);
+    assert.deepEqual(Object.fromEntries(suggested.map((item) => [item.id, item.suggestedLabel])), summary.marks.suggestedLabels);
     for (const item of suggested) assert.notEqual(item.suggestedLabel, item.label, `${item.id}: the suggestion is its given label`);
   });
 

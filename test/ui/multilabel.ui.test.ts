@@ -105,4 +105,30 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     assert.equal(typeof last.confidence, 'number');
     await workbench.screenshot('nih-findings-gallery');
   });
+
+  it('Find Label Issues checks each finding; the issue queue walks them and a sets the suggested state in the journal', async () => {
+    await workbench.runCommand('xrayCurator.findLabelIssues');
+    const text = await workbench.notification(/finding labels likely wrong/);
+    const issues = Number(/(\d+) finding labels likely wrong, 0 uncertain to resolve/.exec(text)?.[1]);
+    assert.ok(issues > 0, text);
+    const preview = await workbench.webviewFrame('h2:has-text("Label issues per finding")');
+    assert.match((await preview.locator('body').textContent()) ?? '', /Pneumonia[\s\S]*Not audited: the shortcut audit is per class/);
+    const toast = workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: /finding labels likely wrong/ }).first();
+    await toast.getByRole('button', { name: 'Review in Gallery' }).click();
+    const gallery = await workbench.webviewFrame('.issue-queue:has-text("Issue 1 of")');
+    const bar = gallery.locator('.issue-queue');
+    const banner = (await bar.textContent()) ?? '';
+    const [, finding, given, suggested] = /Issue 1 of \d+ · (\w[\w ]*): given (\w+) → suggested (\w+)/.exec(banner) ?? [];
+    assert.ok(finding && given !== suggested, banner);
+    const first = (await gallery.locator('.tile.focused').getAttribute('data-id'))!;
+    assert.match((await gallery.locator('.keys').textContent()) ?? '', new RegExp(`Finding: ${finding} `), 'p, n and m act on the issue\'s finding');
+    await gallery.locator('.tile.focused').click();
+    await workbench.page.keyboard.press('a');
+    await bar.filter({ hasText: /^Issue 2 of/ }).waitFor();
+    await gallery.waitForFunction(() => document.body.dataset.pending === '0');
+    const last = journalOnDisk(path.join(workbench.root, '.xray-curator')).at(-1)!;
+    assert.deepEqual([last.kind, last.item, last.finding, last.new], ['finding', first, finding, suggested]);
+    await workbench.screenshot('nih-finding-issues');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
 });

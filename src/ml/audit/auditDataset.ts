@@ -6,6 +6,7 @@ import type { MlSession, RunOptions } from '../session';
 import { FINGERPRINT_CACHE_FILE, fingerprintsOf } from './fingerprints';
 import { runAudit } from './index';
 import type { AuditReport } from './index';
+import { labelIssueCount } from './issueMarks';
 
 export async function auditDataset(session: MlSession, dataset: Dataset, options: RunOptions & { seed?: number; files?: string } = {}): Promise<AuditReport> {
   const candidates = dataset.items.filter((item) => !item.error && item.hash);
@@ -23,6 +24,7 @@ export async function auditDataset(session: MlSession, dataset: Dataset, options
     items,
     features: { data: features, rows: items.length, cols: dim },
     fingerprints,
+    ...(dataset.multiLabel ? { multiLabel: { findings: dataset.multiLabel.findings } } : {}),
     options: { seed: options.seed ?? 0 },
   });
   report.warnings.unshift(...dataset.warnings, ...warnings);
@@ -33,7 +35,7 @@ export async function auditDataset(session: MlSession, dataset: Dataset, options
 export function auditSummary(report: AuditReport): string {
   const { leakage } = report;
   return (
-    `${report.items} items audited: ${report.labelIssues.issues.length} label issues, ${report.duplicates.clusters.length} duplicate clusters ` +
+    `${report.items} items audited: ${labelIssueCount(report)} label issues, ${report.duplicates.clusters.length} duplicate clusters ` +
     `(${leakage.acrossSplits.length} across splits, ${leakage.acrossClasses.length} across classes, ${leakage.acrossPatients.length} across patients), ` +
     `${report.shortcuts?.findings.length ?? 0} shortcut findings`
   );

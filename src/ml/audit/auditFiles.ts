@@ -17,7 +17,9 @@ export async function latestAudit(root: string): Promise<{ file: string; report:
   if (!newest) return undefined;
   const file = path.join(dir, newest);
   const report = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<AuditReport>;
-  if (report.version !== 1 || typeof report.labelIssues?.scores !== 'object' || !Array.isArray(report.labelIssues.issues)) {
+  const issues = report.labelIssues ?? report.findingIssues;
+  const version: unknown = report.version;
+  if ((version !== 1 && version !== 2) || typeof issues?.scores !== 'object' || !Array.isArray(issues.issues)) {
     throw new Error(`${newest}: not an audit this version reads`);
   }
   return { file, report: report as AuditReport };

@@ -1,5 +1,6 @@
 // The audit as a Markdown page a person reads (and diffs): findings first, then the evidence, section by section.
 import { escapeMarkdown } from '../report/markdown';
+import type { FindingIssuesSection } from '../multilabel/findingIssues';
 import type { AuditReport } from './index';
 
 const TOP_ISSUES = 30;
@@ -16,6 +17,7 @@ function table(header: string[], rows: string[][]): string {
 
 function labelIssues(report: AuditReport): string {
   const { labelIssues: li, classes } = report;
+  if (!li) return report.findingIssues ? findingIssues(report.findingIssues) : '## Label issues\n\nNot checked.';
   const rows = li.issues.slice(0, TOP_ISSUES).map((issue, rank) => [String(rank + 1), md(issue.id), md(issue.givenLabel), md(issue.suggestedLabel), issue.score.toFixed(3)]);
   return [
     '## Label issues',
@@ -24,6 +26,24 @@ function labelIssues(report: AuditReport): string {
     li.issues.length > TOP_ISSUES ? `… and ${li.issues.length - TOP_ISSUES} more in the JSON.` : '',
     '### Estimated noise matrix P(given label | true label)',
     table(['given \\ true', ...classes.map(md)], li.noiseMatrix.map((row, r) => [md(classes[r]), ...row.map((p) => p.toFixed(3))])),
+  ].join('\n\n');
+}
+
+function findingIssues(fi: FindingIssuesSection): string {
+  const rows = fi.issues.slice(0, TOP_ISSUES).map((issue, rank) => [String(rank + 1), md(issue.id), md(issue.finding), issue.given, issue.suggested, issue.score.toFixed(3)]);
+  const resolve = fi.toResolve.slice(0, TOP_ISSUES).map((t) => [md(t.id), md(t.finding), t.probability.toFixed(3), t.suggested]);
+  return [
+    '## Label issues per finding',
+    `${fi.issues.length} finding labels that are likely wrong, and ${fi.toResolve.length} uncertain labels to resolve (${md(fi.method)}). The gallery's issue queue walks the same list.`,
+    table(
+      ['finding', 'labels checked', 'positive', 'likely wrong', 'uncertain'],
+      fi.findings.map((f) => [md(f.finding), String(f.support), String(f.positives), String(f.issues), String(f.toResolve)]),
+    ),
+    fi.leftOut.length ? `Not checked (too few labels on one side): ${fi.leftOut.map((f) => `${md(f.finding)} (${f.positives} positive, ${f.negatives} negative)`).join(', ')}.` : '',
+    table(['#', 'item', 'finding', 'given', 'suggested', 'score'], rows),
+    fi.issues.length > TOP_ISSUES ? `… and ${fi.issues.length - TOP_ISSUES} more in the JSON.` : '',
+    fi.toResolve.length ? `### Uncertain labels to resolve\n\n${table(['item', 'finding', 'probability', 'leans'], resolve)}` : '',
+    fi.toResolve.length > TOP_ISSUES ? `… and ${fi.toResolve.length - TOP_ISSUES} more in the JSON.` : '',
   ].join('\n\n');
 }
 
@@ -46,6 +66,7 @@ function duplicates(report: AuditReport): string {
 
 function shortcuts(report: AuditReport): string {
   const s = report.shortcuts;
+  if (!s && report.findingIssues) return '## Source shortcuts\n\nNot audited: the shortcut audit is per class, and this dataset is multi-label.';
   if (!s) return '## Source shortcuts\n\nNo metadata to audit (the manifest has no source or other metadata columns).';
   const classes = report.classes.map(md);
   return [
@@ -74,7 +95,9 @@ export function renderAuditMarkdown(report: AuditReport, first: AuditSection = '
   const order = [first, ...(Object.keys(SECTIONS) as AuditSection[]).filter((s) => s !== first)];
   return [
     `# Data audit of ${md(report.dataset)}`,
-    `${report.items} items, classes ${report.classes.map(md).join(', ')}.`,
+    report.findingIssues
+      ? `${report.items} items, multi-label: findings ${[...report.findingIssues.findings.map((f) => f.finding), ...report.findingIssues.leftOut.map((f) => f.finding)].map(md).join(', ')}.`
+      : `${report.items} items, classes ${report.classes.map(md).join(', ')}.`,
     ...order.map((section) => SECTIONS[section](report)),
     report.warnings.length ? `## Warnings\n\n${report.warnings.slice(0, 50).map((w) => `- ${md(w)}`).join('\n')}` : '',
   ]

@@ -5,12 +5,16 @@
 import { findDuplicates, findLeakage, MAX_DHASH_DISTANCE, MIN_COSINE, suggestedGroups, type DuplicateReason } from './duplicates';
 import { predictedClasses } from '../metrics';
 import { findLabelIssues } from './labelIssues';
-import { checkMatrix, principalComponents, selectRows, type FeatureMatrix } from './matrix';
+import { checkMatrix, principalComponents, selectRows, type FeatureMatrix, type Projection } from './matrix';
 import { fullCosine, knnProbabilities, searchNeighbours } from './neighbours';
 import type { ImageFingerprint } from './perceptualHash';
 import { auditShortcuts, balancedAccuracyOf, type MetadataAttribute, type ShortcutReport } from './shortcuts';
 import { crossValidatedProbabilities } from './softmaxRegression';
-import { withoutOversizedGroups } from '../splits';
+import { withoutOversizedGroups, type GroupId } from '../splits';
+import type { Findings } from '../../dataset/multilabel/types';
+import { resolveMultiLabelConfig, type MultiLabelTrainConfig } from '../multilabel/config';
+import { findFindingIssues, type FindingIssuesSection } from '../multilabel/findingIssues';
+import type { NeighbourSearch } from './neighbours';
 
 export { findLabelIssues, type ConfidentLearningResult, type LabelIssue } from './labelIssues';
 export { crossValidatedProbabilities, fitSoftmax, predictSoftmax, type SoftmaxModel, type SoftmaxOptions } from './softmaxRegression';
@@ -20,8 +24,8 @@ export { dHashFromGrey, hammingDistance, readFingerprint, type ImageFingerprint 
 export { FINGERPRINT_CACHE_FILE, fingerprintsOf, type FingerprintItem } from './fingerprints';
 export { auditShortcuts, encodeAttribute, type MetadataAttribute, type ShortcutReport } from './shortcuts';
 
-/** Version of the audit report format. */
-export const AUDIT_REPORT_VERSION = 1;
+/** Version of the audit report format: 2 added `findingIssues` (multi-label datasets, where `labelIssues` is null). */
+export const AUDIT_REPORT_VERSION = 2;
 
 /** The item fields the audit reads (a `DatasetItem` has them all). */
 export interface AuditItem {
@@ -32,6 +36,8 @@ export interface AuditItem {
   hash: string | null;
   /** Manifest columns (source, patient_id, view, split, ...). */
   metadata: Record<string, string>;
+  /** Multi-label datasets: the state of every finding (then `label` is null). */
+  findings?: Findings;
   format?: string;
   width?: number;
   height?: number;
@@ -46,6 +52,8 @@ export interface AuditInput {
   features: FeatureMatrix;
   /** Per item, from `readFingerprint` (null when the image could not be read); omit to skip perceptual hashes. */
   fingerprints?: readonly (ImageFingerprint | null)[];
+  /** A multi-label dataset: label issues are found per finding (`classes` is then empty). */
+  multiLabel?: { findings: readonly string[]; config?: Partial<Pick<MultiLabelTrainConfig, 'unmentioned' | 'minPositives'>> };
   options?: AuditOptions;
 }
 
@@ -65,7 +73,10 @@ export interface AuditReport {
   dataset: string;
   classes: string[];
   items: number;
-  labelIssues: LabelIssuesSection;
+  /** Single-label datasets; null for a multi-label one. */
+  labelIssues: LabelIssuesSection | null;
+  /** Multi-label datasets: confident learning per finding; absent for a single-label one. */
+  findingIssues?: FindingIssuesSection;
   duplicates: DuplicatesSection;
   leakage: LeakageSection;
   shortcuts: ShortcutReport | null;
@@ -123,7 +134,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   checkMatrix('features', features);
   if (features.rows !== n) throw new RangeError(`features has ${features.rows} rows for ${n} items`);
   if (input.fingerprints && input.fingerprints.length !== n) throw new RangeError(`fingerprints has ${input.fingerprints.length} entries for ${n} items`);
-  if (classes.length < 2) throw new RangeError(`the audit needs at least 2 classes, got ${classes.length}`);
+  if (!input.multiLabel && classes.length < 2) throw new RangeError(`the audit needs at least 2 classes, got ${classes.length}`);
   const seed = input.options?.seed ?? 0;
   const folds = input.options?.folds ?? 5;
   const warnings: string[] = [];
@@ -159,27 +170,8 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const splitColumn = items.some((item) => item.metadata.split) ? 'split' : null;
   const leakage = findLeakage(clusters, { labels, classes, patients, splits: items.map((item) => item.metadata.split || null) });
 
-  const labelled = labels.flatMap((label, i) => (label >= 0 ? [i] : []));
-  if (labelled.length < n) warnings.push(`${n - labelled.length} unlabelled items are only checked for duplicates.`);
-  const labelledClasses = new Set(labelled.map((i) => labels[i]));
-  if (labelledClasses.size < 2) throw new RangeError('the audit needs labelled items of at least 2 classes');
-  const y = labelled.map((i) => labels[i]);
-  const x = selectRows(projection.scores, labelled);
-  const g = labelled.map((i) => groups[i]);
-
-  const { softmax, probabilities, confident } = await timed('labelIssues', async () => {
-    const softmax = await crossValidatedProbabilities(x, y, classes.length, { groups: g, folds, seed });
-    // Softmax and k-NN err differently: their average ranked flipped cxr labels better than either alone
-    // (recall in the top 2×, 5 seeds: 0.82 softmax, 0.81 k-NN, 0.85 both).
-    const knn = knnProbabilities(search, labels, classes.length);
-    const probabilities = softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
-    return { softmax, probabilities, confident: findLabelIssues(probabilities, y) };
-  });
-
-  const attributes = metadataAttributes(labelled.map((i) => items[i]), input.fingerprints && labelled.map((i) => input.fingerprints![i]));
-  const shortcuts = await timed('shortcuts', () =>
-    auditShortcuts({ classes, labels: y, attributes, features: x, probabilities: softmax, groups: g, seed }),
-  );
+  const context: IssueContext = { input, labels, projection, search, groups, folds, seed, warnings, timed };
+  const { labelIssues, shortcuts, findingIssues } = input.multiLabel ? await perFindingIssues(context, input.multiLabel) : await perClassIssues(context);
   const id = (i: number): string => items[i].id;
   const ids = (list: readonly number[]): string[] => list.map(id);
   const groupMembers = new Map<string, number[]>();
@@ -190,22 +182,8 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     dataset: input.dataset,
     classes: [...classes],
     items: n,
-    labelIssues: {
-      method: 'confident learning (prune by noise rate) on out-of-fold probabilities: mean of softmax regression (grouped k-fold) and leave-one-out k-NN on the embeddings',
-      thresholds: confident.thresholds,
-      confidentJoint: confident.confidentJoint,
-      noiseMatrix: confident.noiseMatrix,
-      issues: confident.issues.map((issue) => ({
-        id: id(labelled[issue.index]),
-        givenLabel: classes[issue.givenLabel],
-        suggestedLabel: classes[issue.suggestedLabel],
-        score: 1 - issue.selfConfidence,
-        selfConfidence: issue.selfConfidence,
-        margin: issue.margin,
-      })),
-      scores: Object.fromEntries(labelled.map((i, r) => [id(i), confident.scores[r]])),
-      balancedAccuracy: balancedAccuracyOf(y, predictedClasses(probabilities), classes),
-    },
+    labelIssues,
+    ...(findingIssues ? { findingIssues } : {}),
     duplicates: {
       thresholds: { maxDhashDistance: MAX_DHASH_DISTANCE, minCosine: MIN_COSINE },
       clusters: clusters.map((c) => ({
@@ -228,6 +206,95 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     warnings,
     timings,
   };
+}
+
+interface IssueContext {
+  input: AuditInput;
+  labels: number[];
+  projection: Projection;
+  search: NeighbourSearch;
+  groups: GroupId[];
+  folds: number;
+  seed: number;
+  warnings: string[];
+  timed: <T>(name: string, work: () => T | Promise<T>) => Promise<T>;
+}
+
+interface IssueSections {
+  labelIssues: LabelIssuesSection | null;
+  shortcuts: ShortcutReport | null;
+  findingIssues?: FindingIssuesSection;
+}
+
+/** Label issues over the classes, and the source-shortcut audit that reuses their out-of-fold probabilities. */
+async function perClassIssues({ input, labels, projection, search, groups, folds, seed, warnings, timed }: IssueContext): Promise<IssueSections> {
+  const { items, classes } = input;
+  const n = items.length;
+  const labelled = labels.flatMap((label, i) => (label >= 0 ? [i] : []));
+  if (labelled.length < n) warnings.push(`${n - labelled.length} unlabelled items are only checked for duplicates.`);
+  const labelledClasses = new Set(labelled.map((i) => labels[i]));
+  if (labelledClasses.size < 2) throw new RangeError('the audit needs labelled items of at least 2 classes');
+  const y = labelled.map((i) => labels[i]);
+  const x = selectRows(projection.scores, labelled);
+  const g = labelled.map((i) => groups[i]);
+
+  const { softmax, probabilities, confident } = await timed('labelIssues', async () => {
+    const softmax = await crossValidatedProbabilities(x, y, classes.length, { groups: g, folds, seed });
+    // Softmax and k-NN err differently: their average ranked flipped cxr labels better than either alone
+    // (recall in the top 2×, 5 seeds: 0.82 softmax, 0.81 k-NN, 0.85 both).
+    const knn = knnProbabilities(search, labels, classes.length);
+    const probabilities = softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
+    return { softmax, probabilities, confident: findLabelIssues(probabilities, y) };
+  });
+
+  const attributes = metadataAttributes(labelled.map((i) => items[i]), input.fingerprints && labelled.map((i) => input.fingerprints![i]));
+  const shortcuts = await timed('shortcuts', () =>
+    auditShortcuts({ classes, labels: y, attributes, features: x, probabilities: softmax, groups: g, seed }),
+  );
+  const id = (i: number): string => items[i].id;
+  return {
+    labelIssues: {
+      method: 'confident learning (prune by noise rate) on out-of-fold probabilities: mean of softmax regression (grouped k-fold) and leave-one-out k-NN on the embeddings',
+      thresholds: confident.thresholds,
+      confidentJoint: confident.confidentJoint,
+      noiseMatrix: confident.noiseMatrix,
+      issues: confident.issues.map((issue) => ({
+        id: id(labelled[issue.index]),
+        givenLabel: classes[issue.givenLabel],
+        suggestedLabel: classes[issue.suggestedLabel],
+        score: 1 - issue.selfConfidence,
+        selfConfidence: issue.selfConfidence,
+        margin: issue.margin,
+      })),
+      scores: Object.fromEntries(labelled.map((i, r) => [id(i), confident.scores[r]])),
+      balancedAccuracy: balancedAccuracyOf(y, predictedClasses(probabilities), classes),
+    },
+    shortcuts,
+  };
+}
+
+/** Label issues per finding of a multi-label dataset. The shortcut audit is per class, so it is not run here. */
+async function perFindingIssues({ input, projection, search, groups, folds, seed, warnings, timed }: IssueContext, multiLabel: NonNullable<AuditInput['multiLabel']>): Promise<IssueSections> {
+  const { items } = input;
+  const config = resolveMultiLabelConfig(multiLabel.config);
+  const findingIssues = await timed('labelIssues', () =>
+    findFindingIssues({
+      ids: items.map((item) => item.id),
+      findings: multiLabel.findings,
+      states: items.map((item) => item.findings ?? {}),
+      x: projection.scores,
+      search,
+      groups,
+      config,
+      folds,
+      seed,
+    }),
+  );
+  for (const left of findingIssues.leftOut) {
+    warnings.push(`${left.finding}: not checked for label issues (${left.positives} positive, ${left.negatives} negative labels; each side needs ${Math.max(config.minPositives, folds)}).`);
+  }
+  warnings.push('Source shortcuts are audited per class; this multi-label dataset was checked for label issues, duplicates and leakage only.');
+  return { labelIssues: null, shortcuts: null, findingIssues };
 }
 
 /** The metadata the shortcut audit tries: manifest categories, image size, original size, format, channels, depth. */

@@ -149,8 +149,3 @@ function checkInputs(probabilities: readonly (readonly number[])[], labels: read
   });
   return k;
 }
-
-/** Item id → suggested label of a report's ranked issues (what the gallery's issue queue walks). */
-export function suggestedLabelsOf(issues: readonly { id: string; suggestedLabel: string }[]): Record<string, string> {
-  return Object.fromEntries(issues.map((issue) => [issue.id, issue.suggestedLabel]));
-}

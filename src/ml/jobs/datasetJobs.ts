@@ -9,7 +9,7 @@ import { auditDataset, auditSummary } from '../audit/auditDataset';
 import { auditsDir, latestAudit } from '../audit/auditFiles';
 import { renderAuditMarkdown } from '../audit/auditMarkdown';
 import type { AuditSection } from '../audit/auditMarkdown';
-import { suggestedLabelsOf } from '../audit/labelIssues';
+import { labelIssueCount, labelIssueMarks, type LabelIssueMarks } from '../audit/issueMarks';
 import { writeAtomically } from '../../dataset/atomicFile';
 import type { TrainConfig } from '../config';
 import { backboneLocation, latestVersion } from '../modelStore';
@@ -120,12 +120,12 @@ export interface AuditSummary {
   markdown: string;
   summary: string;
   labelIssues: number;
+  /** Multi-label datasets: uncertain finding labels to resolve (not counted in `labelIssues`). */
+  toResolve?: number;
   duplicateClusters: number;
   shortcutFindings: string[];
-  /** Issue score of every labelled item, for the gallery. */
-  issueScores: Record<string, number>;
-  /** The label suggested for each item the audit found likely mislabelled, for the gallery's issue queue. */
-  suggestedLabels: Record<string, string>;
+  /** Issue scores and the issue queue's suggestions, for the gallery. */
+  marks: LabelIssueMarks;
 }
 
 /** Label issues, duplicates and leakage, and source shortcuts, from the cached embeddings. */
@@ -146,11 +146,11 @@ export async function auditDatasetJob(params: DatasetJobParams & { section?: Aud
     json,
     markdown,
     summary: auditSummary(report),
-    labelIssues: report.labelIssues.issues.length,
+    labelIssues: labelIssueCount(report),
+    ...(report.findingIssues ? { toResolve: report.findingIssues.toResolve.length } : {}),
     duplicateClusters: report.duplicates.clusters.length,
     shortcutFindings: report.shortcuts?.findings ?? [],
-    issueScores: report.labelIssues.scores,
-    suggestedLabels: suggestedLabelsOf(report.labelIssues.issues),
+    marks: labelIssueMarks(report),
   };
 }
 

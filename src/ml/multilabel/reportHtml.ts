@@ -11,6 +11,7 @@ import { htmlPage, section, table, type HtmlOptions } from '../report/html';
 import { CHAR_WIDTH, escapeXml, heatColour, label, shorten, textClass } from '../report/svg';
 import { estimateCell, type Cell, type Table } from '../report/tables';
 import type { FindingEvaluation, MultiLabelEvaluation } from './findingMetrics';
+import { uncertaintyOf } from './config';
 import { MULTILABEL_VERSION_FORMAT, type MultiLabelVersionInfo } from './versionStore';
 
 export interface MultiLabelReportInput {
@@ -44,8 +45,10 @@ export function renderMultiLabelHtml(input: MultiLabelReportInput, options: Html
         'both findings; the diagonal counts the positives of each finding. The colour is the count relative to the largest.</figcaption></figure>',
     ),
     section('Training labels per finding', table({
-      header: ['Finding', 'Positives', 'Negatives', 'Ignored (uncertainty policy)'],
-      rows: Object.entries(info.trainedOn.perFinding).map(([finding, c]) => ({ cells: [finding, String(c.positives), String(c.negatives), String(c.ignored)] })),
+      header: ['Finding', 'Positives', 'Negatives', 'Ignored (uncertainty policy)', 'Uncertain labels trained as'],
+      rows: Object.entries(info.trainedOn.perFinding).map(([finding, c]) => ({
+        cells: [finding, String(c.positives), String(c.negatives), String(c.ignored), uncertaintyOf(info.trainConfig, finding)],
+      })),
     })),
   );
   return htmlPage(

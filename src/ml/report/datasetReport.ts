@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { openDataset } from '../../dataset';
 import { latestAudit } from '../audit/auditFiles';
 import { auditSummary } from '../audit/auditDataset';
+import { labelIssueCount } from '../audit/issueMarks';
 import type { Dataset } from '../../dataset';
 import { latestVersion, modelsDir, readValidation, readVersionInfo } from '../modelStore';
 import type { ModelVersionInfo } from '../modelStore';
@@ -75,7 +76,7 @@ export async function saveValidationReport(root: string, modelVersion?: number, 
     audit: audit && {
       file: audit.file,
       summary: auditSummary(audit.report),
-      labelIssues: audit.report.labelIssues.issues.length,
+      labelIssues: labelIssueCount(audit.report),
       duplicateClusters: audit.report.duplicates.clusters.length,
       findings: audit.report.shortcuts?.findings ?? [],
     },

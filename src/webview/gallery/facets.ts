@@ -1,5 +1,6 @@
 // The counts next to the filters, over every item (not the filtered ones), so each choice says what it holds. A
 // tally is kept up to date item by item: a relabel at 400,000 items must not count them all again.
+import { inQueue } from './issueQueue';
 import type { GalleryItem } from '../../shared/protocol';
 import { agrees, sourceOf } from './filters';
 
@@ -69,7 +70,7 @@ export class FacetTally {
     if (item.split !== undefined) bump(c.bySplit, item.split, by);
     const source = sourceOf(item);
     if (source !== undefined) bump(c.bySource, source, by);
-    if (item.suggestedLabel !== undefined) c.issues += by;
+    if (inQueue(item)) c.issues += by;
     const patient = item.metadata?.patient_id;
     if (patient) {
       bump(this.patients, patient, by);

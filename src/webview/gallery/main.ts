@@ -12,7 +12,7 @@ import { FilterBar } from './filterBar';
 import { applyFilter, filterFromRequest, prepareSearch } from './filters';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
-import { nextToReview, queueBanner, queueFilter, queueOf, verdictEdit, withVerdict } from './issueQueue';
+import { nextToReview, queueBanner, queueFilter, queueFinding, queueOf, verdictEdit, withVerdict } from './issueQueue';
 import type { Verdict } from './issueQueue';
 import { Edits } from './edits';
 import { commandForKey, focusItem } from './keyboard';
@@ -385,6 +385,8 @@ function focusIndex(index: number, how: 'plain' | 'extend' | 'toggle'): void {
 function selectionChanged(): void {
   grid.refreshAll();
   ui.focus = selection.focus;
+  // In the issue queue, p, n and m act on the finding the focused issue is about.
+  if (ui.issueQueue) ui.finding = queueFinding(selection.focus === undefined ? undefined : store.get(selection.focus)) ?? ui.finding;
   ui.selected = selection.selected.size <= MAX_SAVED_SELECTION ? [...selection.selected] : [];
   saveUi();
   showStatus();

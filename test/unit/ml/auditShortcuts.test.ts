@@ -103,10 +103,12 @@ describe('audit: runAudit on paper-B (pixel features)', function () {
     assert.equal(report.version, AUDIT_REPORT_VERSION);
     assert.deepEqual(report.classes, ['COVID', 'NORMAL']);
     assert.equal(report.items, 516);
-    assert.equal(Object.keys(report.labelIssues.scores).length, 516);
-    const scores = report.labelIssues.issues.map((i) => i.score);
+    const labelIssues = report.labelIssues!;
+    assert.equal(report.findingIssues, undefined);
+    assert.equal(Object.keys(labelIssues.scores).length, 516);
+    const scores = labelIssues.issues.map((i) => i.score);
     assert.deepEqual(scores, scores.slice().sort((a, b) => b - a));
-    for (const issue of report.labelIssues.issues) assert.notEqual(issue.givenLabel, issue.suggestedLabel);
+    for (const issue of labelIssues.issues) assert.notEqual(issue.givenLabel, issue.suggestedLabel);
     assert.ok(report.duplicates.clusters.every((c) => c.members.length >= 2 && c.evidence.length === c.members.length - 1));
     assert.ok(Array.isArray(report.leakage.acrossClasses));
     JSON.parse(JSON.stringify(report));

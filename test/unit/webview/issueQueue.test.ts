@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyFilter, DEFAULT_FILTER } from '../../../src/webview/gallery/filters';
-import { nextToReview, queueBanner, queueFilter, queueOf, restoreVerdicts, verdictEdit, withVerdict } from '../../../src/webview/gallery/issueQueue';
+import { nextToReview, queueBanner, queueFilter, queueFinding, queueOf, restoreVerdicts, verdictEdit, withVerdict } from '../../../src/webview/gallery/issueQueue';
 import type { GalleryItem } from '../../../src/shared/protocol';
 
 const item = (id: string, extra: Partial<GalleryItem> = {}): GalleryItem => ({ id, label: 'COVID', flagged: false, ...extra });
@@ -40,6 +40,26 @@ describe('gallery issue queue', () => {
     assert.equal(withVerdict(issue, 'accepted').label, 'NORMAL');
     assert.equal(withVerdict(issue, 'flagged').flagged, true);
     assert.deepEqual(withVerdict(issue, 'kept'), issue);
+  });
+
+  it('on a multi-label item, accept sets the suggested finding state, and the banner names the finding', () => {
+    const findings = { positive: ['Mass'], uncertain: ['Edema'] };
+    const wrong = item('images/1.png', { label: null, findings, suggestedFinding: { finding: 'Effusion', state: 'positive' } });
+    const resolve = item('images/2.png', { label: null, findings, suggestedFinding: { finding: 'Edema', state: 'negative', toResolve: true } });
+    assert.deepEqual(queueOf([item('images/0.png', { label: null, findings, issueScore: 0.9 }), wrong, resolve]).map((i) => i.id), ['images/1.png', 'images/2.png']);
+    assert.deepEqual(verdictEdit(wrong, 'accepted'), { type: 'setFinding', ids: ['images/1.png'], finding: 'Effusion', state: 'positive' });
+    assert.deepEqual(verdictEdit(resolve, 'accepted'), { type: 'setFinding', ids: ['images/2.png'], finding: 'Edema', state: 'negative' });
+    assert.equal(verdictEdit(wrong, 'kept'), undefined);
+    assert.equal(queueFinding(wrong), 'Effusion', 'the keys act on the issue\'s finding');
+    assert.equal(queueFinding(item('COVID/x.png', { suggestedLabel: 'NORMAL' })), undefined);
+    const accepted = withVerdict(wrong, 'accepted');
+    assert.deepEqual(accepted.findings, { positive: ['Mass', 'Effusion'], uncertain: ['Edema'] });
+    assert.equal(verdictEdit(accepted, 'accepted'), undefined, 'already set: no second journal line');
+    assert.deepEqual(withVerdict(resolve, 'accepted').findings, { positive: ['Mass'], uncertain: [] });
+    const ids = [wrong.id, resolve.id];
+    assert.match(queueBanner(ids, wrong, 0, {}), /^Issue 1 of 2 · Effusion: given negative → suggested positive · 0 of 2 reviewed/);
+    assert.match(queueBanner(ids, resolve, 1, {}), /^Issue 2 of 2 · Edema: uncertain, to resolve → suggested negative ·/);
+    assert.match(queueBanner(ids, accepted, 0, { [wrong.id]: 'accepted' }), /Effusion: now positive \(the suggestion\) · accepted/);
   });
 
   it('says where the review is, what is given and suggested, and the keys', () => {

@@ -29,6 +29,11 @@ describe('ml/multilabel targets and split', () => {
     assert.deepEqual(labelCounts(matrix), { positives: [1, 1], counted: [2, 1] });
   });
 
+  it('refuses an uncertainty policy that is not ignore, positive or negative, naming the finding (the setting\'s error)', () => {
+    assert.throws(() => resolveMultiLabelConfig({ uncertainty: { Edema: 'maybe' as never } }), /uncertainty\.Edema must be ignore, positive or negative, got maybe/);
+    assert.throws(() => resolveMultiLabelConfig({ uncertainDefault: 'yes' as never }), /uncertainDefault must be ignore, positive or negative, got yes/);
+  });
+
   it('keeps patients together and spreads every finding’s positives in proportion (iterative stratification)', () => {
     const random = lcg(7);
     const n = 2000;
