@@ -41,6 +41,9 @@ export class GalleryPanel extends Disposable {
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<RenderedEvent>());
   /** Fires each time the webview reports what it rendered. */
   readonly onDidRender = this.renderedEmitter.event;
+  private readonly labelsEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Fires when the journal changed labels, flags or findings (this window's edits or another writer's). */
+  readonly onDidChangeLabels = this.labelsEmitter.event;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly predictions = new PredictionStore();
@@ -386,6 +389,7 @@ export class GalleryPanel extends Disposable {
     // The journal applies the entries to the effective labels; only the items they name are sent.
     applyJournalState(loaded.dataset, loaded.journal.state);
     this.pushPatch([...new Set(added.map((entry) => entry.item))], []);
+    this.labelsEmitter.fire();
   }
 
   private async reload(): Promise<void> {

@@ -4,7 +4,7 @@ import { readPredictions } from '../ml/predictionFiles';
 import { listVersions, modelsDir, readVersionInfo } from '../ml/modelVersions';
 import type { ModelVersionInfo } from '../ml/modelVersions';
 import type { PredictionsFile } from '../ml/predict';
-import { latestMultiLabelVersion } from '../ml/multilabel/versionStore';
+import { multiLabelVersions } from '../ml/multilabel/versionStore';
 import type { MultiLabelVersionInfo } from '../ml/multilabel/versionStore';
 import * as path from 'node:path';
 
@@ -22,6 +22,8 @@ export interface ModelState {
   labelChangesSinceTraining: number;
   /** The latest findings model of a multi-label dataset. */
   findingsModel: MultiLabelVersionInfo | undefined;
+  /** Every findings model, oldest first (the last is `findingsModel`). */
+  findingsVersions: MultiLabelVersionInfo[];
 }
 
 export async function readModelState(root: string): Promise<ModelState> {
@@ -32,14 +34,15 @@ export async function readModelState(root: string): Promise<ModelState> {
     versions.push(await readVersionInfo(path.join(modelsDir(stateDir), `v${n}`)));
   }
   const latest = versions.at(-1);
-  const findingsModel = (await latestMultiLabelVersion(stateDir))?.info;
+  const findingsVersions = await multiLabelVersions(stateDir);
+  const findingsModel = findingsVersions.at(-1);
   const predictions = latest ? await readPredictions(root, latest.modelVersion) : undefined;
   const parentPredictions = latest?.parent ? await readPredictions(root, latest.parent) : undefined;
   const trained = latest ?? findingsModel;
   const since = trained ? Date.parse(trained.createdAt) : -Infinity;
   const journal = await readJournal(root);
   const relabelled = new Set(journal.entries.filter((e) => (e.kind === 'relabel' || e.kind === 'finding') && Date.parse(e.time) > since).map((e) => e.item));
-  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size, findingsModel };
+  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size, findingsModel, findingsVersions };
 }
 
 /** The model state of the dataset in focus, re-read when a job finishes or the journal changes. */
@@ -47,6 +50,7 @@ export class ModelStates implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelState>();
   readonly onDidChange = this.changed.event;
   private current: ModelState | undefined;
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   get active(): ModelState | undefined {
     return this.current;
@@ -59,7 +63,17 @@ export class ModelStates implements vscode.Disposable {
     return state;
   }
 
+  /** Refreshes once a burst of label edits is over (a key held down, an import), not once per edit. */
+  refreshSoon(root: string, delayMs = 300): void {
+    clearTimeout(this.soon.get(root));
+    this.soon.set(root, setTimeout(() => {
+      this.soon.delete(root);
+      this.refresh(root).catch((error: unknown) => console.warn(`X-Ray Curator: model state of ${root}: ${String(error)}`));
+    }, delayMs));
+  }
+
   dispose(): void {
+    for (const timer of this.soon.values()) clearTimeout(timer);
     this.changed.dispose();
   }
 }

@@ -54,7 +54,7 @@ export class Sidebar implements vscode.Disposable {
     const datasetOf = (root: string): Promise<Dataset> => galleries.get(root)?.dataset() ?? openDatasetInWorker(root);
     const views: [string, RowsView][] = [
       ['xrayCurator.classes', new RowsView((state) => classRows(state, datasetOf))],
-      ['xrayCurator.models', new RowsView(async (state) => [backboneRow(state), ...modelRows(state)])],
+      ['xrayCurator.models', new RowsView(async (state) => [backboneRow(state), ...findingsModelRows(state), ...modelRows(state)])],
       ['xrayCurator.reports', new RowsView(reportRows)],
     ];
     for (const [id, view] of views) this.disposables.push(vscode.window.registerTreeDataProvider(id, view));
@@ -77,6 +77,7 @@ export class Sidebar implements vscode.Disposable {
 
 async function classRows(state: ModelState, datasetOf: (root: string) => Promise<Dataset>): Promise<Row[]> {
   const dataset = await datasetOf(state.root);
+  if (dataset.multiLabel) return findingRows(state, dataset, dataset.multiLabel.findings);
   const predicted = new Map(state.predictions?.items.map((p) => [p.id, p.predicted]));
   const classes = [...new Set([...dataset.classes, ...(state.latest?.classes ?? [])])];
   return classes.map((name) => {
@@ -124,6 +125,44 @@ function modelRows(state: ModelState): Row[] {
       command: { title: 'Show Metrics Report', command: 'xrayCurator.showReport', arguments: [{ root: state.root, modelVersion: info.modelVersion }] },
     };
   });
+}
+
+/** A multi-label dataset's findings: positive and uncertain labels, and the latest findings model's AUC on each. */
+function findingRows(state: ModelState, dataset: Dataset, findings: readonly string[]): Row[] {
+  const trained = new Map(state.findingsModel?.metrics.findings.map((f) => [f.finding, f]));
+  return findings.map((finding) => {
+    const positive = dataset.items.filter((item) => item.findings?.[finding] === 'positive').length;
+    const uncertain = dataset.items.filter((item) => item.findings?.[finding] === 'uncertain').length;
+    const auc = trained.get(finding)?.auc;
+    const counts = [`${positive} positive`];
+    if (uncertain) counts.push(`${uncertain} uncertain`);
+    if (auc) counts.push(`AUC ${estimateText(auc, 2)}`);
+    else if (state.findingsModel) counts.push('not trained');
+    return {
+      label: finding,
+      description: counts.join(' · '),
+      tooltip: `${finding}: ${counts.join(', ')}${auc ? ` (findings v${state.findingsModel!.modelVersion}, validation)` : ''}. Click to show the positive ones in the gallery.`,
+      icon: 'tag',
+      command: { title: 'Filter the gallery', command: 'xrayCurator.filterGallery', arguments: [{ root: state.root, finding, findingState: 'positive' }] },
+    };
+  });
+}
+
+/** The findings models, newest first: mean AUC with its interval; a click opens the per-finding report. */
+function findingsModelRows(state: ModelState): Row[] {
+  return [...state.findingsVersions].reverse().map((info) => ({
+    label: `findings v${info.modelVersion}`,
+    description: `mean AUC ${estimateText(info.metrics.meanAuc, 3)}${info.parent ? ` · from v${info.parent}` : ''}`,
+    tooltip: `${info.findings.join(', ')} · trained ${new Date(info.createdAt).toLocaleString()} on ${info.trainedOn.train} items, validated on ${info.trainedOn.validation}`,
+    icon: info.modelVersion === state.findingsModel?.modelVersion ? 'star-full' : 'history',
+    command: { title: 'Show Findings Report', command: 'xrayCurator.showReport', arguments: [{ root: state.root, modelVersion: info.modelVersion, findings: true }] },
+  }));
+}
+
+/** `0.82 (0.77–0.89)`, or `–` where undefined. */
+function estimateText({ estimate, low, high }: { estimate: number | null; low: number | null; high: number | null }, digits: number): string {
+  const f = (x: number | null): string => (x === null ? '–' : x.toFixed(digits));
+  return low === null || high === null ? f(estimate) : `${f(estimate)} (${f(low)}–${f(high)})`;
 }
 
 async function reportRows(state: ModelState): Promise<Row[]> {

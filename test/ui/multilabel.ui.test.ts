@@ -131,4 +131,33 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     await workbench.screenshot('nih-finding-issues');
     await workbench.runCommand('Notifications: Clear All Notifications');
   });
+
+  it('the side bar lists the findings with their AUC and the findings models; a finding filters the gallery to its positives', async () => {
+    const pane = async (title: string): Promise<ReturnType<Workbench['page']['locator']>> => {
+      const found = workbench.page.locator('.pane', { hasText: title });
+      if (!(await found.isVisible())) await workbench.page.locator('.activitybar [aria-label^="X-Ray Curator"]').first().click();
+      await found.waitFor({ state: 'visible', timeout: 15_000 });
+      return found;
+    };
+    const models = await pane('Model Versions');
+    await models.locator('.monaco-list-row', { hasText: 'findings v1' }).filter({ hasText: /mean AUC 0\.\d{3} \(0\.\d{3}–[01]\.\d{3}\)/ }).waitFor();
+    const findings = await pane('Classes and Findings');
+    // The tree renders the rows in view: scroll to the end of the 14 findings.
+    await findings.locator('.monaco-list').hover();
+    await workbench.page.mouse.wheel(0, 600);
+    const pneumonia = findings.locator('.monaco-list-row', { hasText: /^Pneumonia/ }).first();
+    await pneumonia.filter({ hasText: /\d+ positive · AUC 0\.\d\d \(0\.\d\d–[01]\.\d\d\)/ }).waitFor();
+    assert.match((await findings.locator('.monaco-list-row', { hasText: /^Pneumothorax/ }).first().textContent()) ?? '', /\d positive · not trained/);
+    const positives = Number(/(\d+) positive/.exec((await pneumonia.textContent()) ?? '')?.[1]);
+    await workbench.screenshot('nih-sidebar');
+    await pneumonia.click();
+    const gallery = await workbench.webviewFrame('.tile img');
+    await gallery.waitForFunction((n) => {
+      const finding = document.querySelector<HTMLSelectElement>('select[aria-label="Filter by finding"]')?.selectedOptions[0]?.textContent ?? '';
+      const state = document.querySelector<HTMLSelectElement>('select[aria-label="Finding label or agreement"]')?.selectedOptions[0]?.textContent ?? '';
+      const tiles = document.querySelectorAll('.tile:not([hidden])').length;
+      return /^Finding: Pneumonia/.test(finding) && state === 'Labelled positive' && new RegExp(`Showing ${n} of 321`).test(document.querySelector('.counts')?.textContent ?? '') && tiles > 0;
+    }, positives);
+  });
 });
+

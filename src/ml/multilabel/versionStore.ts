@@ -91,6 +91,13 @@ export async function readMultiLabelVersion(dir: string): Promise<MultiLabelVers
   return { dir: path.resolve(dir), info };
 }
 
+/** Every multi-label version of a dataset, oldest first. */
+export async function multiLabelVersions(stateDir: string): Promise<MultiLabelVersionInfo[]> {
+  const root = multiLabelModelsDir(stateDir);
+  const numbers = await versionNumbersIn(root);
+  return Promise.all(numbers.map(async (n) => (await readMultiLabelVersion(path.join(root, `v${n}`))).info));
+}
+
 /** The newest multi-label version of a dataset, or undefined. */
 export async function latestMultiLabelVersion(stateDir: string): Promise<MultiLabelVersion | undefined> {
   const root = multiLabelModelsDir(stateDir);
