@@ -252,7 +252,7 @@ export class GalleryPanel extends Disposable {
         // `item` waited for the dataset, so its journal is there.
         return this.details.detail(await this.item(body.id), this.loader!.current!.journal, this.loader!.current!.dataset.multiLabel?.findings);
       case 'saliency':
-        return this.details.saliency(await this.item(body.id));
+        return this.details.saliency(await this.item(body.id), body.finding);
       case 'dicomTags':
         return dicomTagsReply(await this.item(body.id));
       case 'pixels':

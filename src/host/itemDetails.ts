@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { stateDirOf } from '../dataset';
 import type { DatasetItem, LabelJournal } from '../dataset';
 import { latestVersion, listVersions } from '../ml/modelVersions';
+import { latestMultiLabelVersion } from '../ml/multilabel/versionStore';
 import { originalUrl, thumbnailUrl } from '../shared/itemUrls';
 import type { DetailReply, GalleryUrls, SaliencyReply } from '../shared/protocol';
 import { hasFullRange } from './dicomDetail';
@@ -47,22 +48,32 @@ export class ItemDetails {
     };
   }
 
-  /** A saliency map can be made: trusted folder, readable item that a model predicted, a saved model version. */
+  /**
+   * A saliency map can be made: trusted folder, readable item that a model predicted (the class model, or the
+   * findings model for a multi-label item), a saved version of that model.
+   */
   private async canExplain(item: DatasetItem): Promise<boolean> {
-    if (!vscode.workspace.isTrusted || item.error || !item.hash || !this.predictions.galleryFields(item.id).prediction) return false;
-    return (await listVersions(stateDirOf(this.datasetRoot))).length > 0;
+    if (!vscode.workspace.isTrusted || item.error || !item.hash) return false;
+    const stateDir = stateDirOf(this.datasetRoot);
+    if (item.findings) return this.predictions.findings.probsOf(item.id) !== undefined && (await latestMultiLabelVersion(stateDir)) !== undefined;
+    return this.predictions.galleryFields(item.id).prediction !== undefined && (await listVersions(stateDir)).length > 0;
   }
 
-  /** Grad-CAM of an item under the latest model version, computed in a worker thread (cached per content and version). */
-  async saliency(item: DatasetItem): Promise<SaliencyReply> {
+  /**
+   * Grad-CAM of an item under the latest model version, or of one finding under the latest findings model, computed
+   * in a worker thread (cached per content, version and finding).
+   */
+  async saliency(item: DatasetItem, finding?: string): Promise<SaliencyReply> {
     const id = item.id;
     if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: no model runs until you trust this folder.');
     if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);
-    const version = await latestVersion(stateDirOf(this.datasetRoot));
-    if (!version) throw new Error('no trained model yet: run Retrain Model');
-    const map = this.saliencyMaps.of({ ...item, hash: item.hash }, version);
-    const { modelVersion, className, width, height, values } = await map;
-    return { type: 'saliency', id, modelVersion, className, width, height, values };
+    const stateDir = stateDirOf(this.datasetRoot);
+    if (finding !== undefined && !item.findings) throw new Error(`${id} has no findings to explain`);
+    const version = finding === undefined ? await latestVersion(stateDir) : await latestMultiLabelVersion(stateDir);
+    if (!version) throw new Error(`no trained ${finding === undefined ? 'model' : 'findings model'} yet: run Retrain Model`);
+    const map = this.saliencyMaps.of({ ...item, hash: item.hash }, version, finding);
+    const { modelVersion, model, className, width, height, values } = await map;
+    return { type: 'saliency', id, modelVersion, model, className, width, height, values };
   }
 
   dispose(): void {

@@ -1,7 +1,6 @@
 // Grad-CAM maps for the gallery's detail view, computed in a worker thread and kept per image content and model
 // version; one job at a time (a newer request stops the running one: the user moved on).
 import type { DatasetItem } from '../dataset';
-import type { ModelVersion } from '../ml/modelVersions';
 import { runJob } from '../ml/jobs/runJob';
 import type { SaliencyMap, SaliencyParams } from '../ml/saliency';
 
@@ -15,14 +14,15 @@ export class SaliencyMaps {
   /** `cacheDir`: where the ML jobs cache downloaded backbones (as the model commands do). */
   constructor(private readonly cacheDir: string | undefined) {}
 
-  of(item: DatasetItem & { hash: string }, version: ModelVersion): Promise<SaliencyMap> {
-    const key = `${version.dir}\0${item.hash}`;
+  /** `version`: a model version folder (with `finding`, a findings model's). */
+  of(item: DatasetItem & { hash: string }, version: { dir: string }, finding?: string): Promise<SaliencyMap> {
+    const key = `${version.dir}\0${item.hash}\0${finding ?? ''}`;
     let map = this.maps.get(key);
     if (!map) {
       this.job?.abort();
       const job = new AbortController();
       this.job = job;
-      const params: SaliencyParams = { file: item.absPath, versionDir: version.dir, cacheDir: this.cacheDir };
+      const params: SaliencyParams = { file: item.absPath, versionDir: version.dir, cacheDir: this.cacheDir, ...(finding !== undefined ? { finding } : {}) };
       map = runJob<SaliencyMap>('saliency', params, { signal: job.signal });
       this.maps.set(key, map);
       map.catch(() => this.maps.delete(key)).finally(() => {

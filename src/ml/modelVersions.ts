@@ -116,7 +116,7 @@ export async function latestVersion(stateDir: string): Promise<ModelVersion | un
 }
 
 /** Where to load a version's backbone from: built in, its folder or URL, resolving a path inside the version folder. */
-export function backboneLocation(version: ModelVersion): string {
+export function backboneLocation(version: { dir: string; info: { backbone: Pick<BackboneRecord, 'location'> } }): string {
   const { location } = version.info.backbone;
   return isBuiltinLocation(location) || /^https?:\/\//i.test(location) || path.isAbsolute(location) ? location : path.join(version.dir, location);
 }

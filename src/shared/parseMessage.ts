@@ -51,19 +51,25 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
     case 'setFinding': {
       const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
       if (typeof ids === 'string') return { refused: ids };
-      if (typeof body.finding !== 'string' || body.finding.length === 0 || body.finding.length > MAX_LABEL_LENGTH) {
-        return { refused: `finding must be a string of 1 to ${MAX_LABEL_LENGTH} characters` };
-      }
+      const finding = findingProblem(body.finding);
+      if (finding) return { refused: finding };
       if (!FINDING_LABELS.includes(body.state as FindingLabel)) return { refused: `state must be one of ${FINDING_LABELS.join(', ')}` };
-      return { type: 'setFinding', ids, finding: body.finding, state: body.state as FindingLabel };
+      return { type: 'setFinding', ids, finding: body.finding as string, state: body.state as FindingLabel };
     }
     case 'thumbnails': {
       const ids = parseIds(body.ids, MAX_THUMBNAIL_IDS);
       if (typeof ids === 'string') return { refused: ids };
       return { type: 'thumbnails', ids };
     }
+    case 'saliency': {
+      const problem = itemIdProblem(body.id);
+      if (problem) return { refused: problem };
+      if (body.finding === undefined) return { type: 'saliency', id: body.id as string };
+      const finding = findingProblem(body.finding);
+      if (finding) return { refused: finding };
+      return { type: 'saliency', id: body.id as string, finding: body.finding as string };
+    }
     case 'detail':
-    case 'saliency':
     case 'dicomTags':
     case 'pixels': {
       const problem = itemIdProblem(body.id);
@@ -108,4 +114,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function findingProblem(finding: unknown): string | undefined {
+  return typeof finding !== 'string' || finding.length === 0 || finding.length > MAX_LABEL_LENGTH ? `finding must be a string of 1 to ${MAX_LABEL_LENGTH} characters` : undefined;
 }

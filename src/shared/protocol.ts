@@ -239,13 +239,14 @@ export interface PixelsReply {
   inverted: boolean;
 }
 
-/** Grad-CAM of the item's predicted class under the latest model version. */
+/** Grad-CAM of the item's predicted class under the latest model version, or of one finding under the findings model. */
 export interface SaliencyReply {
   type: 'saliency';
   id: string;
-  /** N of the model version `vN` that was explained. */
+  /** N of the model version `vN` that was explained (a findings model's with `model: 'findings'`). */
   modelVersion: number;
-  /** The class explained: the one the model predicts. */
+  model: 'classes' | 'findings';
+  /** The class explained (the one the model predicts), or the finding asked for. */
   className: string;
   /** Grid size; the grid covers the whole image (the backbone sees it squashed to a square). */
   width: number;
@@ -370,6 +371,8 @@ export interface DetailRequest {
 export interface SaliencyRequest {
   type: 'saliency';
   id: string;
+  /** Multi-label items: the finding whose evidence to show, under the findings model. */
+  finding?: string;
 }
 
 /** Asks for the DICOM tags of one item (identifying values masked). Answered with `DicomTagsReply`. */

@@ -159,5 +159,35 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
       return /^Finding: Pneumonia/.test(finding) && state === 'Labelled positive' && new RegExp(`Showing ${n} of 321`).test(document.querySelector('.counts')?.textContent ?? '') && tiles > 0;
     }, positives);
   });
+
+  it('the detail view shows Grad-CAM per finding: the highest scored one first, then the one whose button is pressed', async () => {
+    const gallery = await workbench.webviewFrame('.tile img');
+    await gallery.locator('.tile:not([hidden])').first().click();
+    await workbench.page.keyboard.press('Enter');
+    await gallery.locator('.detail table.findings').waitFor({ state: 'visible' });
+    const label = gallery.locator('.saliency-label');
+    const shown = async (): Promise<string> => {
+      await gallery.waitForFunction(() => ['shown', 'error'].includes(document.querySelector<HTMLElement>('.detail')?.dataset.saliency ?? ''), undefined, { timeout: 120_000 });
+      assert.equal(await gallery.locator('.detail').getAttribute('data-saliency'), 'shown', (await gallery.locator('.saliency-info').textContent()) ?? '');
+      return (await label.textContent()) ?? '';
+    };
+    // Untrained findings (too few positives) have no button; the five trained ones do.
+    assert.equal(await gallery.locator('table.findings button.explain').count(), 5);
+    await gallery.locator('button.saliency').click();
+    const top = await gallery.evaluate(() => {
+      const rows = [...document.querySelectorAll<HTMLTableRowElement>('table.findings tr[data-finding]')];
+      const value = (row: HTMLTableRowElement): number => parseFloat(row.cells[2]?.textContent ?? '') || -1;
+      return rows.filter((row) => row.querySelector('button.explain')).sort((a, b) => value(b) - value(a))[0]?.dataset.finding;
+    });
+    assert.equal(await shown(), `Grad-CAM for ${top} (findings model v1)`);
+    const other = top === 'Effusion' ? 'Edema' : 'Effusion';
+    await gallery.locator(`button[aria-label="Grad-CAM of ${other}"]`).click();
+    await gallery.locator('.saliency-label', { hasText: other }).waitFor();
+    assert.equal(await shown(), `Grad-CAM for ${other} (findings model v1)`);
+    assert.equal(await gallery.locator(`button[aria-label="Grad-CAM of ${other}"]`).getAttribute('aria-pressed'), 'true');
+    assert.equal(await gallery.locator(`button[aria-label="Grad-CAM of ${top}"]`).getAttribute('aria-pressed'), 'false');
+    await workbench.screenshot('nih-finding-gradcam');
+    await workbench.page.keyboard.press('Escape');
+  });
 });
 

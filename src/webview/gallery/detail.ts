@@ -4,7 +4,7 @@
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
 // 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
 import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, SaliencyReply, ToWebviewBody } from '../../shared/protocol';
-import { findingsSection } from './findings/findingDetail';
+import { explainedByDefault, findingsSection, markExplained } from './findings/findingDetail';
 import { tagTable } from './dicomTags';
 import { heatPixels } from './heatmap';
 import { element, labelText } from './tile';
@@ -35,6 +35,9 @@ export class DetailView {
   /** The overlay is wanted (stays on from item to item until toggled off). */
   private overlayOn = false;
   private saliencyAvailable = false;
+  /** A multi-label item's findings rows, and the finding whose evidence is asked for. */
+  private findingRows: DetailReply['findings'];
+  private explained: string | undefined;
   /** Counts requests, so a late reply for an item no longer shown is dropped. */
   private saliencyRequest = 0;
   private view: View = { scale: 1, x: 0, y: 0 };
@@ -100,11 +103,16 @@ export class DetailView {
     if (!detail.fullRange && !detail.dicom) this.clearFullRange();
     else if (this.windowed.id !== detail.id) void this.loadFullRange(detail);
     else this.image.hidden = true; // the full-range canvas already shows this item
-    this.side.replaceChildren(...this.summary(detail, item), ...(detail.findings ? findingsSection(detail.findings, (finding, state) => this.onSetFinding?.(detail.id, finding, state)) : this.probabilities(detail)), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
+    this.findingRows = detail.findings;
+    if (!detail.findings?.some((row) => row.finding === this.explained)) this.explained = undefined;
+    const findings = detail.findings && findingsSection(detail.findings, { set: (finding, state) => this.onSetFinding?.(detail.id, finding, state), explain: (finding) => this.explain(finding) });
+    this.side.replaceChildren(...this.summary(detail, item), ...(findings ?? this.probabilities(detail)), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
     this.saliencyAvailable = detail.saliencyAvailable && (!this.image.hidden || !!detail.fullRange);
     this.saliencyButton.disabled = !this.saliencyAvailable;
     this.saliencyButton.title = this.saliencyAvailable
-      ? 'Saliency overlay (Grad-CAM of the predicted class): where the model found its evidence'
+      ? detail.findings
+        ? 'Saliency overlay (Grad-CAM of one finding, the highest scored unless you press its Grad-CAM button): where the findings model found its evidence'
+        : 'Saliency overlay (Grad-CAM of the predicted class): where the model found its evidence'
       : 'Saliency overlay (Grad-CAM): needs a trained model that has scored this image (run Retrain Model)';
     // Asked again for the same item too: the model may have changed (the host caches per model version).
     if (this.overlayOn && this.saliencyAvailable) void this.loadSaliency(detail.id);
@@ -149,6 +157,13 @@ export class DetailView {
     delete this.root.dataset.fullRange;
   }
 
+  /** Shows the evidence for one finding of a multi-label item (its row's Grad-CAM button). */
+  private explain(finding: string): void {
+    this.explained = finding;
+    if (!this.overlayOn) this.toggleSaliency();
+    else if (this.shownId !== undefined && this.saliencyAvailable) void this.loadSaliency(this.shownId);
+  }
+
   private toggleSaliency(): void {
     this.overlayOn = !this.overlayOn;
     this.saliencyButton.setAttribute('aria-pressed', String(this.overlayOn));
@@ -162,7 +177,10 @@ export class DetailView {
     const current = (): boolean => request === this.saliencyRequest && id === this.shownId && this.overlayOn;
     if (this.heat.hidden) this.setSaliencyState('loading', [heading('Saliency'), paragraph('Computing Grad-CAM…')]);
     try {
-      const reply = await this.request({ type: 'saliency', id });
+      // A multi-label item shows one finding's evidence: the one picked, else the one the model scores highest.
+      const finding = this.findingRows && (this.explained ?? explainedByDefault(this.findingRows));
+      markExplained(this.side, finding);
+      const reply = await this.request({ type: 'saliency', id, ...(finding ? { finding } : {}) });
       if (reply.type !== 'saliency') throw new Error(`unexpected reply ${reply.type}`);
       if (current()) this.drawSaliency(reply);
     } catch (error) {
@@ -180,7 +198,7 @@ export class DetailView {
     this.heat.getContext('2d')?.putImageData(new ImageData(heatPixels(values), width, height), 0, 0);
     this.heat.hidden = false;
     this.apply();
-    const label = paragraph(`Grad-CAM for ${reply.className} (model v${reply.modelVersion})`);
+    const label = paragraph(`Grad-CAM for ${reply.className} (${reply.model === 'findings' ? 'findings model' : 'model'} v${reply.modelVersion})`);
     label.className = 'saliency-label';
     this.setSaliencyState('shown', [heading('Saliency'), label, legend()]);
   }

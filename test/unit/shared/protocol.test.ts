@@ -84,6 +84,8 @@ describe('protocol: edit and detail requests', () => {
     assert.deepEqual((parse({ type: 'relabel', ids: ['a.png'], label: null }) as { body: unknown }).body, { type: 'relabel', ids: ['a.png'], label: null });
     assert.deepEqual((parse({ type: 'flag', ids: ['a.png'], flagged: false }) as { body: unknown }).body, { type: 'flag', ids: ['a.png'], flagged: false });
     assert.deepEqual((parse({ type: 'setFinding', ids: ['images/a.png'], finding: 'Pneumonia', state: 'uncertain', x: 1 }) as { body: unknown }).body, { type: 'setFinding', ids: ['images/a.png'], finding: 'Pneumonia', state: 'uncertain' });
+    assert.deepEqual((parse({ type: 'saliency', id: 'images/a.png', finding: 'Edema' }) as { body: unknown }).body, { type: 'saliency', id: 'images/a.png', finding: 'Edema' });
+    assert.deepEqual((parse({ type: 'saliency', id: 'images/a.png' }) as { body: unknown }).body, { type: 'saliency', id: 'images/a.png' });
     assert.deepEqual((parse({ type: 'undo' }) as { body: unknown }).body, { type: 'undo' });
     assert.deepEqual((parse({ type: 'redo', extra: 1 }) as { body: unknown }).body, { type: 'redo' });
     assert.deepEqual((parse({ type: 'detail', id: 'NORMAL/x y.jpeg' }) as { body: unknown }).body, { type: 'detail', id: 'NORMAL/x y.jpeg' });
@@ -106,6 +108,8 @@ describe('protocol: edit and detail requests', () => {
     ['a flag that is not a boolean', { type: 'flag', ids: ['a.png'], flagged: 'yes' }],
     ['a finding state that is not one of the four', { type: 'setFinding', ids: ['a.png'], finding: 'Mass', state: 'likely' }],
     ['a finding without a name', { type: 'setFinding', ids: ['a.png'], finding: '', state: 'positive' }],
+    ['a saliency map of a finding that is not a name', { type: 'saliency', id: 'a.png', finding: 7 }],
+    ['a saliency map of a finding with no name', { type: 'saliency', id: 'a.png', finding: '' }],
     ['a finding edit of an id that climbs out', { type: 'setFinding', ids: ['../a.png'], finding: 'Mass', state: 'positive' }],
     ['a thumbnail id that climbs out', { type: 'thumbnails', ids: ['ok.png', '../../x.png'] }],
     ['a saliency id that climbs out', { type: 'saliency', id: 'COVID/../../../etc/passwd' }],

@@ -5,7 +5,9 @@ import { stateDirOf } from '../../../../src/dataset';
 import { retrainDataset, scoreDataset } from '../../../../src/ml/jobs/datasetJobs';
 import type { JobContext } from '../../../../src/ml/jobs/jobContext';
 import type { MultiLabelRetrainSummary } from '../../../../src/ml/jobs/multiLabelJobs';
+import * as tf from '@tensorflow/tfjs';
 import { findingPredictionsPath, latestFindingPredictions } from '../../../../src/ml/multilabel/findingPredictions';
+import { explainImage } from '../../../../src/ml/saliency';
 import { mirrorFolder } from '../../../support/mirror';
 import type { Mirror } from '../../../support/mirror';
 import { BACKBONE_DIR, NIH14_DIR, requireShared } from '../../../support/shared';
@@ -61,6 +63,25 @@ describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/da
     assert.equal(scored.predicted, 321);
     assert.equal((await latestFindingPredictions(nih.root))!.modelVersion, 2);
     assert.equal(await latestFindingPredictions(nih.root, 'v2'), undefined, 'the version shown is not parsed again');
+  });
+
+  it('explains one finding with Grad-CAM under the findings model, without leaking tensors', async () => {
+    const versionDir = path.join(stateDirOf(nih.root), 'models-multilabel', 'v2');
+    const file = path.join(nih.root, 'images', '00000150_002.png');
+    const before = tf.memory().numTensors;
+    const map = await explainImage({ file, versionDir, finding: 'Pneumonia' });
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+    assert.deepEqual([map.model, map.className, map.modelVersion, map.width, map.height], ['findings', 'Pneumonia', 2, 56, 56]);
+    assert.equal(map.values.length, 56 * 56);
+    assert.ok(map.values.every((v) => v >= 0 && v <= 1) && Math.max(...map.values) === 1, 'scaled to a maximum of 1');
+    // The probability is the findings model's for this image, as Score Dataset wrote it.
+    const scored = (await latestFindingPredictions(nih.root))!;
+    const row = scored.items.find((item) => item.id === 'images/00000150_002.png')!;
+    assert.ok(Math.abs(map.probability - row.probs[scored.findings.indexOf('Pneumonia')]) < 1e-4, `${map.probability} vs ${row.probs[scored.findings.indexOf('Pneumonia')]}`);
+    // Another finding's map differs: each is that finding's own evidence.
+    const edema = await explainImage({ file, versionDir, finding: 'Edema' });
+    assert.notDeepEqual(edema.values, map.values);
+    await assert.rejects(explainImage({ file, versionDir, finding: 'Hernia' }), /findings model v2 was not trained on Hernia/);
   });
 
   it('refuses a damaged findings predictions file with its path, rather than showing wrong colours', async () => {
