@@ -103,8 +103,10 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
     const valY = own(tf.tensor2d(validation.labels.targets, [nv, k]));
     const valM = own(tf.tensor2d(validation.labels.mask, [nv, k]));
     const x = new Float32Array(batchSize * d);
-    const y = new Float32Array(batchSize * k);
-    const m = new Float32Array(batchSize * k);
+    // Per label of the batch: a = mask·w·y and ab = a + mask·(1 − y). Then the summed weighted BCE of logits z is
+    // Σ ab·softplus(z) − a·z and its gradient ab·sigmoid(z) − a, so a step needs a few ops and no loss of its own.
+    const a = new Float32Array(batchSize * k);
+    const ab = new Float32Array(batchSize * k);
     const rows = Array.from({ length: train.labels.rows }, (_, i) => i);
     const history: SigmoidEpochLog[] = [];
     let bestLoss = Infinity;
@@ -112,36 +114,48 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
 
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const order = shuffled(rows, random);
-      let lossSum = 0;
+      // The epoch's summed loss stays on the device: read once per epoch, not once per batch.
+      let lossSum: tf.Tensor = tf.scalar(0);
       let counted = 0;
       for (let start = 0; start < order.length; start += batchSize) {
-        if (input.signal?.aborted) throw Object.assign(new Error('training cancelled'), { name: 'AbortError' });
+        if (input.signal?.aborted) {
+          lossSum.dispose();
+          throw Object.assign(new Error('training cancelled'), { name: 'AbortError' });
+        }
         const b = Math.min(batchSize, order.length - start);
+        let batchCount = 0;
         for (let r = 0; r < b; r++) {
           const row = order[start + r];
           if (dropout) dropOut(dropout, train.features, row * d, x.subarray(r * d, (r + 1) * d), d);
           else x.set(train.features.subarray(row * d, (row + 1) * d), r * d);
-          y.set(train.labels.targets.subarray(row * k, (row + 1) * k), r * k);
-          m.set(train.labels.mask.subarray(row * k, (row + 1) * k), r * k);
+          for (let f = 0; f < k; f++) {
+            const target = train.labels.targets[row * k + f];
+            const mask = train.labels.mask[row * k + f];
+            a[r * k + f] = mask * positiveWeights[f] * target;
+            ab[r * k + f] = a[r * k + f] + mask * (1 - target);
+            batchCount += mask;
+          }
         }
-        const batchLoss = tf.tidy(() => {
+        const scale = 1 / Math.max(batchCount, 1);
+        const previous = lossSum;
+        lossSum = tf.tidy(() => {
           const xs = tf.tensor2d(x.subarray(0, b * d), [b, d]);
-          const ys = tf.tensor2d(y.subarray(0, b * k), [b, k]);
-          const ms = tf.tensor2d(m.subarray(0, b * k), [b, k]);
+          const as = tf.tensor2d(a.subarray(0, b * k), [b, k]);
+          const abs = tf.tensor2d(ab.subarray(0, b * k), [b, k]);
           const z = xs.matMul(kernel).add(bias) as tf.Tensor2D;
-          const p = tf.sigmoid(z);
-          const grad = ms.mul(ys.mul(weight).mul(p.sub(1)).add(tf.onesLike(ys).sub(ys).mul(p))).div(tf.maximum(ms.sum(), 1)) as tf.Tensor2D;
+          const grad = abs.mul(tf.sigmoid(z)).sub(as).mul(scale) as tf.Tensor2D;
           optimizer.applyGradients({ [kernel.name]: tf.transpose(xs).matMul(grad), [bias.name]: grad.sum(0) });
-          return weightedBce(z, ys, ms, weight).mul(ms.sum());
+          return previous.add(abs.mul(tf.softplus(z)).sub(as.mul(z)).sum());
         });
-        lossSum += (await batchLoss.data())[0];
-        batchLoss.dispose();
-        for (let i = 0; i < b * k; i++) counted += m[i];
+        previous.dispose();
+        counted += batchCount;
       }
+      const trainLoss = (await lossSum.data())[0];
+      lossSum.dispose();
       const valLossTensor = tf.tidy(() => weightedBce(valX.matMul(kernel).add(bias) as tf.Tensor2D, valY, valM, weight));
       const valLoss = (await valLossTensor.data())[0];
       valLossTensor.dispose();
-      const log = { epoch, loss: lossSum / Math.max(counted, 1), valLoss };
+      const log = { epoch, loss: trainLoss / Math.max(counted, 1), valLoss };
       history.push(log);
       input.onEpoch?.(log);
       if (valLoss < bestLoss - config.minDelta) {
