@@ -20,8 +20,9 @@ import { iterativeGroupSplit } from '../src/ml/multilabel/stratify';
 import { labelMatrix, selectRows } from '../src/ml/multilabel/targets';
 import { trainSigmoidHead } from '../src/ml/multilabel/trainSigmoidHead';
 import { seededRandom } from '../src/ml/splits';
-import { NIH14_DIR, requireShared } from '../test/support/shared';
+import { NIH14_DIR } from '../test/support/shared';
 import { progress, runBenchmark } from './lib/child';
+import { nihFolder } from './lib/nihFolder';
 import { timed } from './lib/stats';
 import { linkOrCopy } from '../test/support/mirror';
 import { once } from './lib/workspace';
@@ -30,23 +31,6 @@ const CHEXPERT_HEADER =
   'Path,Sex,Age,Frontal/Lateral,AP/PA,No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,Support Devices';
 /** NIH ChestX-ray14's prevalences (Wang et al. 2017), in NIH_FINDINGS order. */
 const NIH_PREVALENCE = [0.103, 0.025, 0.042, 0.021, 0.119, 0.022, 0.015, 0.002, 0.177, 0.051, 0.056, 0.03, 0.013, 0.047];
-
-/** `rows` NIH rows: the shared rows repeated under new image names and patients, each image a hard link. */
-function nihFolder(work: string, rows: number): string {
-  return once(path.join(work, `multilabel-nih-${rows}`), (dir) => {
-    const source = requireShared(NIH14_DIR);
-    const [header, ...lines] = fs.readFileSync(path.join(source, 'Data_Entry_2017.csv'), 'utf8').trim().split('\n');
-    const out = [header];
-    for (let i = 0; i < rows; i++) {
-      const fields = lines[i % lines.length].split(',');
-      const patient = Math.floor(i / 3) + 1;
-      const name = `${String(patient).padStart(8, '0')}_${String(i % 3).padStart(3, '0')}.png`;
-      linkOrCopy(path.join(source, 'images', fields[0]), path.join(dir, 'images', name));
-      out.push([name, fields[1], String(i % 3), String(patient), ...fields.slice(4)].join(','));
-    }
-    fs.writeFileSync(path.join(dir, 'Data_Entry_2017.csv'), `${out.join('\n')}\n`);
-  });
-}
 
 /** `rows` CheXpert rows over four views per patient, hard links to 64 small JPEGs made from the NIH images. */
 async function chexpertFolder(work: string, rows: number): Promise<string> {

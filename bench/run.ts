@@ -52,6 +52,7 @@ function plan(quick: boolean): Planned[] {
     // The real editor (code-server + Chromium) on hard-linked folders of the sizes users hold: minutes each, one run.
     { name: 'editor-50000', script: 'editor', args: [...mode, '--items', '50000'], runs: 1 },
     { name: 'editor-400000', script: 'editor', args: [...mode, '--items', '400000'], runs: 1 },
+    { name: 'editor-nih', script: 'editorFindings', args: mode, runs: 1 },
   ];
 }
 

@@ -48,6 +48,24 @@ function editorSpecs(): [RegExp, (m: RegExpMatchArray) => FigureSpec][] {
   ]);
 }
 
+/** A multi-label set in the real editor (`editorFindings.ts`): NIH's 112,120 images with a findings model's probabilities. */
+function findingsEditorSpecs(): [RegExp, (m: RegExpMatchArray) => FigureSpec][] {
+  const spec = (figure: string, label: string, unit: string, target?: Target): [RegExp, (m: RegExpMatchArray) => FigureSpec] => [
+    new RegExp(`^editorFindings\\.(\\d+)\\.${figure}$`),
+    (m) => ({ label: `editor, NIH ${Number(m[1]).toLocaleString('en-US')} images with findings: ${label}`, unit, better: 'lower', ...(target ? { target } : {}) }),
+  ];
+  // The filter targets are the gallery issue's (200 ms over 400,000 items).
+  return [
+    spec('firstTileMs', 'panel open → first tile with its findings, first open', 'ms'),
+    spec('allItemsMs', 'panel open → every item in the webview, first open', 'ms'),
+    spec('findingFilterMs', 'finding picked → view rebuilt (worst of 4)', 'ms', { op: '<=', value: 200 }),
+    spec('disagreeingFilterMs', '"model disagrees" → view rebuilt (worst of 4)', 'ms', { op: '<=', value: 200 }),
+    spec('probabilitySortMs', 'sort by the finding\'s probability (worst of 4)', 'ms', { op: '<=', value: 200 }),
+    spec('extensionHostMB', 'extension host memory (RSS, most seen)', 'MB'),
+    spec('rendererMB', 'largest renderer (private)', 'MB'),
+  ];
+}
+
 const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
   [/^scan\.coldSeconds$/, () => ({ label: 'scan (hash + headers), no cache', unit: 's', better: 'lower' })],
   [/^scan\.coldItemsPerSec$/, () => ({ label: 'scan throughput, no cache', unit: 'items/s', better: 'higher' })],
@@ -118,6 +136,7 @@ const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
   ],
   [/^audit\.plantedDuplicatesFound$/, () => ({ label: 'planted duplicates found', unit: 'fraction', better: 'higher', target: { op: '>=', value: 1 } })],
   ...editorSpecs(),
+  ...findingsEditorSpecs(),
   [/^similarity\.(\d+)\.buildSeconds$/, (m) => ({ label: `similarity index build, ${Number(m[1]).toLocaleString('en-US')} cached items`, unit: 's', better: 'lower' })],
   [
     /^similarity\.(\d+)\.queryMs$/,
