@@ -1,12 +1,13 @@
 // The detail view: an overlay over the grid with the image at full resolution (wheel zooms, drag pans,
 // right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata,
-// and on request a Grad-CAM overlay (computed by the host in a worker) that follows zoom and pan.
+// and on request a Grad-CAM overlay (saliencyOverlay.ts) that follows zoom and pan.
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
 // 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
-import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, SaliencyReply, ToWebviewBody } from '../../shared/protocol';
-import { explainedByDefault, findingsSection, markExplained } from './findings/findingDetail';
+import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, ToWebviewBody } from '../../shared/protocol';
+import { heading, paragraph } from './detailText';
+import { findingsSection } from './findings/findingDetail';
 import { tagTable } from './dicomTags';
-import { heatPixels } from './heatmap';
+import { SaliencyOverlay } from './saliencyOverlay';
 import { element, labelText } from './tile';
 import { dragWindowLevel, fitView, FULL_WINDOW, transfer, zoomAt } from './viewMath';
 import type { View, WindowLevel } from './viewMath';
@@ -22,24 +23,13 @@ export class DetailView {
   private readonly readout = element('div', 'readout');
   private readonly side = element('aside', 'detail-side');
   private readonly funcs: SVGElement[] = [];
-  private readonly saliencyButton = document.createElement('button');
-  /** The heat map: a small canvas stretched over the image by the same transform. */
-  private readonly heat = document.createElement('canvas');
-  private readonly saliencyInfo = element('div', 'saliency-info');
+  private readonly saliency: SaliencyOverlay;
   /** A DICOM or 16-bit PNG image's full-range values in a canvas, shown instead of the 8-bit image once they arrive. */
   private readonly windowed = new WindowedImage();
   private readonly tagsInfo = element('div', 'dicom-tags-section');
   private readonly burnedIn = element('span', 'badge burned-in');
   /** Counts tag and pixel requests, so late replies for an item no longer shown are dropped. */
   private fullRangeRequest = 0;
-  /** The overlay is wanted (stays on from item to item until toggled off). */
-  private overlayOn = false;
-  private saliencyAvailable = false;
-  /** A multi-label item's findings rows, and the finding whose evidence is asked for. */
-  private findingRows: DetailReply['findings'];
-  private explained: string | undefined;
-  /** Counts requests, so a late reply for an item no longer shown is dropped. */
-  private saliencyRequest = 0;
   private view: View = { scale: 1, x: 0, y: 0 };
   private wl: WindowLevel = FULL_WINDOW;
   /** The item shown, or undefined when closed. */
@@ -55,27 +45,20 @@ export class DetailView {
     this.root.setAttribute('role', 'dialog');
     this.root.setAttribute('aria-label', 'Image detail');
     const bar = element('div', 'detail-bar');
-    const saliency = this.saliencyButton;
-    saliency.className = 'saliency';
-    saliency.textContent = 'Saliency overlay';
-    saliency.setAttribute('aria-pressed', 'false');
-    saliency.addEventListener('click', () => this.toggleSaliency());
+    this.saliency = new SaliencyOverlay(request, { root: this.root, shownId: () => this.shownId, drawn: () => this.apply() });
     const reset = button('Reset view', () => this.resetView());
     const close = button('Close (Esc)', () => this.onClose?.());
     close.className = 'close';
     this.burnedIn.textContent = '⚠ burned-in text';
     this.burnedIn.title = 'BurnedInAnnotation = YES: the pixels may show identifying text';
-    bar.append(this.title, this.burnedIn, this.readout, saliency, reset, close);
+    bar.append(this.title, this.burnedIn, this.readout, this.saliency.button, reset, close);
 
     this.image.className = 'full';
     this.image.draggable = false;
     this.image.alt = '';
     // A late thumbnail must not reset a full-range image being windowed.
     this.image.addEventListener('load', () => this.windowed.id === undefined && this.resetView());
-    this.heat.className = 'saliency-overlay';
-    this.heat.hidden = true;
-    Object.assign(this.heat.style, { position: 'absolute', left: '0', top: '0', transformOrigin: '0 0', pointerEvents: 'none' });
-    this.stage.append(this.image, this.windowed.canvas, this.heat, this.windowLevelFilter());
+    this.stage.append(this.image, this.windowed.canvas, this.saliency.heat, this.windowLevelFilter());
     this.stage.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.stage.addEventListener('pointerdown', (event) => this.onPointerDown(event));
     this.stage.addEventListener('contextmenu', (event) => event.preventDefault());
@@ -86,7 +69,7 @@ export class DetailView {
   }
 
   show(detail: DetailReply, item: GalleryItem | undefined): void {
-    if (detail.id !== this.shownId) this.clearSaliency();
+    if (detail.id !== this.shownId) this.saliency.clear();
     this.shownId = detail.id;
     this.root.hidden = false;
     this.title.textContent = detail.id;
@@ -103,26 +86,16 @@ export class DetailView {
     if (!detail.fullRange && !detail.dicom) this.clearFullRange();
     else if (this.windowed.id !== detail.id) void this.loadFullRange(detail);
     else this.image.hidden = true; // the full-range canvas already shows this item
-    this.findingRows = detail.findings;
-    if (!detail.findings?.some((row) => row.finding === this.explained)) this.explained = undefined;
-    const findings = detail.findings && findingsSection(detail.findings, { set: (finding, state) => this.onSetFinding?.(detail.id, finding, state), explain: (finding) => this.explain(finding) });
-    this.side.replaceChildren(...this.summary(detail, item), ...(findings ?? this.probabilities(detail)), this.saliencyInfo, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
-    this.saliencyAvailable = detail.saliencyAvailable && (!this.image.hidden || !!detail.fullRange);
-    this.saliencyButton.disabled = !this.saliencyAvailable;
-    this.saliencyButton.title = this.saliencyAvailable
-      ? detail.findings
-        ? 'Saliency overlay (Grad-CAM of one finding, the highest scored unless you press its Grad-CAM button): where the findings model found its evidence'
-        : 'Saliency overlay (Grad-CAM of the predicted class): where the model found its evidence'
-      : 'Saliency overlay (Grad-CAM): needs a trained model that has scored this image (run Retrain Model)';
-    // Asked again for the same item too: the model may have changed (the host caches per model version).
-    if (this.overlayOn && this.saliencyAvailable) void this.loadSaliency(detail.id);
-    else this.clearSaliency();
+    const findings = detail.findings && findingsSection(detail.findings, { set: (finding, state) => this.onSetFinding?.(detail.id, finding, state), explain: (finding) => this.saliency.explain(finding) });
+    this.side.replaceChildren(...this.summary(detail, item), ...(findings ?? this.probabilities(detail)), this.saliency.info, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
+    // The overlay needs an image to lie over: the 8-bit one, or the full-range values.
+    this.saliency.show(detail, !this.image.hidden || !!detail.fullRange);
   }
 
   hide(): void {
     this.root.hidden = true;
     this.shownId = undefined;
-    this.clearSaliency();
+    this.saliency.clear();
     this.clearFullRange();
   }
 
@@ -155,64 +128,6 @@ export class DetailView {
     this.windowed.clear();
     this.tagsInfo.replaceChildren();
     delete this.root.dataset.fullRange;
-  }
-
-  /** Shows the evidence for one finding of a multi-label item (its row's Grad-CAM button). */
-  private explain(finding: string): void {
-    this.explained = finding;
-    if (!this.overlayOn) this.toggleSaliency();
-    else if (this.shownId !== undefined && this.saliencyAvailable) void this.loadSaliency(this.shownId);
-  }
-
-  private toggleSaliency(): void {
-    this.overlayOn = !this.overlayOn;
-    this.saliencyButton.setAttribute('aria-pressed', String(this.overlayOn));
-    this.saliencyButton.textContent = this.overlayOn ? 'Hide saliency' : 'Saliency overlay';
-    if (this.overlayOn && this.shownId !== undefined && this.saliencyAvailable) void this.loadSaliency(this.shownId);
-    else this.clearSaliency();
-  }
-
-  private async loadSaliency(id: string): Promise<void> {
-    const request = ++this.saliencyRequest;
-    const current = (): boolean => request === this.saliencyRequest && id === this.shownId && this.overlayOn;
-    if (this.heat.hidden) this.setSaliencyState('loading', [heading('Saliency'), paragraph('Computing Grad-CAM…')]);
-    try {
-      // A multi-label item shows one finding's evidence: the one picked, else the one the model scores highest.
-      const finding = this.findingRows && (this.explained ?? explainedByDefault(this.findingRows));
-      markExplained(this.side, finding);
-      const reply = await this.request({ type: 'saliency', id, ...(finding ? { finding } : {}) });
-      if (reply.type !== 'saliency') throw new Error(`unexpected reply ${reply.type}`);
-      if (current()) this.drawSaliency(reply);
-    } catch (error) {
-      if (!current()) return;
-      this.heat.hidden = true;
-      this.setSaliencyState('error', [heading('Saliency'), paragraph(`No saliency map: ${error instanceof Error ? error.message : String(error)}`)]);
-    }
-  }
-
-  private drawSaliency(reply: SaliencyReply): void {
-    const { width, height, values } = reply;
-    if (width < 1 || height < 1 || values.length !== width * height) throw new Error(`the map has ${values.length} values for ${width} × ${height}`);
-    this.heat.width = width;
-    this.heat.height = height;
-    this.heat.getContext('2d')?.putImageData(new ImageData(heatPixels(values), width, height), 0, 0);
-    this.heat.hidden = false;
-    this.apply();
-    const label = paragraph(`Grad-CAM for ${reply.className} (${reply.model === 'findings' ? 'findings model' : 'model'} v${reply.modelVersion})`);
-    label.className = 'saliency-label';
-    this.setSaliencyState('shown', [heading('Saliency'), label, legend()]);
-  }
-
-  private clearSaliency(): void {
-    this.saliencyRequest++;
-    this.heat.hidden = true;
-    this.setSaliencyState('off', []);
-  }
-
-  /** Shows the saliency section; `data-saliency` on the dialog tells tests (and styles) the overlay's state. */
-  private setSaliencyState(state: 'off' | 'loading' | 'shown' | 'error', content: HTMLElement[]): void {
-    this.root.dataset.saliency = state;
-    this.saliencyInfo.replaceChildren(...content);
   }
 
   private summary(detail: DetailReply, item: GalleryItem | undefined): HTMLElement[] {
@@ -303,9 +218,7 @@ export class DetailView {
     this.windowed.canvas.style.transform = transform;
     // The map covers the whole image (the backbone sees it squashed to a square): same size, same transform.
     const { width, height } = this.contentSize();
-    this.heat.style.width = `${width}px`;
-    this.heat.style.height = `${height}px`;
-    this.heat.style.transform = transform;
+    this.saliency.place(width, height, transform);
     const modality = this.windowed.windowOf(this.wl);
     if (modality) {
       this.windowed.draw(this.wl);
@@ -352,36 +265,6 @@ export class DetailView {
   }
 }
 
-/** The colour scale of the overlay, drawn with its own colours and opacity over mid grey (an average image). */
-function legend(): HTMLElement {
-  const steps = 64;
-  const scale = document.createElement('canvas');
-  scale.width = steps;
-  scale.height = 1;
-  const context = scale.getContext('2d');
-  if (context) {
-    context.fillStyle = '#808080';
-    context.fillRect(0, 0, steps, 1);
-    const ramp = document.createElement('canvas');
-    ramp.width = steps;
-    ramp.height = 1;
-    ramp.getContext('2d')?.putImageData(new ImageData(heatPixels(Array.from({ length: steps }, (_, i) => i / (steps - 1))), steps, 1), 0, 0);
-    context.drawImage(ramp, 0, 0);
-  }
-  Object.assign(scale.style, { width: '100%', height: '10px', display: 'block' });
-  const ends = element('div', 'saliency-scale');
-  Object.assign(ends.style, { display: 'flex', justifyContent: 'space-between' });
-  const low = element('span', 'muted');
-  low.textContent = 'no evidence';
-  const high = element('span', 'muted');
-  high.textContent = 'strongest';
-  ends.append(low, high);
-  const node = element('div', 'saliency-legend');
-  node.setAttribute('aria-label', 'Saliency colour scale from no evidence (transparent) to strongest (dark red)');
-  node.append(scale, ends);
-  return node;
-}
-
 function show(value: string | boolean | null): string {
   return value === null ? 'unlabelled' : String(value);
 }
@@ -390,18 +273,6 @@ function button(label: string, onClick: () => void): HTMLButtonElement {
   const node = document.createElement('button');
   node.textContent = label;
   node.addEventListener('click', onClick);
-  return node;
-}
-
-function heading(text: string): HTMLElement {
-  const node = element('h3', '');
-  node.textContent = text;
-  return node;
-}
-
-function paragraph(text: string): HTMLElement {
-  const node = element('p', 'muted');
-  node.textContent = text;
   return node;
 }
 
