@@ -86,23 +86,24 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
   // A fresh seeded mask per row and step, applied while the batch is copied (as the single-label head does).
   const dropout = makeDropout(config.dropout, random);
 
-  // Made in tidy so the initial-value tensors go (the variables keep their data).
-  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(initial.kernel, [d, k]), true));
-  const bias = tf.tidy(() => tf.variable(tf.tensor1d(initial.bias), true));
+  // The bias is the kernel's last row, over an input that is always 1: one variable, so the optimizer's step (a dozen
+  // ops per variable, the largest cost of a batch on wasm) runs once. Made in tidy so the initial value goes.
+  const D = d + 1;
+  const weights = tf.tidy(() => tf.variable(tf.tensor2d(withBiasRow(initial.kernel, initial.bias), [D, k]), true));
   const optimizer = makeOptimizer(config);
-  const owned: tf.Tensor[] = [kernel, bias];
+  const owned: tf.Tensor[] = [weights];
   const own = <T extends tf.Tensor>(t: T): T => {
     owned.push(t);
     return t;
   };
-  let best: { kernel: tf.Tensor; bias: tf.Tensor } | null = null;
+  let best: tf.Tensor | null = null;
   try {
     const weight = own(tf.tensor1d(positiveWeights));
     const nv = validation.labels.rows;
-    const valX = own(tf.tensor2d(validation.features, [nv, d]));
+    const valX = own(tf.tensor2d(withOnes(validation.features, nv, d), [nv, D]));
     const valY = own(tf.tensor2d(validation.labels.targets, [nv, k]));
     const valM = own(tf.tensor2d(validation.labels.mask, [nv, k]));
-    const x = new Float32Array(batchSize * d);
+    const x = new Float32Array(batchSize * D);
     // Per label of the batch: a = mask·w·y and ab = a + mask·(1 − y). Then the summed weighted BCE of logits z is
     // Σ ab·softplus(z) − a·z and its gradient ab·sigmoid(z) − a, so a step needs a few ops and no loss of its own.
     const a = new Float32Array(batchSize * k);
@@ -126,8 +127,9 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
         let batchCount = 0;
         for (let r = 0; r < b; r++) {
           const row = order[start + r];
-          if (dropout) dropOut(dropout, train.features, row * d, x.subarray(r * d, (r + 1) * d), d);
-          else x.set(train.features.subarray(row * d, (row + 1) * d), r * d);
+          if (dropout) dropOut(dropout, train.features, row * d, x.subarray(r * D, r * D + d), d);
+          else x.set(train.features.subarray(row * d, (row + 1) * d), r * D);
+          x[r * D + d] = 1;
           for (let f = 0; f < k; f++) {
             const target = train.labels.targets[row * k + f];
             const mask = train.labels.mask[row * k + f];
@@ -139,12 +141,12 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
         const scale = 1 / Math.max(batchCount, 1);
         const previous = lossSum;
         lossSum = tf.tidy(() => {
-          const xs = tf.tensor2d(x.subarray(0, b * d), [b, d]);
+          const xs = tf.tensor2d(x.subarray(0, b * D), [b, D]);
           const as = tf.tensor2d(a.subarray(0, b * k), [b, k]);
           const abs = tf.tensor2d(ab.subarray(0, b * k), [b, k]);
-          const z = xs.matMul(kernel).add(bias) as tf.Tensor2D;
+          const z = xs.matMul(weights) as tf.Tensor2D;
           const grad = abs.mul(tf.sigmoid(z)).sub(as).mul(scale) as tf.Tensor2D;
-          optimizer.applyGradients({ [kernel.name]: tf.transpose(xs).matMul(grad), [bias.name]: grad.sum(0) });
+          optimizer.applyGradients({ [weights.name]: tf.transpose(xs).matMul(grad) });
           return previous.add(abs.mul(tf.softplus(z)).sub(as.mul(z)).sum());
         });
         previous.dispose();
@@ -152,7 +154,7 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
       }
       const trainLoss = (await lossSum.data())[0];
       lossSum.dispose();
-      const valLossTensor = tf.tidy(() => weightedBce(valX.matMul(kernel).add(bias) as tf.Tensor2D, valY, valM, weight));
+      const valLossTensor = tf.tidy(() => weightedBce(valX.matMul(weights) as tf.Tensor2D, valY, valM, weight));
       const valLoss = (await valLossTensor.data())[0];
       valLossTensor.dispose();
       const log = { epoch, loss: trainLoss / Math.max(counted, 1), valLoss };
@@ -161,19 +163,37 @@ export async function trainSigmoidHead(input: TrainSigmoidInput): Promise<TrainS
       if (valLoss < bestLoss - config.minDelta) {
         bestLoss = valLoss;
         bestEpoch = epoch;
-        if (best) tf.dispose([best.kernel, best.bias]);
-        best = { kernel: kernel.clone(), bias: bias.clone() };
+        best?.dispose();
+        best = weights.clone();
       } else if (epoch - bestEpoch >= config.patience) {
         break;
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const chosen = best ?? { kernel, bias };
-    const head = createSigmoidHead({ featureDim: d, numClasses: k, kernel: chosen.kernel.dataSync() as Float32Array, bias: chosen.bias.dataSync() as Float32Array }, config.dropout);
+    const chosen = (best ?? weights).dataSync() as Float32Array;
+    const head = createSigmoidHead({ featureDim: d, numClasses: k, kernel: chosen.slice(0, d * k), bias: chosen.slice(d * k) }, config.dropout);
     return { head, history, bestEpoch, positiveWeights };
   } finally {
     optimizer.dispose();
     tf.dispose(owned);
-    if (best) tf.dispose([best.kernel, best.bias]);
+    best?.dispose();
   }
+}
+
+/** The `[d][k]` kernel with the bias appended as row d. */
+function withBiasRow(kernel: Float32Array, bias: Float32Array): Float32Array {
+  const out = new Float32Array(kernel.length + bias.length);
+  out.set(kernel);
+  out.set(bias, kernel.length);
+  return out;
+}
+
+/** `rows × d` features with a 1 appended to each row (the bias input). */
+function withOnes(features: Float32Array, rows: number, d: number): Float32Array {
+  const out = new Float32Array(rows * (d + 1));
+  for (let r = 0; r < rows; r++) {
+    out.set(features.subarray(r * d, (r + 1) * d), r * (d + 1));
+    out[r * (d + 1) + d] = 1;
+  }
+  return out;
 }
