@@ -80,7 +80,11 @@ export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): P
  */
 export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary | MultiLabelRetrainSummary> {
   const dataset = await readDataset(params, ctx);
-  if (dataset.multiLabel) return retrainMultiLabelDataset(dataset, params, ctx);
+  if (dataset.multiLabel) {
+    // Said, not skipped: a head-only version made under "Fine-Tune Backbone" would pass for a fine-tuned one.
+    if (params.train?.fineTuneBlocks) throw new Error('Fine-Tune Backbone works on class folders only so far; on this multi-label dataset, Retrain Model trains the findings head on the frozen backbone');
+    return retrainMultiLabelDataset(dataset, params, ctx);
+  }
   const started = performance.now();
   let trainSeconds = 0;
   const scoreProgress = progressReporter(ctx, 0.95, 0.8);

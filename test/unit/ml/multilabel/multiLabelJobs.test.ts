@@ -65,6 +65,14 @@ describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/da
     assert.equal(await latestFindingPredictions(nih.root, 'v2'), undefined, 'the version shown is not parsed again');
   });
 
+  it('refuses Fine-Tune Backbone rather than pass a head-only version off as fine-tuned', async () => {
+    await assert.rejects(
+      retrainDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR), train: { fineTuneBlocks: 1 } }, ctx),
+      /Fine-Tune Backbone works on class folders only so far; on this multi-label dataset, Retrain Model trains the findings head/,
+    );
+    assert.ok(!fs.existsSync(path.join(stateDirOf(nih.root), 'models-multilabel', 'v3')), 'no version made');
+  });
+
   it('explains one finding with Grad-CAM under the findings model, without leaking tensors', async () => {
     const versionDir = path.join(stateDirOf(nih.root), 'models-multilabel', 'v2');
     const file = path.join(nih.root, 'images', '00000150_002.png');
