@@ -76,7 +76,10 @@ export async function decodeImage(file: string, request: DecodeRequest): Promise
   if (request.modelSize === undefined && thumbnailCached) return { thumbnailPath: thumbnailTarget };
   const content = await fs.readFile(file);
   const header = await readImageHeader(content);
-  const full = await decodeToRgb(content, header);
+  // A thumbnail alone needs no more than its own size: a JPEG 2000 DICOM frame is then decoded at a reduced
+  // resolution. A model input always comes from the full frame, so it is the same whatever the encoding.
+  const thumbnailOnly = request.modelSize === undefined ? (request.thumbnail?.size ?? THUMBNAIL_SIZE) : undefined;
+  const full = await decodeToRgb(content, header, thumbnailOnly);
   const result: DecodeResult = {};
   if (request.modelSize !== undefined) {
     const size = request.modelSize;
@@ -100,11 +103,11 @@ export function thumbnailPath(cacheDir: string, hash: string, size = THUMBNAIL_S
   return path.join(cacheDir, hash.slice(0, 2), `${hash}-${size}.webp`);
 }
 
-async function decodeToRgb(content: Buffer, header: ImageHeader): Promise<RgbImage> {
+async function decodeToRgb(content: Buffer, header: ImageHeader, longSideAtLeast?: number): Promise<RgbImage> {
   try {
     let input: sharp.Sharp;
     if (header.kind === 'dicom') {
-      const grey = await decodeDicomGrey(content);
+      const grey = await decodeDicomGrey(content, { longSideAtLeast });
       input = sharp(grey.pixels, { raw: { width: grey.width, height: grey.height, channels: 1 } });
     } else {
       input = sharp(content, { limitInputPixels: MAX_IMAGE_PIXELS });

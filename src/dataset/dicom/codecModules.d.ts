@@ -33,7 +33,10 @@ declare module '@cornerstonejs/codec-charls/decodewasmjs' {
 }
 
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
-  const factory: (options?: EmscriptenModuleOptions) => Promise<{ J2KDecoder: new () => WasmFrameDecoder }>;
+  const factory: (options?: EmscriptenModuleOptions) => Promise<{
+    /** `decodeSubResolution(level, layer)` decodes at 1 / 2^level of the size (the wavelet's low band). */
+    J2KDecoder: new () => WasmFrameDecoder & { decodeSubResolution(level: number, layer: number): void };
+  }>;
   export = factory;
 }
 

@@ -22,19 +22,47 @@ export interface FrameShape {
 export interface DecodedFrame {
   bytes: Uint8Array;
   bytesPerSample: 1 | 2;
+  /** The decoded size: the frame's, or smaller when a reduced resolution was asked for and the codec gave it. */
+  width: number;
+  height: number;
 }
 
 type CompressedEncoding = Exclude<PixelEncoding, 'native' | 'encapsulated-native'>;
 
-/** Decodes one compressed frame; throws with the codec's own message when the stream is damaged. */
-export async function decodeFrame(encoding: CompressedEncoding, encoded: Uint8Array, shape: FrameShape): Promise<DecodedFrame> {
-  const bytes = await decoders[encoding](encoded, shape);
+/**
+ * Decodes one compressed frame; throws with the codec's own message when the stream is damaged. `reduce` asks a
+ * JPEG 2000 frame for 1 / 2^reduce of its size (a thumbnail needs no more): the codec then decodes only the wavelet
+ * levels that size needs, 50× faster for a 3,000-pixel image at 1/8. Other codecs decode the full frame.
+ */
+export async function decodeFrame(encoding: CompressedEncoding, encoded: Uint8Array, shape: FrameShape, reduce = 0): Promise<DecodedFrame> {
+  if (reduce > 0 && encoding === 'jpeg2000') {
+    const reduced = { ...shape, width: Math.ceil(shape.width / 2 ** reduce), height: Math.ceil(shape.height / 2 ** reduce) };
+    // A stream with fewer wavelet levels than asked for cannot give that size: the full frame is decoded instead.
+    const bytes = await jpeg2000(encoded, shape, reduce).catch(() => undefined);
+    if (bytes) return checked(bytes, reduced);
+  }
+  return checked(await decoders[encoding](encoded, shape), shape);
+}
+
+function checked(bytes: Uint8Array, shape: FrameShape): DecodedFrame {
   const samples = shape.width * shape.height * shape.samplesPerPixel;
   const bytesPerSample = bytes.length / samples;
   if (bytesPerSample !== 1 && bytesPerSample !== 2) {
     throw new Error(`decoded ${bytes.length} bytes, expected ${samples} samples of 1 or 2 bytes (${shape.width} × ${shape.height})`);
   }
-  return { bytes, bytesPerSample };
+  return { bytes, bytesPerSample, width: shape.width, height: shape.height };
+}
+
+async function jpeg2000(encoded: Uint8Array, shape: FrameShape, reduce: number): Promise<Uint8Array> {
+  const openjpeg = await load(
+    'openjpeg',
+    () => require('@cornerstonejs/codec-openjpeg/decodewasmjs') as typeof import('@cornerstonejs/codec-openjpeg/decodewasmjs'),
+    () => require.resolve('@cornerstonejs/codec-openjpeg/decodewasm'),
+  );
+  const decoder = new openjpeg.module.J2KDecoder();
+  // The codec's frame info keeps the full size after a reduced decode: the byte count is checked instead.
+  if (reduce > 0) return runEmbind(decoder, encoded, shape, openjpeg.errors, () => decoder.decodeSubResolution(reduce, 0), false);
+  return runEmbind(decoder, encoded, shape, openjpeg.errors);
 }
 
 const decoders: Record<CompressedEncoding, (encoded: Uint8Array, shape: FrameShape) => Promise<Uint8Array>> = {
@@ -60,14 +88,7 @@ const decoders: Record<CompressedEncoding, (encoded: Uint8Array, shape: FrameSha
       throw new Error(typeof error === 'number' ? charls.module.getExceptionMessage(error) : String(error));
     }
   },
-  jpeg2000: async (encoded, shape) => {
-    const openjpeg = await load(
-      'openjpeg',
-      () => require('@cornerstonejs/codec-openjpeg/decodewasmjs') as typeof import('@cornerstonejs/codec-openjpeg/decodewasmjs'),
-      () => require.resolve('@cornerstonejs/codec-openjpeg/decodewasm'),
-    );
-    return runEmbind(new openjpeg.module.J2KDecoder(), encoded, shape, openjpeg.errors);
-  },
+  jpeg2000: (encoded, shape) => jpeg2000(encoded, shape, 0),
   htj2k: async (encoded, shape) => {
     const openjph = await load(
       'openjph',
@@ -78,16 +99,19 @@ const decoders: Record<CompressedEncoding, (encoded: Uint8Array, shape: FrameSha
   },
 };
 
-/** Runs an embind decoder on one frame and copies the pixels out of the module's memory before freeing it. */
-function runEmbind(decoder: WasmFrameDecoder, encoded: Uint8Array, shape: FrameShape, errors: string[]): Uint8Array {
+/**
+ * Runs an embind decoder on one frame and copies the pixels out of the module's memory before freeing it;
+ * `checkSize` compares the codec's frame size with the header's.
+ */
+function runEmbind(decoder: WasmFrameDecoder, encoded: Uint8Array, shape: FrameShape, errors: string[], decode = (): void => decoder.decode(), checkSize = true): Uint8Array {
   try {
     errors.length = 0;
     decoder.getEncodedBuffer(encoded.length).set(encoded);
-    decoder.decode();
+    decode();
     const info = decoder.getFrameInfo();
     // OpenJPEG and OpenJPH report damaged streams in print-outs and leave an empty or partial frame.
     const reported = errors.filter((line) => /error/i.test(line)).join('; ');
-    if (info.width !== shape.width || info.height !== shape.height || reported) {
+    if ((checkSize && (info.width !== shape.width || info.height !== shape.height)) || reported) {
       throw new Error(reported ? reported.replace(/\[ERROR\]\s*/g, '') : `decoded frame is ${info.width} × ${info.height}, the header says ${shape.width} × ${shape.height}`);
     }
     return decoder.getDecodedBuffer().slice();

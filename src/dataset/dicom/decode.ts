@@ -46,12 +46,21 @@ export function readDicomSize(content: Uint8Array): { width: number; height: num
   return { width, height };
 }
 
+export interface DecodeOptions {
+  /**
+   * Only an image whose long side is at least this is needed (a thumbnail): a JPEG 2000 frame is then decoded at
+   * the smallest of its resolutions that still has it. Default: the full resolution.
+   */
+  longSideAtLeast?: number;
+}
+
 /** Decodes the first frame of a greyscale DICOM image, whatever its transfer syntax. */
-export async function decodeDicom(content: Uint8Array): Promise<DicomImage> {
+export async function decodeDicom(content: Uint8Array, options: DecodeOptions = {}): Promise<DicomImage> {
   const { dataSet, transferSyntaxUid } = parseDicomFile(content);
   const syntax = transferSyntax(transferSyntaxUid);
-  const pixel = readImagePixel(dataSet);
-  const frame = await readFirstFrame(dataSet, syntax, pixel);
+  const full = readImagePixel(dataSet);
+  const frame = await readFirstFrame(dataSet, syntax, full, reductionFor(full, options.longSideAtLeast));
+  const pixel = { ...full, width: frame.width, height: frame.height };
   const transform = readModalityTransform(dataSet, pixel);
   const { values, min, max } = toModalityValues(frame, pixel, transform);
   const signed = pixel.pixelRepresentation === 1;
@@ -74,8 +83,19 @@ export async function decodeDicom(content: Uint8Array): Promise<DicomImage> {
   };
 }
 
+/**
+ * Halvings of the size that keep the long side at least twice `side` (none without a side): the wavelet's low band
+ * aliases more than a resampling filter, so the last halving or more is left to the resize that follows.
+ */
+function reductionFor({ width, height }: { width: number; height: number }, side: number | undefined): number {
+  if (side === undefined || side <= 0) return 0;
+  let reduce = 0;
+  while (Math.ceil(Math.max(width, height) / 2 ** (reduce + 1)) >= 2 * side) reduce++;
+  return reduce;
+}
+
 /** The 8-bit grey of `decodeDicom`, for callers that need only that. */
-export async function decodeDicomGrey(content: Uint8Array): Promise<DicomGrey> {
-  const image = await decodeDicom(content);
+export async function decodeDicomGrey(content: Uint8Array, options: DecodeOptions = {}): Promise<DicomGrey> {
+  const image = await decodeDicom(content, options);
   return { width: image.width, height: image.height, pixels: image.grey };
 }

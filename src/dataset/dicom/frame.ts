@@ -15,6 +15,9 @@ export interface ImagePixel extends FrameShape {
 export interface StoredFrame {
   samples: Uint8Array | Uint16Array;
   shift: number;
+  /** The size of `samples`: the image's, or smaller for a reduced-resolution decode. */
+  width: number;
+  height: number;
 }
 
 const MONOCHROME = new Set(['MONOCHROME1', 'MONOCHROME2']);
@@ -49,8 +52,9 @@ export function readImagePixel(dataSet: dicomParser.DataSet): ImagePixel {
   };
 }
 
-/** Reads (and decodes when compressed) the first frame. */
-export async function readFirstFrame(dataSet: dicomParser.DataSet, syntax: TransferSyntax, pixel: ImagePixel): Promise<StoredFrame> {
+/** Reads (and decodes when compressed) the first frame; `reduce` asks for 1 / 2^reduce of its size where the codec can (JPEG 2000). */
+export async function readFirstFrame(dataSet: dicomParser.DataSet, syntax: TransferSyntax, pixel: ImagePixel, reduce = 0): Promise<StoredFrame> {
+  const { width, height } = pixel;
   const element = dataSet.elements['x7fe00010'];
   if (!element) throw new Error('DICOM file has no pixel data');
   const count = pixel.width * pixel.height;
@@ -59,23 +63,23 @@ export async function readFirstFrame(dataSet: dicomParser.DataSet, syntax: Trans
     const length = count * (pixel.bitsAllocated / 8);
     if (element.dataOffset + length > dataSet.byteArray.length) throw new Error('DICOM pixel data is truncated');
     const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + length);
-    return { samples: nativeSamples(bytes, pixel.bitsAllocated, syntax.bigEndian), shift: pixel.highBit + 1 - pixel.bitsStored };
+    return { samples: nativeSamples(bytes, pixel.bitsAllocated, syntax.bigEndian), shift: pixel.highBit + 1 - pixel.bitsStored, width, height };
   }
   const encoded = firstFrameBytes(dataSet, element, pixel.frames);
   if (syntax.encoding === 'native') throw new Error(`DICOM pixel data is encapsulated, which ${syntax.name} does not allow`);
   if (syntax.encoding === 'encapsulated-native') {
     if (encoded.length < count * (pixel.bitsAllocated / 8)) throw new Error('DICOM pixel data is truncated');
-    return { samples: nativeSamples(encoded, pixel.bitsAllocated, false), shift: pixel.highBit + 1 - pixel.bitsStored };
+    return { samples: nativeSamples(encoded, pixel.bitsAllocated, false), shift: pixel.highBit + 1 - pixel.bitsStored, width, height };
   }
   let decoded;
   try {
-    decoded = await decodeFrame(syntax.encoding, encoded, pixel);
+    decoded = await decodeFrame(syntax.encoding, encoded, pixel, reduce);
   } catch (error) {
     throw new Error(`cannot decode ${syntax.name} pixel data: ${(error as Error).message}`);
   }
   const samples = decoded.bytesPerSample === 1 ? decoded.bytes : nativeSamples(decoded.bytes, 16, false);
   // Codecs return samples in their low bits (PS3.5 8.2: HighBit is BitsStored - 1 in compressed frames).
-  return { samples, shift: 0 };
+  return { samples, shift: 0, width: decoded.width, height: decoded.height };
 }
 
 function firstFrameBytes(dataSet: dicomParser.DataSet, element: dicomParser.Element, frames: number): Uint8Array {
