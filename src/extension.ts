@@ -13,7 +13,7 @@ export function activate(context: vscode.ExtensionContext): XrayCuratorApi {
   const galleries = new Galleries(context.extensionUri, context.globalStorageUri);
   const modelStates = new ModelStates();
   context.subscriptions.push(galleries, modelStates, new ModelStatusBar(modelStates), new Sidebar(modelStates, galleries));
-  context.subscriptions.push(galleries.onDidChangeLabels((root) => modelStates.refreshSoon(root)));
+  context.subscriptions.push(galleries.onDidChangeLabels((panel) => modelStates.labelsChanged(panel.datasetRoot, () => panel.journalEntries())));
   const ctx: CuratorContext = { extensionContext: context, galleries, modelStates };
   for (const [id, factory] of Object.entries(createCommands())) {
     const run = factory(ctx);

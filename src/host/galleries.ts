@@ -6,8 +6,8 @@ import type { GalleryWebviewState } from './galleryPanel';
 /** The open gallery panels: one per dataset folder, restored after a reload by the serializer. */
 export class Galleries extends Disposable {
   private readonly panels = new Map<string, GalleryPanel>();
-  private readonly labelsEmitter = this.register(new vscode.EventEmitter<string>());
-  /** The dataset root of a gallery whose labels changed (the side bar's and status bar's counts follow). */
+  private readonly labelsEmitter = this.register(new vscode.EventEmitter<GalleryPanel>());
+  /** A gallery whose labels changed (the side bar's and status bar's counts follow). */
   readonly onDidChangeLabels = this.labelsEmitter.event;
 
   constructor(
@@ -57,7 +57,7 @@ export class Galleries extends Disposable {
   private track(panel: GalleryPanel): GalleryPanel {
     this.panels.set(panel.datasetRoot, panel);
     panel.onDidDispose(() => this.panels.delete(panel.datasetRoot));
-    panel.onDidChangeLabels(() => this.labelsEmitter.fire(panel.datasetRoot));
+    panel.onDidChangeLabels(() => this.labelsEmitter.fire(panel));
     return panel;
   }
 }

@@ -166,6 +166,11 @@ export class GalleryPanel extends Disposable {
     return this.loader!.current!.dataset;
   }
 
+  /** The journal this panel holds (empty until it is open). */
+  journalEntries(): readonly JournalEntry[] {
+    return this.loader?.current?.journal.entries ?? [];
+  }
+
   /** The dry run of Apply Labels to Folders on the dataset as this panel shows it. */
   async planMoves(): Promise<PlannedMove[]> {
     return planApplyToFolders(await this.dataset());

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { readJournal, stateDirOf } from '../dataset';
+import type { JournalEntry } from '../dataset';
 import { readPredictions } from '../ml/predictionFiles';
 import { listVersions, modelsDir, readVersionInfo } from '../ml/modelVersions';
 import type { ModelVersionInfo } from '../ml/modelVersions';
@@ -38,11 +39,15 @@ export async function readModelState(root: string): Promise<ModelState> {
   const findingsModel = findingsVersions.at(-1);
   const predictions = latest ? await readPredictions(root, latest.modelVersion) : undefined;
   const parentPredictions = latest?.parent ? await readPredictions(root, latest.parent) : undefined;
-  const trained = latest ?? findingsModel;
+  const state = { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: 0, findingsModel, findingsVersions };
+  return { ...state, labelChangesSinceTraining: labelChangesSince(state, (await readJournal(root)).entries) };
+}
+
+/** Items relabelled (or with a finding set) in `entries` after the latest version, class or findings, was trained. */
+function labelChangesSince(state: Pick<ModelState, 'latest' | 'findingsModel'>, entries: readonly JournalEntry[]): number {
+  const trained = state.latest ?? state.findingsModel;
   const since = trained ? Date.parse(trained.createdAt) : -Infinity;
-  const journal = await readJournal(root);
-  const relabelled = new Set(journal.entries.filter((e) => (e.kind === 'relabel' || e.kind === 'finding') && Date.parse(e.time) > since).map((e) => e.item));
-  return { root, versions, latest, predictions, parentPredictions, labelChangesSinceTraining: relabelled.size, findingsModel, findingsVersions };
+  return new Set(entries.filter((e) => (e.kind === 'relabel' || e.kind === 'finding') && Date.parse(e.time) > since).map((e) => e.item)).size;
 }
 
 /** The model state of the dataset in focus, re-read when a job finishes or the journal changes. */
@@ -63,12 +68,18 @@ export class ModelStates implements vscode.Disposable {
     return state;
   }
 
-  /** Refreshes once a burst of label edits is over (a key held down, an import), not once per edit. */
-  refreshSoon(root: string, delayMs = 300): void {
+  /**
+   * A gallery's labels changed: once a burst of edits is over (a key held down), the count of changes since training
+   * is made from the journal the gallery holds, and the side bar and status bar hear of it. Nothing is read again.
+   */
+  labelsChanged(root: string, entries: () => readonly JournalEntry[], delayMs = 300): void {
     clearTimeout(this.soon.get(root));
     this.soon.set(root, setTimeout(() => {
       this.soon.delete(root);
-      this.refresh(root).catch((error: unknown) => console.warn(`X-Ray Curator: model state of ${root}: ${String(error)}`));
+      const current = this.current;
+      if (current?.root !== root) return;
+      this.current = { ...current, labelChangesSinceTraining: labelChangesSince(current, entries()) };
+      this.changed.fire(this.current);
     }, delayMs));
   }
 
