@@ -4,6 +4,7 @@ import { ensureDemoCopy } from '../dataset/packageFiles';
 import { runAuditCommand } from './auditCommands';
 import type { CuratorContext } from './curatorContext';
 import { exportDataset, exportModel } from './exportCommands';
+import { nextToLabel } from './exploreCommands';
 import type { GalleryPanel } from './galleryPanel';
 import { applyLabelsToFolders, filterGallery, undoLabel } from './labelCommands';
 import { fineTuneBackbone, retrainModel, scoreDataset, selectBackbone } from './modelCommands';
@@ -44,6 +45,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'xrayCurator.undoLabel': onDataset((ctx, root) => undoLabel(ctx, root)),
     'xrayCurator.applyLabelsToFolders': onDataset((ctx, root) => applyLabelsToFolders(ctx, root)),
     'xrayCurator.filterGallery': onDataset(async (ctx, root, target) => filterGallery(ctx, root, target)),
+    'xrayCurator.nextToLabel': onDataset((ctx, root, target) => nextToLabel(ctx, root, target.strategy)),
     'xrayCurator.exportDataset': onDataset((_ctx, root) => exportDataset(root)),
     'xrayCurator.exportModel': onDataset((ctx, root) => exportModel(ctx, root)),
     'xrayCurator.selectBackbone': () => () => selectBackbone(),

@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, classNameProblem, planApplyToFolders } from '../dataset';
-import type { Dataset, DatasetItem, JournalEdit, JournalEntry, PlannedMove } from '../dataset';
+import { applyJournalState, applyToFolders, planApplyToFolders } from '../dataset';
+import type { Dataset, DatasetItem, JournalEntry, PlannedMove } from '../dataset';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/parseMessage';
-import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
+import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemList, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
+import type { NextStrategy } from '../ml/nextQueue/rankNext';
+import type { MapAnswer } from '../ml/vectorService/protocol';
 import { Disposable } from './disposable';
+import { GalleryEdits } from './galleryEdits';
+import { GalleryVectors } from './galleryVectors';
 import { readSettings } from './settings';
 import { PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks } from '../ml/audit/issueMarks';
@@ -44,12 +48,16 @@ export class GalleryPanel extends Disposable {
   private readonly labelsEmitter = this.register(new vscode.EventEmitter<void>());
   /** Fires when the journal changed labels, flags or findings (this window's edits or another writer's). */
   readonly onDidChangeLabels = this.labelsEmitter.event;
+  private readonly selectionEmitter = this.register(new vscode.EventEmitter<readonly string[]>());
+  /** Fires with the focused and selected items as the user changes them (the map lights them up). */
+  readonly onDidChangeSelection = this.selectionEmitter.event;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly predictions = new PredictionStore();
   private loader: GalleryLoader | undefined;
   private readonly pages: ItemPager;
-  private editChain: Promise<unknown> = Promise.resolve();
+  private readonly edits = new GalleryEdits(() => this.editable(), this.predictions);
+  private readonly vectors: GalleryVectors;
   private pendingFilter: GalleryFilterRequest | undefined;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
@@ -100,6 +108,7 @@ export class GalleryPanel extends Disposable {
       dataset: webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString(),
       ...(thumbnailRoot ? { thumbnails: webview.asWebviewUri(thumbnailRoot).toString() } : {}),
     };
+    this.vectors = new GalleryVectors(datasetRoot, () => this.current());
     this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.messages = new MessageHandler<ToWebviewBody, FromWebviewBody>(
@@ -157,7 +166,7 @@ export class GalleryPanel extends Disposable {
   /** Undo Last Label Change: the same step as `u` in the gallery; returns the journal entries reversed. */
   async undo(): Promise<number> {
     const { journal } = await this.editable();
-    return (await this.serialized(() => journal.undo())).length;
+    return (await this.edits.serialized(() => journal.undo())).length;
   }
 
   /** The dataset as this panel holds it, scanned and kept live (journal, files on disk): no second scan for other views. */
@@ -179,7 +188,7 @@ export class GalleryPanel extends Disposable {
   /** Moves files into their class folders through this panel's journal: one step that `undo` reverses. */
   async applyMoves(moves: readonly PlannedMove[]): Promise<number> {
     const { dataset, journal } = await this.editable();
-    return (await this.serialized(() => applyToFolders(dataset, journal, moves))).length;
+    return (await this.edits.serialized(() => applyToFolders(dataset, journal, moves))).length;
   }
 
   /** Shows an audit's label issues: every item's score on its tile (filter, sort), suggestions for the issue queue. */
@@ -192,6 +201,23 @@ export class GalleryPanel extends Disposable {
   showFilter(filter: GalleryFilterRequest): void {
     if (this.webviewReady) this.push({ type: 'setFilter', filter });
     else this.pendingFilter = filter;
+  }
+
+  /** Shows exactly these items, in this order (the map's selection, a script). */
+  showList(list: ItemList): void {
+    this.showFilter({ list });
+  }
+
+  /** The active-learning queue by `strategy`, shown in the gallery; ranked again whenever a model scores the dataset. */
+  async showNext(strategy: NextStrategy): Promise<ItemList> {
+    const list = await this.vectors.next(strategy);
+    this.showList(list);
+    return list;
+  }
+
+  /** Every embedded item's place on the dataset map. */
+  map(): Promise<MapAnswer> {
+    return this.vectors.map();
   }
 
   /**
@@ -214,6 +240,7 @@ export class GalleryPanel extends Disposable {
     this.thumbnails.dispose();
     this.pages.dispose();
     this.details.dispose();
+    this.vectors.dispose();
     this.disposeEmitter.fire();
     this.messages.dispose();
     super.dispose();
@@ -228,31 +255,12 @@ export class GalleryPanel extends Disposable {
         this.lastRendered = body;
         this.renderedEmitter.fire(body);
         return undefined;
-      case 'relabel': {
-        if (body.label !== null) {
-          const problem = classNameProblem(body.label);
-          if (problem) throw new Error(problem);
-        }
-        const label = body.label;
-        return this.edit(body.ids, (item) => ({ kind: 'relabel', item, value: label }));
-      }
+      case 'relabel':
       case 'flag':
-        return this.edit(body.ids, (item) => ({ kind: body.flagged ? 'flag' : 'unflag', item }));
-      case 'setFinding': {
-        const { finding, state } = body;
-        const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
-        if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset${known.length ? ` (${known.join(', ')})` : ': it has no multi-label file'}`);
-        return this.edit(body.ids, (item) => {
-          if (!item.findings) throw new Error(`${item.id} has no row in the label file, so its findings cannot be set`);
-          return { kind: 'finding', item, finding, value: state };
-        });
-      }
+      case 'setFinding':
       case 'undo':
-      case 'redo': {
-        const { journal } = await this.editable();
-        const entries = await this.serialized(() => (body.type === 'undo' ? journal.undo() : journal.redo()));
-        return { type: 'done', entries: entries.length };
-      }
+      case 'redo':
+        return this.edits.handle(body);
       case 'detail':
         // `item` waited for the dataset, so its journal is there.
         return this.details.detail(await this.item(body.id), this.loader!.current!.journal, this.loader!.current!.dataset.multiLabel?.findings);
@@ -265,31 +273,12 @@ export class GalleryPanel extends Disposable {
       case 'thumbnails':
         this.thumbnails.request(body.ids);
         return undefined;
+      case 'similar':
+        return { type: 'list', list: await this.vectors.similar(await this.item(body.id), body.k) };
+      case 'selection':
+        this.selectionEmitter.fire(body.ids);
+        return undefined;
     }
-  }
-
-  /** Records one edit per item as one journal group (one undo step). */
-  private async edit(ids: readonly string[], make: (item: DatasetItem) => JournalEdit): Promise<ToWebviewBody> {
-    const { journal, byId } = await this.editable();
-    const edits = ids.map((id) => {
-      const item = byId.get(id);
-      if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
-      const edit = make(item);
-      const shown = this.predictions.shownFor(edit);
-      return shown ? { ...edit, shown } : edit;
-    });
-    const entries = await this.serialized(() => journal.record(edits));
-    return { type: 'done', entries: entries.length };
-  }
-
-  /**
-   * Runs edits one after another in the order they arrived: a fast `2` then `u` must undo that relabel, not the
-   * edit before it (the journal's undo stack only holds an edit once its write finished).
-   */
-  private serialized<T>(edit: () => Promise<T>): Promise<T> {
-    const run = this.editChain.then(edit);
-    this.editChain = run.catch(() => undefined);
-    return run;
   }
 
   /** The handshake's reply: the dataset as shown now (snapshot, listing or scan) and the first page of its items. */
@@ -319,14 +308,18 @@ export class GalleryPanel extends Disposable {
   /** The dataset edits go through: the snapshot's until the scan's replaces it. */
   private async editable(): Promise<Loaded> {
     if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: labels cannot be changed until you trust this folder.');
+    return this.current();
+  }
+
+  /** The dataset as loaded (the snapshot's until the scan's replaces it). */
+  private async current(): Promise<Loaded> {
     await this.load().usable;
     return this.loader!.current!;
   }
 
   /** The item with this id; the webview may only name items of this dataset. */
   private async item(id: string): Promise<DatasetItem> {
-    await this.load().usable;
-    const item = this.loader!.current!.byId.get(id);
+    const item = (await this.current()).byId.get(id);
     if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
     return item;
   }
@@ -365,6 +358,7 @@ export class GalleryPanel extends Disposable {
 
   /** The scan replaced what the webview shows: a few changed items are patched, anything else is sent again. */
   private onScanned(changes: ScanChanges | 'all'): void {
+    this.vectors.invalidate();
     const dataset = this.loader?.shown;
     if (!dataset || !this.webviewReady) return;
     const few = changes !== 'all' && changes.added.length + changes.removed.length + changes.changed.length <= 1000;
@@ -375,12 +369,21 @@ export class GalleryPanel extends Disposable {
   /** Shows the latest predictions and audit written by the ML jobs, if newer than what is shown. */
   private async readPredictionFiles(): Promise<void> {
     try {
-      this.pushPatch([...(await readShownPredictions(this.datasetRoot, this.predictions))], []);
+      const touched = await readShownPredictions(this.datasetRoot, this.predictions);
+      this.pushPatch([...touched], []);
+      if (touched.size) await this.rankNextAgain();
     } catch (error) {
       const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
       if (this.webviewReady) this.push({ type: 'showError', message });
       else this.openWarnings.push(message);
     }
+  }
+
+  /** New predictions (a retrain, Score Dataset): new embeddings too, and the active-learning queue is ranked again. */
+  private async rankNextAgain(): Promise<void> {
+    this.vectors.invalidate();
+    const strategy = this.vectors.nextStrategy;
+    if (strategy) this.push({ type: 'listUpdated', list: await this.vectors.next(strategy) });
   }
 
   private onJournalChange(added: readonly JournalEntry[]): void {

@@ -28,13 +28,14 @@ export class MessageHandler<TOut extends { type: string }, TIn extends { type: s
     this.post({ messageId: this.nextId++, inReplyTo, body });
   }
 
-  sendRequest(body: TOut): Promise<TIn> {
+  /** `timeoutMs`: for a request that may take long the first time (an index built over 400,000 embeddings). */
+  sendRequest(body: TOut, timeoutMs = this.requestTimeoutMs): Promise<TIn> {
     const messageId = this.nextId++;
     return new Promise<TIn>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(messageId);
-        reject(new RequestTimeoutError(`no reply to ${body.type} within ${this.requestTimeoutMs} ms`));
-      }, this.requestTimeoutMs);
+        reject(new RequestTimeoutError(`no reply to ${body.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(messageId, { resolve, reject, timer });
       this.post({ messageId, body });
     });

@@ -5,6 +5,8 @@ const FINDING_LABELS: readonly FindingLabel[] = ['positive', 'negative', 'uncert
 
 /** Most items one edit may name: a bulk relabel of a whole filtered view of the largest datasets. */
 export const MAX_IDS_PER_EDIT = 100_000;
+/** Most neighbours "more like this" may ask for. */
+export const MAX_SIMILAR = 1000;
 /** Most thumbnails one message may ask for: a screen of the smallest tiles, with room to spare. */
 const MAX_THUMBNAIL_IDS = 2000;
 const MAX_ID_LENGTH = 1024;
@@ -60,6 +62,19 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       const ids = parseIds(body.ids, MAX_THUMBNAIL_IDS);
       if (typeof ids === 'string') return { refused: ids };
       return { type: 'thumbnails', ids };
+    }
+    case 'selection': {
+      if (!Array.isArray(body.ids)) return { refused: 'ids must be an array' };
+      if (body.ids.length === 0) return { type: 'selection', ids: [] };
+      const ids = parseIds(body.ids, MAX_IDS_PER_EDIT);
+      if (typeof ids === 'string') return { refused: ids };
+      return { type: 'selection', ids };
+    }
+    case 'similar': {
+      const problem = itemIdProblem(body.id);
+      if (problem) return { refused: problem };
+      if (!isCount(body.k) || body.k < 1 || body.k > MAX_SIMILAR) return { refused: `k must be a whole number from 1 to ${MAX_SIMILAR}` };
+      return { type: 'similar', id: body.id as string, k: body.k };
     }
     case 'saliency': {
       const problem = itemIdProblem(body.id);

@@ -122,6 +122,20 @@ export interface GalleryFilterRequest {
   descending?: boolean;
   /** Walk the label-issue queue (items with a suggested label, most suspicious first) within the filter. */
   issueQueue?: boolean;
+  /** Exactly these items, in this order (more like this, the map's selection, what to label next). */
+  list?: ItemList;
+}
+
+/** An ordered list of items the host picked for the gallery to show: "more like this", a selection on the map, the active-learning queue. */
+export interface ItemList {
+  kind: 'similar' | 'map' | 'next';
+  /** What the banner says the list is, e.g. "20 images most like COVID/a.png (embedding cosine)". */
+  title: string;
+  ids: string[];
+  /** Per id, when the list is ranked: a similarity, or an active-learning score. */
+  scores?: number[];
+  /** What the scores are ("similarity", "uncertainty", "distance"). */
+  scoreName?: string;
 }
 
 /** Where the webview loads images from: webview resource URLs of the dataset folder and of the thumbnail cache. */
@@ -165,6 +179,12 @@ export interface ReadyReply extends ItemPages {
   warnings: string[];
   /** A filter asked for before the webview was ready; replaces the saved one. */
   filter?: GalleryFilterRequest;
+}
+
+/** Reply to `SimilarRequest`: the list to show. */
+export interface ListReply {
+  type: 'list';
+  list: ItemList;
 }
 
 export interface ErrorReply {
@@ -290,6 +310,12 @@ export interface EditableChangedEvent {
   editable: boolean;
 }
 
+/** The list shown was ranked again (the active-learning queue after a retrain): shown if the gallery still shows a list of that kind. */
+export interface ListUpdatedEvent {
+  type: 'listUpdated';
+  list: ItemList;
+}
+
 export interface SetFilterEvent {
   type: 'setFilter';
   filter: GalleryFilterRequest;
@@ -305,6 +331,7 @@ export type ToWebviewBody =
   | ReadyReply
   | ErrorReply
   | DoneReply
+  | ListReply
   | DetailReply
   | SaliencyReply
   | DicomTagsReply
@@ -315,6 +342,7 @@ export type ToWebviewBody =
   | ItemsPatchedEvent
   | EditableChangedEvent
   | SetFilterEvent
+  | ListUpdatedEvent
   | ShowErrorEvent;
 
 //#endregion
@@ -387,6 +415,19 @@ export interface PixelsRequest {
   id: string;
 }
 
+/** "More like this": the `k` items nearest to one by embedding cosine, computed in a worker. Answered with `ListReply`. */
+export interface SimilarRequest {
+  type: 'similar';
+  id: string;
+  k: number;
+}
+
+/** The focused and selected items, as they change (the map lights them up). */
+export interface SelectionEvent {
+  type: 'selection';
+  ids: string[];
+}
+
 /** Tiles on screen that have no thumbnail yet; the host makes them and pushes them as `itemsPatched`. */
 export interface ThumbnailsEvent {
   type: 'thumbnails';
@@ -404,6 +445,8 @@ export type FromWebviewBody =
   | SaliencyRequest
   | DicomTagsRequest
   | PixelsRequest
+  | SimilarRequest
+  | SelectionEvent
   | ThumbnailsEvent;
 
 //#endregion

@@ -2,7 +2,8 @@
 // (keys arrive in main.ts; which key is which command is keyboard.ts).
 import type { Edits } from './edits';
 import type { Verdict } from './issueQueue';
-import { moveFocus } from './keyboard';
+import type { HelpOverlay } from './help';
+import { commandForKey, moveFocus } from './keyboard';
 import type { GalleryCommand } from './keyboard';
 
 export interface GalleryActions {
@@ -25,6 +26,9 @@ export interface GalleryActions {
   focusSearch(): void;
   toggleIssueQueue(): void;
   review(verdict: Verdict): void;
+  /** More like the focused item. */
+  moreLikeThis(): void;
+  leaveList(): void;
   showError(text: string): void;
 }
 
@@ -69,8 +73,41 @@ export function runCommand(command: GalleryCommand, a: GalleryActions): void {
       return a.toggleIssueQueue();
     case 'review':
       return a.review(command.verdict);
+    case 'moreLikeThis':
+      return a.moreLikeThis();
+    case 'leaveList':
+      return a.leaveList();
     case 'escape':
       if (!a.closeDetail()) a.setSelection(false);
       return;
   }
+}
+
+/** Where a key press lands: the search box and other controls keep their keys; the help overlay takes Esc and ?. */
+export interface KeyTargets {
+  search: HTMLInputElement;
+  grid: HTMLElement;
+  help: HelpOverlay;
+  inIssueQueue(): boolean;
+  actions: GalleryActions;
+}
+
+export function onKeyDown(event: KeyboardEvent, t: KeyTargets): void {
+  const target = event.target;
+  if (target instanceof HTMLElement && target.matches('input, select, textarea')) {
+    if (event.key === 'Escape' && target === t.search) t.grid.focus();
+    return;
+  }
+  if (target instanceof HTMLButtonElement && (event.key === 'Enter' || event.key === ' ')) return;
+  if (t.help.isOpen) {
+    if (event.key === 'Escape' || event.key === '?') {
+      event.preventDefault();
+      t.help.toggle();
+    }
+    return;
+  }
+  const command = commandForKey(event, t.inIssueQueue());
+  if (!command) return;
+  event.preventDefault();
+  runCommand(command, t.actions);
 }

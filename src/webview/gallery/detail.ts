@@ -39,6 +39,8 @@ export class DetailView {
   /** `request` asks the host (saliency maps, DICOM tags and pixels). */
   /** Sets one finding of the shown item (the findings list's selects). */
   onSetFinding: ((id: string, finding: string, state: FindingLabel) => void) | undefined;
+  /** More like the shown item (the button, or `=` in the grid). */
+  onMoreLikeThis: ((id: string) => void) | undefined;
 
   constructor(private readonly request: (body: FromWebviewBody) => Promise<ToWebviewBody>) {
     this.root.hidden = true;
@@ -47,11 +49,13 @@ export class DetailView {
     const bar = element('div', 'detail-bar');
     this.saliency = new SaliencyOverlay(request, { root: this.root, shownId: () => this.shownId, drawn: () => this.apply() });
     const reset = button('Reset view', () => this.resetView());
+    const similar = button('More like this (=)', () => this.shownId !== undefined && this.onMoreLikeThis?.(this.shownId));
+    similar.title = 'The images nearest to this one by embedding: the same marker, patient, artefact or source';
     const close = button('Close (Esc)', () => this.onClose?.());
     close.className = 'close';
     this.burnedIn.textContent = '⚠ burned-in text';
     this.burnedIn.title = 'BurnedInAnnotation = YES: the pixels may show identifying text';
-    bar.append(this.title, this.burnedIn, this.readout, this.saliency.button, reset, close);
+    bar.append(this.title, this.burnedIn, this.readout, similar, this.saliency.button, reset, close);
 
     this.image.className = 'full';
     this.image.draggable = false;

@@ -87,7 +87,7 @@ export class FilterBar {
     this.direction.className = 'direction';
     this.direction.addEventListener('click', () => set({ descending: !this.filter.descending }));
     this.clear.textContent = 'Clear filters';
-    this.clear.addEventListener('click', () => set({ label: undefined, predicted: undefined, agreement: 'any', flagged: 'any', changedOnly: false, confidenceMin: 0, confidenceMax: 1, split: undefined, source: undefined, search: '', finding: undefined, findingState: 'any', findingMin: 0, findingMax: 1 }));
+    this.clear.addEventListener('click', () => set({ label: undefined, predicted: undefined, agreement: 'any', flagged: 'any', changedOnly: false, confidenceMin: 0, confidenceMax: 1, split: undefined, source: undefined, search: '', finding: undefined, findingState: 'any', findingMin: 0, findingMax: 1, list: undefined }));
 
     this.classControls = [this.predicted.node, changedLabel, range];
     this.root.append(

@@ -1,5 +1,6 @@
 // Filters, sort and search over the gallery's items: plain functions over data (no DOM), tested in Node.
-import type { GalleryFilterRequest, GalleryItem } from '../../shared/protocol';
+import type { GalleryFilterRequest, GalleryItem, ItemList } from '../../shared/protocol';
+import { listItems, restoreList } from './itemList';
 import { compareIds, isSortedById } from '../../shared/itemOrder';
 import { findingsAgree } from './findings/findingMarks';
 import { FINDING_STATE_FILTERS, findingModel, findingProbability, matchesFinding } from './findings/findingFilter';
@@ -25,6 +26,8 @@ export interface FilterState extends FindingFilter {
   search: string;
   sort: SortKey;
   descending: boolean;
+  /** Only these items, in the list's order (the name sort keeps it): more like this, the map's selection, the queue to label. */
+  list?: ItemList;
 }
 
 export const DEFAULT_FILTER: FilterState = {
@@ -115,8 +118,14 @@ export function matchesFilter(item: GalleryItem, filter: FilterState, words: rea
  * order (as the gallery holds them) are not sorted again for the name sort; the other sorts compare numbers in a
  * typed array, so 400,000 items sort in a few tens of milliseconds.
  */
-export function applyFilter(items: readonly GalleryItem[], filter: FilterState): GalleryItem[] {
+export function applyFilter(items: readonly GalleryItem[], filter: FilterState, lookup?: (id: string) => GalleryItem | undefined): GalleryItem[] {
   const words = searchWords(filter.search);
+  if (filter.list) {
+    const find = lookup ?? ((byId) => (id: string) => byId.get(id))(new Map(items.map((item) => [item.id, item])));
+    const listed = listItems(filter.list, find, (item) => matchesFilter(item, filter, words));
+    if (filter.sort === 'name') return filter.descending ? listed.reverse() : listed;
+    return sortedBy(listed, sortValue(filter.sort, filter.finding), filter.descending);
+  }
   const noFilter = filter.label === undefined && filter.predicted === undefined && filter.agreement === 'any' && filter.flagged === 'any' && !filter.changedOnly;
   const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && filter.finding === undefined && words.length === 0;
   const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
@@ -190,9 +199,10 @@ export function restoreFilter(saved: unknown): FilterState {
     findingState: pick(s.findingState, FINDING_STATE_FILTERS, 'any'),
     findingMin: unit(s.findingMin, 0),
     findingMax: unit(s.findingMax, 1),
+    list: restoreList(s.list),
   };
   // "Any" is an absent key, as in DEFAULT_FILTER.
-  for (const key of ['label', 'predicted', 'split', 'source', 'finding'] as const) if (filter[key] === undefined) delete filter[key];
+  for (const key of ['label', 'predicted', 'split', 'source', 'finding', 'list'] as const) if (filter[key] === undefined) delete filter[key];
   return filter;
 }
 
@@ -211,5 +221,6 @@ export function filterFromRequest(request: GalleryFilterRequest): FilterState {
   if (request.findingState) filter.findingState = request.findingState;
   if (request.sort) filter.sort = request.sort;
   if (request.descending !== undefined) filter.descending = request.descending;
+  if (request.list) filter.list = request.list;
   return filter;
 }

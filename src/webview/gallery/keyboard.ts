@@ -27,6 +27,8 @@ export type GalleryCommand =
   | { kind: 'search' }
   | { kind: 'issueQueue' }
   | { kind: 'review'; verdict: Verdict }
+  | { kind: 'moreLikeThis' }
+  | { kind: 'leaveList' }
   | { kind: 'cycleFinding'; direction: 1 | -1 }
   | { kind: 'setFinding'; state: 'positive' | 'negative' | 'uncertain' };
 
@@ -48,6 +50,8 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'i', does: 'Issue queue: only images whose label the audit suggests changing, most suspicious first' },
   { keys: 'a  (issue queue)', does: 'Accept the suggested label, then the next issue' },
   { keys: 's  (issue queue)', does: 'Keep the given label (marked reviewed, nothing written), then the next issue' },
+  { keys: '=', does: 'More like this: the focused image and the 24 most like it by embedding (Score Dataset first)' },
+  { keys: 'x', does: 'Leave a list (more like this, the map\'s selection, next to label): show all images again' },
   { keys: 'Esc', does: 'Close the detail view or help; clear the selection' },
   { keys: '?', does: 'This help' },
 ];
@@ -110,6 +114,10 @@ export function commandForKey(input: KeyInput, inIssueQueue = false): GalleryCom
       return { kind: 'search' };
     case '0':
       return { kind: 'unlabel' };
+    case '=':
+      return { kind: 'moreLikeThis' };
+    case 'x':
+      return { kind: 'leaveList' };
     case '[':
     case ']':
       return { kind: 'cycleFinding', direction: key === ']' ? 1 : -1 };

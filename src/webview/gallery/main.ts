@@ -4,20 +4,23 @@
 // tile at once and are rolled back if refused.
 import { originalUrl, thumbnailUrl } from '../../shared/itemUrls';
 import { MessageHandler } from '../../shared/messageHandler';
-import type { DatasetSummary, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemPages, ScanProgress, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
+import type { DatasetSummary, FromWebviewBody, GalleryItem, GalleryUrls, ItemPages, ScanProgress, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
 import { DetailView } from './detail';
 import { activeFinding, cycleFinding, findingKeysHint } from './findings/activeFinding';
 import { showFindingModel } from './findings/findingFilter';
 import { FilterBar } from './filterBar';
-import { applyFilter, filterFromRequest, prepareSearch } from './filters';
+import { prepareSearch } from './filters';
+import { MAX_SAVED_LIST } from './itemList';
+import { MAX_IDS_PER_EDIT } from '../../shared/parseMessage';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
-import { nextToReview, queueBanner, queueFilter, queueFinding, queueOf, verdictEdit, withVerdict } from './issueQueue';
-import type { Verdict } from './issueQueue';
+import { queueFinding } from './issueQueue';
+import { ShownItems } from './shownItems';
+import { GalleryModes } from './modes';
 import { Edits } from './edits';
-import { commandForKey, focusItem } from './keyboard';
+import { focusItem } from './keyboard';
 import type { SelectionState } from './keyboard';
-import { runCommand } from './commandRunner';
+import { onKeyDown } from './commandRunner';
 import type { GalleryActions } from './commandRunner';
 import { ItemStore } from './itemStore';
 import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
@@ -35,7 +38,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const ui = restoreUiState(vscode.getState());
-const saveUi = (): void => vscode.setState(ui);
+// A long list (a big selection on the map) is not saved: the state is serialized on every change.
+const saveUi = (): void => vscode.setState(ui.filter.list && ui.filter.list.ids.length > MAX_SAVED_LIST ? { ...ui, filter: { ...ui.filter, list: undefined } } : ui);
 
 /** While pages arrive, the view is filtered again at most this often (each pass is over every item received). */
 const PAGE_REBUILD_MS = 250;
@@ -45,14 +49,7 @@ let editable = false;
 let urls: GalleryUrls = { dataset: '' };
 let scan: ScanProgress | undefined;
 const store = new ItemStore();
-let view: GalleryItem[] = [];
-let viewIds: string[] = [];
-/** Position of each id in the view, made when first needed after the view changes (400,000 entries take a while). */
-let viewPositions: Map<string, number> | undefined;
-const viewIndex = {
-  get: (id: string): number | undefined => (viewPositions ??= new Map(viewIds.map((viewId, index) => [viewId, index]))).get(id),
-  has: (id: string): boolean => viewIndex.get(id) !== undefined,
-};
+const shown = new ShownItems(store);
 let selection: SelectionState = { focus: ui.focus, anchor: ui.focus, selected: new Set(ui.selected) };
 
 const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
@@ -79,7 +76,10 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
         showStatus();
         return undefined;
       case 'setFilter':
-        showRequested(body.filter);
+        modes.showRequested(body.filter);
+        return undefined;
+      case 'listUpdated':
+        if (ui.filter.list?.kind === body.list.kind) modes.showList(body.list, false);
         return undefined;
       case 'showError':
         showError(body.message);
@@ -92,7 +92,7 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
 window.addEventListener('message', (event: MessageEvent<WebviewMessage<ToWebviewBody>>) => void messages.handleMessage(event.data));
 
 const toolbar = new Toolbar(ui.tileSize);
-const { title, status, keysHint, sizeInput, queueButton, helpButton, queueBar } = toolbar;
+const { title, status, keysHint, sizeInput, queueButton, helpButton } = toolbar;
 const filterBar = new FilterBar(ui.filter, setFilter);
 const gridHost = element('main', 'grid-host');
 gridHost.tabIndex = 0;
@@ -128,21 +128,26 @@ sizeInput.addEventListener('input', () => {
 });
 helpButton.addEventListener('click', () => help.toggle());
 queueButton.addEventListener('click', () => {
-  setIssueQueue(!ui.issueQueue);
+  modes.setIssueQueue(!ui.issueQueue);
+  gridHost.focus();
+});
+toolbar.listClose.addEventListener('click', () => {
+  modes.leaveList();
   gridHost.focus();
 });
 detail.onClose = closeDetail;
+detail.onMoreLikeThis = (id) => void modes.moreLikeThis(id);
 detail.onSetFinding = (id, finding, state) => edits.setFinding(finding, state, [id]);
 gridHost.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
-  const index = id !== undefined ? viewIndex.get(id) : undefined;
+  const index = id !== undefined ? shown.indexOf(id) : undefined;
   if (index === undefined) return;
   focusIndex(index, event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'toggle' : 'plain');
 });
 gridHost.addEventListener('dblclick', (event) => {
   if ((event.target as HTMLElement).closest('.tile')) void openDetail();
 });
-document.addEventListener('keydown', onKeyDown);
+document.addEventListener('keydown', (event) => onKeyDown(event, { search: filterBar.search, grid: gridHost, help, inIssueQueue: () => ui.issueQueue, actions }));
 
 void start();
 
@@ -159,9 +164,9 @@ async function start(): Promise<void> {
     urls = reply.urls;
     scan = reply.scan;
     if (reply.warnings.length) showError(reply.warnings.join('\n'));
-    if (reply.filter) takeRequest(reply.filter);
+    if (reply.filter) modes.take(reply.filter);
     setItems(reply);
-    if (reply.filter?.issueQueue) focusFirstIssue();
+    if (reply.filter?.issueQueue) modes.focusFirstIssue();
     grid.scrollTo(ui.scrollTop);
     // The item may be in a later page: the host knows whether it still exists.
     if (ui.detail) void openDetail(ui.detail, true);
@@ -211,9 +216,9 @@ function pageArrived(): void {
 function patchItems(changed: readonly GalleryItem[], removed: readonly string[]): void {
   const membershipChanged = store.patch(changed, removed);
   for (const item of changed) {
-    const index = viewIndex.get(item.id);
+    const index = shown.indexOf(item.id);
     if (index !== undefined) {
-      view[index] = item;
+      shown.replace(index, item);
       grid.refresh(index);
     }
   }
@@ -230,43 +235,10 @@ function setFilter(filter: FilterState): void {
   saveUi();
 }
 
-/** A filter asked for from outside (a command, the side bar): exactly that, in or out of the issue queue. */
-function takeRequest(request: GalleryFilterRequest): void {
-  ui.issueQueue = request.issueQueue === true;
-  ui.filter = ui.issueQueue ? queueFilter(filterFromRequest(request)) : filterFromRequest(request);
-}
-
-function showRequested(request: GalleryFilterRequest): void {
-  takeRequest(request);
-  rebuildView();
-  saveUi();
-  if (ui.issueQueue) focusFirstIssue();
-}
-
-function setIssueQueue(on: boolean): void {
-  ui.issueQueue = on;
-  if (on) ui.filter = queueFilter(ui.filter);
-  rebuildView();
-  saveUi();
-  if (on) focusFirstIssue();
-}
-
-function focusFirstIssue(): void {
-  const first = nextToReview(viewIds, ui.verdicts) ?? viewIds[0];
-  if (first !== undefined) focusIndex(viewIndex.get(first)!, 'plain');
-}
-
 function rebuildView(): void {
-  // Measured (the benchmark reads it): the script's share of a filter change, apart from painting the tiles.
-  const started = performance.now();
-  const filtered = applyFilter(store.items, ui.filter);
-  view = ui.issueQueue ? queueOf(filtered) : filtered;
-  viewIds = view.map((item) => item.id);
-  viewPositions = undefined;
-  grid.setItems(view);
+  shown.rebuild(ui.filter, ui.issueQueue);
+  grid.setItems(shown.items);
   showStatus();
-  performance.clearMeasures('xray:rebuild-view');
-  performance.measure('xray:rebuild-view', { start: started });
 }
 
 function showStatus(): void {
@@ -275,7 +247,7 @@ function showStatus(): void {
   filterBar.update(ui.filter, dataset.classes, counts, dataset.findings ?? []);
   title.textContent = dataset.name;
   status.textContent = statusLine({
-    shown: view.length,
+    shown: shown.length,
     received: store.size,
     loading: toolbar.showLoading(store.size, store.total, scan),
     selected: selection.selected.size,
@@ -292,20 +264,16 @@ function showStatus(): void {
   queueButton.textContent = `Issue queue (${issues.toLocaleString('en-US')})`;
   queueButton.setAttribute('aria-pressed', String(ui.issueQueue));
   queueButton.style.fontWeight = ui.issueQueue ? '700' : '';
-  queueBar.style.display = ui.issueQueue ? '' : 'none';
-  if (ui.issueQueue) {
-    const index = selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1;
-    queueBar.textContent = queueBanner(viewIds, view[index], index, ui.verdicts);
-  }
+  modes.showBanners(selection.focus !== undefined ? (shown.indexOf(selection.focus) ?? -1) : -1);
 }
 
 const edits = new Edits({
   store,
-  viewIds: () => viewIds,
+  viewIds: () => shown.ids,
   selection: () => selection,
   select: (next) => {
     selection = next;
-    const index = next.focus !== undefined ? viewIndex.get(next.focus) : undefined;
+    const index = next.focus !== undefined ? shown.indexOf(next.focus) : undefined;
     if (index !== undefined) grid.reveal(index);
     selectionChanged();
   },
@@ -316,6 +284,39 @@ const edits = new Edits({
   send: (body) => messages.sendRequest(body),
 });
 
+const modes = new GalleryModes({
+  ui,
+  edits,
+  toolbar,
+  shownIds: () => shown.ids,
+  shownItems: () => shown.items,
+  indexOf: (id) => shown.indexOf(id),
+  item: (id) => store.get(id),
+  selection: () => selection,
+  focusIndex: (index, how) => focusIndex(index, how),
+  setFilter,
+  rebuild: () => {
+    rebuildView();
+    saveUi();
+  },
+  save: saveUi,
+  showStatus,
+  showError,
+  request: (body, timeoutMs) => messages.sendRequest(body, timeoutMs),
+  closeDetail: () => detail.shownId && closeDetail(),
+});
+
+/** The focused and selected items go to the host (the map lights them up), as they are at the next frame. */
+let selectionFrame = 0;
+function reportSelection(): void {
+  selectionFrame ||= requestAnimationFrame(() => {
+    selectionFrame = 0;
+    const ids = new Set(selection.selected);
+    if (selection.focus !== undefined) ids.add(selection.focus);
+    messages.sendEvent({ type: 'selection', ids: [...ids].slice(0, MAX_IDS_PER_EDIT) });
+  });
+}
+
 /** Tiles rendered without a thumbnail ask the host for one, in one message per frame. */
 const wantThumbnail = batchPerFrame((ids) => messages.sendEvent({ type: 'thumbnails', ids }));
 
@@ -323,30 +324,10 @@ function showError(text: string): void {
   toolbar.showError(text);
 }
 
-function onKeyDown(event: KeyboardEvent): void {
-  const target = event.target;
-  if (target instanceof HTMLElement && target.matches('input, select, textarea')) {
-    if (event.key === 'Escape' && target === filterBar.search) gridHost.focus();
-    return;
-  }
-  if (target instanceof HTMLButtonElement && (event.key === 'Enter' || event.key === ' ')) return;
-  if (help.isOpen) {
-    if (event.key === 'Escape' || event.key === '?') {
-      event.preventDefault();
-      help.toggle();
-    }
-    return;
-  }
-  const command = commandForKey(event, ui.issueQueue);
-  if (!command) return;
-  event.preventDefault();
-  runCommand(command, actions);
-}
-
 const actions: GalleryActions = {
   edits,
-  focused: () => (selection.focus !== undefined ? (viewIndex.get(selection.focus) ?? -1) : -1),
-  count: () => view.length,
+  focused: () => (selection.focus !== undefined ? (shown.indexOf(selection.focus) ?? -1) : -1),
+  count: () => shown.length,
   columns: () => grid.columns,
   rowsPerPage: () => grid.rowsPerPage,
   focusIndex,
@@ -364,19 +345,21 @@ const actions: GalleryActions = {
     return true;
   },
   setSelection: (all) => {
-    selection = { ...selection, selected: new Set(all ? viewIds : []) };
+    selection = { ...selection, selected: new Set(all ? shown.ids : []) };
     selectionChanged();
   },
   toggleHelp: () => help.toggle(),
   focusSearch: () => filterBar.search.focus(),
-  toggleIssueQueue: () => setIssueQueue(!ui.issueQueue),
-  review,
+  toggleIssueQueue: () => modes.setIssueQueue(!ui.issueQueue),
+  review: (verdict) => modes.review(verdict),
+  moreLikeThis: () => void modes.moreLikeThis(),
+  leaveList: () => modes.leaveList(),
   showError,
 };
 
 function focusIndex(index: number, how: 'plain' | 'extend' | 'toggle'): void {
   if (index < 0) return;
-  selection = focusItem(selection, viewIds, index, how);
+  selection = focusItem(selection, shown.ids, index, how);
   grid.reveal(index);
   selectionChanged();
   if (detail.shownId) void openDetail();
@@ -390,28 +373,7 @@ function selectionChanged(): void {
   ui.selected = selection.selected.size <= MAX_SAVED_SELECTION ? [...selection.selected] : [];
   saveUi();
   showStatus();
-}
-
-/**
- * A verdict on the focused issue: accept relabels it to the suggestion, flag flags it, keep writes nothing; the
- * focus moves to the next issue without a verdict. A refused edit takes its verdict back.
- */
-function review(verdict: Verdict): void {
-  const id = selection.focus;
-  const item = id !== undefined && viewIndex.has(id) ? store.get(id) : undefined;
-  if (!item || (verdict !== 'kept' && !edits.canEdit())) return;
-  ui.verdicts = { ...ui.verdicts, [item.id]: verdict };
-  const next = nextToReview(viewIds, ui.verdicts, item.id) ?? item.id;
-  const edit = verdictEdit(item, verdict);
-  if (!edit) return focusIndex(viewIndex.get(next)!, 'plain');
-  void edits.optimistic([item.id], (it) => withVerdict(it, verdict), edit, { focus: next, anchor: next, selected: new Set() }).then((ok) => {
-    if (ok) return;
-    const verdicts = { ...ui.verdicts };
-    delete verdicts[item.id];
-    ui.verdicts = verdicts;
-    saveUi();
-    showStatus();
-  });
+  reportSelection();
 }
 
 async function openDetail(id = selection.focus, restoring = false): Promise<void> {

@@ -1,5 +1,5 @@
 // The gallery's fixed parts above the grid: the title and counts line, the keys hint, the tile-size slider, the
-// issue-queue and help buttons, the loading bar, the banner for errors, and the issue-queue line.
+// issue-queue and help buttons, the loading bar, the banner for errors, the issue-queue line and the list line.
 import type { ScanProgress } from '../../shared/protocol';
 import { element } from './tile';
 
@@ -17,6 +17,10 @@ export class Toolbar {
   readonly banner = element('div', 'banner');
   private readonly bannerText = element('span', '');
   readonly queueBar = element('div', 'issue-queue');
+  /** The line over a list the host picked (more like this, the map's selection, next to label), with its way out. */
+  readonly listBar = element('div', 'item-list');
+  readonly listText = element('span', '');
+  readonly listClose = document.createElement('button');
 
   constructor(tileSize: number) {
     this.status.setAttribute('aria-live', 'polite');
@@ -44,14 +48,20 @@ export class Toolbar {
     close.addEventListener('click', () => (this.banner.hidden = true));
     this.banner.append(this.bannerText, close);
 
-    this.queueBar.setAttribute('role', 'status');
-    Object.assign(this.queueBar.style, {
-      padding: '6px 12px',
-      fontWeight: '600',
-      background: 'var(--vscode-editorInfo-background, var(--vscode-textBlockQuote-background))',
-      borderTop: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
-      borderBottom: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
-    });
+    for (const bar of [this.queueBar, this.listBar]) {
+      bar.setAttribute('role', 'status');
+      Object.assign(bar.style, {
+        padding: '6px 12px',
+        fontWeight: '600',
+        background: 'var(--vscode-editorInfo-background, var(--vscode-textBlockQuote-background))',
+        borderTop: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
+        borderBottom: '1px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder))',
+      });
+    }
+    this.listClose.textContent = 'Show all (x)';
+    this.listClose.style.marginLeft = '12px';
+    this.listBar.append(this.listText, this.listClose);
+    this.listBar.style.display = 'none';
   }
 
   /** The parts in document order, to append to the body around the filter bar. */
@@ -60,7 +70,7 @@ export class Toolbar {
   }
 
   get below(): HTMLElement[] {
-    return [this.banner, this.queueBar];
+    return [this.banner, this.queueBar, this.listBar];
   }
 
   showError(text: string): void {

@@ -1,0 +1,24 @@
+// Entry of the vector-service worker thread (see vectorService.ts). Bundled to dist/vectorWorker.js.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromVectorWorker, ToVectorWorker, VectorServiceStart } from './protocol';
+import { VectorState } from './vectorState';
+
+const port = parentPort;
+if (!port) throw new Error('vectorWorker must run in a worker thread');
+const post = (message: FromVectorWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const { root, items } = workerData as VectorServiceStart;
+let current = 0;
+const state = new VectorState(root, items, (progress) => post({ requestId: current, progress }));
+// One query at a time, in arrival order: the first one loads what the next ones reuse.
+let chain = Promise.resolve();
+port.on('message', ({ requestId, query }: ToVectorWorker) => {
+  chain = chain.then(async () => {
+    current = requestId;
+    try {
+      const answer = await state.answer(query);
+      post({ requestId, answer }, answer.type === 'map' ? [answer.x.buffer as ArrayBuffer, answer.y.buffer as ArrayBuffer] : []);
+    } catch (error) {
+      post({ requestId, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+});
