@@ -46,7 +46,7 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Worker threads, started by path from the bundles above (`path.join(__dirname, '<name>.js')`).
   { ...node, entryPoints: { jobWorker: 'src/ml/jobs/jobWorker.ts', embedWorker: 'src/ml/embedWorker.ts', scanWorker: 'src/dataset/scanWorker/scanWorker.ts', vectorWorker: 'src/ml/vectorService/vectorWorker.ts' }, outdir: 'dist' },
-  { ...common, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: { gallery: 'src/webview/gallery/main.ts' }, outdir: 'dist/webview' },
+  { ...common, platform: 'browser', format: 'esm', target: 'es2022', entryPoints: { gallery: 'src/webview/gallery/main.ts', map: 'src/webview/map/main.ts' }, outdir: 'dist/webview' },
 ];
 
 async function main() {

@@ -45,6 +45,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'xrayCurator.undoLabel': onDataset((ctx, root) => undoLabel(ctx, root)),
     'xrayCurator.applyLabelsToFolders': onDataset((ctx, root) => applyLabelsToFolders(ctx, root)),
     'xrayCurator.filterGallery': onDataset(async (ctx, root, target) => filterGallery(ctx, root, target)),
+    'xrayCurator.openMap': onDataset(async (ctx, root) => ctx.galleries.openMap(root)),
     'xrayCurator.nextToLabel': onDataset((ctx, root, target) => nextToLabel(ctx, root, target.strategy)),
     'xrayCurator.exportDataset': onDataset((_ctx, root) => exportDataset(root)),
     'xrayCurator.exportModel': onDataset((ctx, root) => exportModel(ctx, root)),

@@ -24,7 +24,9 @@ export async function nextToLabel(ctx: CuratorContext, root: string, strategy?: 
   }
   const panel = ctx.galleries.open(root);
   try {
-    return await panel.showNext(chosen);
+    const list = await panel.vectors.next(chosen);
+    panel.showList(list);
+    return list;
   } catch (error) {
     void vscode.window.showErrorMessage(`X-Ray Curator: Next Images to Label: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { GALLERY_VIEW_TYPE, GalleryPanel } from './galleryPanel';
 import type { GalleryWebviewState } from './galleryPanel';
+import { MapPanel } from './map/mapPanel';
 
-/** The open gallery panels: one per dataset folder, restored after a reload by the serializer. */
+/** The open gallery panels: one per dataset folder, restored after a reload by the serializer; and the map beside each. */
 export class Galleries extends Disposable {
   private readonly panels = new Map<string, GalleryPanel>();
+  private readonly maps = new Map<GalleryPanel, MapPanel>();
   private readonly labelsEmitter = this.register(new vscode.EventEmitter<GalleryPanel>());
   /** A gallery whose labels changed (the side bar's and status bar's counts follow). */
   readonly onDidChangeLabels = this.labelsEmitter.event;
@@ -39,6 +41,20 @@ export class Galleries extends Disposable {
     return this.track(GalleryPanel.create(this.extensionUri, datasetRoot, this.storageUri));
   }
 
+  /** The map beside the dataset's gallery (both opened if need be). */
+  openMap(datasetRoot: string): MapPanel {
+    const gallery = this.open(datasetRoot);
+    const existing = this.maps.get(gallery);
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      return existing;
+    }
+    const map = new MapPanel(this.extensionUri, gallery);
+    this.maps.set(gallery, map);
+    map.onDidDispose(() => this.maps.delete(gallery));
+    return map;
+  }
+
   get(datasetRoot: string): GalleryPanel | undefined {
     return this.panels.get(datasetRoot);
   }
@@ -50,6 +66,7 @@ export class Galleries extends Disposable {
   }
 
   override dispose(): void {
+    for (const map of this.maps.values()) map.dispose();
     for (const panel of this.panels.values()) panel.dispose();
     super.dispose();
   }

@@ -5,8 +5,6 @@ import type { Dataset, DatasetItem, JournalEntry, PlannedMove } from '../dataset
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/parseMessage';
 import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemList, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
-import type { NextStrategy } from '../ml/nextQueue/rankNext';
-import type { MapAnswer } from '../ml/vectorService/protocol';
 import { Disposable } from './disposable';
 import { GalleryEdits } from './galleryEdits';
 import { GalleryVectors } from './galleryVectors';
@@ -23,7 +21,8 @@ import { ItemPager } from './itemPages';
 import { readShownPredictions } from './predictionFiles';
 import { ThumbnailQueue } from './thumbnailQueue';
 import { watchPredictionFiles } from './watchPredictions';
-import { webviewHtml } from './webviewHtml';
+import { configureGalleryWebview, webviewHtml } from './webviewHtml';
+import { receiveValidated } from './webviewMessages';
 
 export const GALLERY_VIEW_TYPE = 'xrayCurator.gallery';
 
@@ -51,13 +50,19 @@ export class GalleryPanel extends Disposable {
   private readonly selectionEmitter = this.register(new vscode.EventEmitter<readonly string[]>());
   /** Fires with the focused and selected items as the user changes them (the map lights them up). */
   readonly onDidChangeSelection = this.selectionEmitter.event;
+  /** The focused and selected items as the webview last reported them. */
+  selection: readonly string[] = [];
+  private readonly itemsEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Fires when items the webview shows changed (labels, flags, predictions, scores, files). */
+  readonly onDidChangeItems = this.itemsEmitter.event;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly predictions = new PredictionStore();
   private loader: GalleryLoader | undefined;
   private readonly pages: ItemPager;
   private readonly edits = new GalleryEdits(() => this.editable(), this.predictions);
-  private readonly vectors: GalleryVectors;
+  /** "More like this", the active-learning queue (ranked again whenever a model scores the dataset) and the map. */
+  readonly vectors: GalleryVectors;
   private pendingFilter: GalleryFilterRequest | undefined;
   /** True once the webview has asked for the items; until then nothing is pushed. */
   private webviewReady = false;
@@ -95,19 +100,7 @@ export class GalleryPanel extends Disposable {
       (item) => this.toGalleryItem(item),
       (ids, removed) => this.pushPatch(ids, removed),
     );
-    webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(extensionUri, 'media'),
-        vscode.Uri.file(datasetRoot),
-        ...(thumbnailRoot ? [thumbnailRoot] : []),
-      ],
-    };
-    this.urls = {
-      dataset: webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString(),
-      ...(thumbnailRoot ? { thumbnails: webview.asWebviewUri(thumbnailRoot).toString() } : {}),
-    };
+    this.urls = configureGalleryWebview(webview, extensionUri, datasetRoot, thumbnailRoot);
     this.vectors = new GalleryVectors(datasetRoot, () => this.current());
     this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
@@ -115,18 +108,7 @@ export class GalleryPanel extends Disposable {
       (message) => void webview.postMessage(message),
       (body) => this.onMessage(body),
     );
-    this.register(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseFromWebview(raw);
-        if ('refused' in message) {
-          console.warn(`X-Ray Curator: refused a message from the gallery webview: ${message.refused}`);
-          const id = (raw as { messageId?: unknown } | null)?.messageId;
-          if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) this.messages.sendReply(id, { type: 'error', message: `refused: ${message.refused}` });
-          return;
-        }
-        void this.messages.handleMessage(message);
-      }),
-    );
+    this.register(receiveValidated(webview, parseFromWebview, this.messages, 'gallery'));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.push({ type: 'editableChanged', editable: true })));
     this.register(panel.onDidDispose(() => this.dispose()));
     // A hidden webview's page is discarded (no retainContextWhenHidden): what is pushed then is lost, so a filter asked
@@ -208,16 +190,10 @@ export class GalleryPanel extends Disposable {
     this.showFilter({ list });
   }
 
-  /** The active-learning queue by `strategy`, shown in the gallery; ranked again whenever a model scores the dataset. */
-  async showNext(strategy: NextStrategy): Promise<ItemList> {
-    const list = await this.vectors.next(strategy);
-    this.showList(list);
-    return list;
-  }
-
-  /** Every embedded item's place on the dataset map. */
-  map(): Promise<MapAnswer> {
-    return this.vectors.map();
+  /** What the gallery shows of these items (undefined: no longer in the dataset), and the dataset's classes. */
+  async shownItems(ids: readonly string[]): Promise<{ items: (GalleryItem | undefined)[]; classes: string[] }> {
+    const { byId, dataset } = await this.current();
+    return { items: ids.map((id) => byId.get(id)).map((item) => item && this.toGalleryItem(item)), classes: dataset.classes };
   }
 
   /**
@@ -276,6 +252,7 @@ export class GalleryPanel extends Disposable {
       case 'similar':
         return { type: 'list', list: await this.vectors.similar(await this.item(body.id), body.k) };
       case 'selection':
+        this.selection = body.ids;
         this.selectionEmitter.fire(body.ids);
         return undefined;
     }
@@ -425,6 +402,7 @@ export class GalleryPanel extends Disposable {
       if (item) items.push(this.toGalleryItem(item));
     }
     if (items.length || removed.length) {
+      this.itemsEmitter.fire();
       this.push({ type: 'itemsPatched', dataset: summarize(loaded.dataset, this.predictions), items, removed: [...removed] });
     }
   }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { GalleryUrls } from '../shared/protocol';
 
 /**
  * The HTML shell of a webview: no inline code, a strict CSP (`default-src 'none'`), the script allowed only by a
@@ -33,4 +35,24 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Lets a gallery webview load its script and styles, the dataset's images and the thumbnail cache, and nothing else;
+ * returns the URLs it loads images from.
+ */
+export function configureGalleryWebview(webview: vscode.Webview, extensionUri: vscode.Uri, datasetRoot: string, thumbnailRoot: vscode.Uri | undefined): GalleryUrls {
+  webview.options = {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.file(datasetRoot),
+      ...(thumbnailRoot ? [thumbnailRoot] : []),
+    ],
+  };
+  return {
+    dataset: webview.asWebviewUri(vscode.Uri.file(path.resolve(datasetRoot))).toString(),
+    ...(thumbnailRoot ? { thumbnails: webview.asWebviewUri(thumbnailRoot).toString() } : {}),
+  };
 }

@@ -453,3 +453,5 @@ export type FromWebviewBody =
 
 export type ToWebviewMessage = WebviewMessage<ToWebviewBody>;
 export type FromWebviewMessage = WebviewMessage<FromWebviewBody>;
+
+export type * from './mapProtocol';

@@ -1,0 +1,45 @@
+// The ways the dataset map colours its points, from what the gallery shows of each item: label, prediction, right or
+// wrong, source, flag, split and label-issue score. Pure (no vscode), so tests call it directly.
+import type { MapColouring } from '../../shared/mapProtocol';
+import type { GalleryItem } from '../../shared/protocol';
+
+/** Codes are bytes; 255 means "none". More categories than this are folded into the last one, "other". */
+const MAX_CATEGORIES = 254;
+const NONE = 255;
+
+/** One colouring per way, for the items at the map's points (undefined: gone from the dataset since the map was made). */
+export function mapColourings(items: readonly (GalleryItem | undefined)[], classes: readonly string[]): MapColouring[] {
+  const categorical = (name: MapColouring['name'], title: string, of: (item: GalleryItem) => string | undefined, first: readonly string[] = []): MapColouring => {
+    const categories = [...first];
+    const codeOf = new Map(categories.map((c, i) => [c, i]));
+    const codes = new Uint8Array(items.length).fill(NONE);
+    items.forEach((item, i) => {
+      const value = item && of(item);
+      if (value === undefined) return;
+      let code = codeOf.get(value);
+      if (code === undefined) {
+        if (categories.length === MAX_CATEGORIES) code = MAX_CATEGORIES - 1;
+        else {
+          code = categories.length;
+          categories.push(categories.length === MAX_CATEGORIES - 1 ? 'other' : value);
+          codeOf.set(value, code);
+        }
+      }
+      codes[i] = code;
+    });
+    return { name, title, categories, codes };
+  };
+  const issue = new Float32Array(items.length).fill(Number.NaN);
+  items.forEach((item, i) => {
+    if (item?.issueScore !== undefined) issue[i] = Math.min(1, Math.max(0, item.issueScore));
+  });
+  return [
+    categorical('label', 'Label', (item) => item.label ?? 'unlabelled', [...classes, 'unlabelled']),
+    categorical('prediction', 'Prediction', (item) => item.prediction?.predicted, classes),
+    categorical('correctness', 'Right or wrong', (item) => (item.prediction && item.label !== null ? (item.prediction.predicted === item.label ? 'correct' : 'misclassified') : undefined), ['correct', 'misclassified']),
+    categorical('source', 'Source', (item) => item.metadata?.source),
+    categorical('flag', 'Flag', (item) => (item.flagged ? 'flagged' : 'not flagged'), ['not flagged', 'flagged']),
+    categorical('split', 'Split', (item) => item.split),
+    { name: 'issue', title: 'Label-issue score', values: issue },
+  ];
+}
