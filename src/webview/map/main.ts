@@ -22,7 +22,7 @@ const READY_TIMEOUT_MS = 30 * 60_000;
 
 let colourings: MapColouring[] = [];
 let points = 0;
-let selected = new Set<number>();
+let selected: number[] = [];
 let highlighted: number[] = [];
 let hovered = -1;
 
@@ -99,13 +99,13 @@ function paint(): void {
   colourSelect.value = colouring.name;
   map.setLayers({ colours: pointColours(colouring, points), selected, highlighted });
   legend.replaceChildren(...legendRows(colouring, points));
-  status.textContent = `${points.toLocaleString('en-US')} images${selected.size ? ` · ${selected.size.toLocaleString('en-US')} selected, shown in the gallery` : ''}`;
-  document.body.dataset.selected = String(selected.size);
+  status.textContent = `${points.toLocaleString('en-US')} images${selected.length ? ` · ${selected.length.toLocaleString('en-US')} selected, shown in the gallery` : ''}`;
+  document.body.dataset.selected = String(selected.length);
   document.body.dataset.highlighted = String(highlighted.length);
 }
 
 function select(indices: number[]): void {
-  selected = new Set(indices);
+  selected = indices;
   paint();
   messages.sendEvent({ type: 'select', indices });
 }

@@ -8,8 +8,8 @@ import { packColour } from './palette';
 export interface MapLayers {
   /** Per point: its colour as a packed word. */
   colours: Uint32Array;
-  /** Points of the map's own selection (the others are dimmed while there is one). */
-  selected: ReadonlySet<number>;
+  /** Points of the map's own selection, as its indices (the others are dimmed while there is one). */
+  selected: readonly number[];
   /** The gallery's focused and selected points, drawn on top. */
   highlighted: readonly number[];
 }
@@ -22,7 +22,7 @@ export class MapCanvas {
   private view: MapView = { scale: 1, ox: 0, oy: 0 };
   private xs: Float32Array = new Float32Array(0);
   private ys: Float32Array = new Float32Array(0);
-  private layers: MapLayers = { colours: new Uint32Array(0), selected: new Set(), highlighted: [] };
+  private layers: MapLayers = { colours: new Uint32Array(0), selected: [], highlighted: [] };
   private path: number[] | undefined;
   private frame = 0;
   /** A lasso or box was drawn: the indices of the points inside it. */
@@ -83,11 +83,11 @@ export class MapCanvas {
         for (let x = Math.max(0, cx - half); x <= Math.min(width - 1, cx + half); x++) pixels[row + x] = colour;
       }
     };
-    const dim = selected.size > 0;
+    const dim = selected.length > 0;
     const half = Math.floor(size / 2);
-    // Dimmed points first, so the selection lies on top of them.
-    for (let i = 0; i < this.xs.length; i++) if (!(dim && selected.has(i))) square(i, dim ? (colours[i] & 0x00ffffff) | 0x50000000 : colours[i], half);
-    if (dim) for (const i of selected) square(i, colours[i], half);
+    // Every point, dimmed while there is a selection; then the selection on top of them.
+    for (let i = 0; i < this.xs.length; i++) square(i, dim ? (colours[i] & 0x00ffffff) | 0x50000000 : colours[i], half);
+    for (const i of selected) square(i, colours[i], half);
     for (const i of highlighted) {
       square(i, OUTLINE, half + Math.round(3 * ratio));
       square(i, HIGHLIGHT, half + Math.round(2 * ratio));
