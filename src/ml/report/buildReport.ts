@@ -31,6 +31,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   const evaluation = evaluate(items.map((item) => item.probs), yTrue, classes, evaluateOptions(items, true));
   const partial: Omit<Report, 'comparison'> = {
     audit: input.audit ?? null,
+    ...(input.learningCurve ? { learningCurve: input.learningCurve } : {}),
     version: REPORT_VERSION,
     title: input.title ?? `Model ${model.version}: balanced metrics`,
     createdAt: options.createdAt ?? new Date().toISOString(),

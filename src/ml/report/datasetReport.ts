@@ -12,6 +12,7 @@ import { SOURCE_COLUMN } from '../predictItems';
 import { stateDirOf } from '../session';
 import { GROUP_COLUMN } from '../trainModel';
 import { buildReport } from './buildReport';
+import { learningCurve } from './learningCurve';
 import type { Report, ReportItem, ReportModel } from './types';
 import { latestReport, reportsDir, writeReport } from './writeReport';
 import type { ReportPaths } from './writeReport';
@@ -81,6 +82,7 @@ export async function saveValidationReport(root: string, modelVersion?: number, 
       findings: audit.report.shortcuts?.findings ?? [],
     },
     title: `Model ${model.version} on its validation split (${items.length} held-out images)`,
+    learningCurve: await learningCurve(stateDir, info.modelVersion),
   });
   return { report, paths: await writeReport(reportsDir(stateDir), report, options) };
 }

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describeBootstrap } from './format';
-import { confusionHeatMap, escapeXml, prPlot, rocPlot } from './svg';
+import { confusionHeatMap, escapeXml, learningCurvePlot, prPlot, rocPlot } from './svg';
+import { LEARNING_CURVE_NOTE, learningCurveSeries, learningCurveTable } from './learningCurve';
 import {
   AUDIT_NOTE,
   CHANGE_NOTE,
@@ -58,6 +59,10 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
       `Change against ${comparison.previousModel.version}`,
       `${notes}${worse}<p>${escapeXml(CHANGE_NOTE)}</p>${table(headlineChangeTable(comparison.headline), 'narrow')}${table(classChangeTable(report, comparison.perClass))}`,
     ));
+  }
+  if (report.learningCurve?.length) {
+    const { xMax, series } = learningCurveSeries(report.learningCurve);
+    sections.push(section('Learning curve', `<p>${escapeXml(LEARNING_CURVE_NOTE)}</p><div class="figures"><figure>${learningCurvePlot('learning', xMax, series)}</figure></div>${table(learningCurveTable(report.learningCurve))}`));
   }
   if (report.audit !== null) {
     const { audit } = report;

@@ -16,6 +16,7 @@ import {
   type Table,
 } from './tables';
 import type { Report } from './types';
+import { LEARNING_CURVE_NOTE, learningCurveTable } from './learningCurve';
 
 export function renderMarkdown(report: Report): string {
   const { evaluation } = report;
@@ -43,6 +44,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', CHANGE_NOTE, '', table(headlineChangeTable(comparison.headline)), '', table(classChangeTable(report, comparison.perClass)));
   }
 
+  if (report.learningCurve?.length) out.push('', '## Learning curve', '', LEARNING_CURVE_NOTE, '', table(learningCurveTable(report.learningCurve)));
   if (report.audit !== null) {
     const { audit } = report;
     out.push('', '## Data audit', '', `${escapeMarkdown(audit.summary)} (${escapeMarkdown(audit.file)}).`, '');

@@ -94,6 +94,11 @@ export function prPlot(evaluation: Evaluation, id: string): string {
   });
 }
 
+/** Balanced accuracy and macro AUC against the labels each version was trained on (`xMax` labels at the right edge). */
+export function learningCurvePlot(id: string, xMax: number, series: Series[]): string {
+  return curvePlot(id, 'Learning curve: validation metrics against labels', 'Labels trained on', 'Validation metric', series, { diagonal: false, legendAt: 'bottom-right', xMax, markers: true });
+}
+
 /** Recall rises from R[i-1] to R[i] at precision P[i]: the curve whose area is scikit-learn's AP. */
 function prSteps(c: ClassEvaluation): [number, number][] {
   const pr = c.curves?.pr;
@@ -107,7 +112,7 @@ function prSteps(c: ClassEvaluation): [number, number][] {
   return steps;
 }
 
-interface Series {
+export interface Series {
   name: string;
   points: [number, number][];
   /** The area, e.g. `AUC 0.93`, shown in the legend. */
@@ -122,7 +127,7 @@ function curvePlot(
   xTitle: string,
   yTitle: string,
   series: Series[],
-  options: { diagonal: boolean; legendAt: 'bottom-right' | 'bottom-left' },
+  options: { diagonal: boolean; legendAt: 'bottom-right' | 'bottom-left'; /** x runs 0 … 1 here; the ticks say 0 … xMax. */ xMax?: number; /** A dot at every point. */ markers?: boolean },
 ): string {
   const { size, left, top, right, bottom } = PLOT;
   const parts: string[] = [];
@@ -134,7 +139,7 @@ function curvePlot(
     parts.push(
       `<line x1="${toX(v)}" y1="${top}" x2="${toX(v)}" y2="${top + size}" class="grid"/>`,
       `<line x1="${left}" y1="${toY(v)}" x2="${left + size}" y2="${toY(v)}" class="grid"/>`,
-      `<text x="${toX(v)}" y="${top + size + 16}" class="tick-label middle">${v.toFixed(1)}</text>`,
+      `<text x="${toX(v)}" y="${top + size + 16}" class="tick-label middle">${options.xMax === undefined ? v.toFixed(1) : Math.round(v * options.xMax).toLocaleString('en-US')}</text>`,
       `<text x="${left - 6}" y="${Number(toY(v)) + 4}" class="tick-label end">${v.toFixed(1)}</text>`,
     );
   }
@@ -153,6 +158,7 @@ function curvePlot(
     parts.push(
       `<path d="${d}" class="curve" stroke="${seriesColour(i)}"${dash ? ` stroke-dasharray="${dash}"` : ''}><title>${escapeXml(s.name)}</title></path>`,
     );
+    if (options.markers) for (const [x, y] of s.points) parts.push(`<circle cx="${toX(x)}" cy="${toY(y)}" r="3" fill="${seriesColour(i)}"/>`);
   });
   parts.push(legend(series, options.legendAt));
   return svg(id, left + size + right, top + size + bottom, title, parts);

@@ -1,5 +1,6 @@
 /** The balanced-metric report: its saved JSON format (version 1) and what builds it. */
 import type { Evaluation, MetricEstimate, OperatingPointTarget } from '../metrics';
+import type { LearningPoint } from './learningCurve';
 
 /** Version of the report JSON format; bump when a field changes meaning. */
 export const REPORT_VERSION = 1;
@@ -32,6 +33,8 @@ export interface ReportInput {
   previous?: Report;
   audit?: ReportAudit;
   title?: string;
+  /** The dataset's versions up to this one: metrics against labels. */
+  learningCurve?: LearningPoint[];
 }
 
 export interface ReportOptions {
@@ -115,6 +118,8 @@ export interface Report {
   comparison: ReportComparison | null;
   /** The dataset's newest audit, in brief: what to know before trusting these numbers. Null without an audit. */
   audit: ReportAudit | null;
+  /** Versions 1 … this one: validation metrics against the labels trained on (absent in reports made before it existed). */
+  learningCurve?: LearningPoint[];
 }
 
 /** The audit findings a report carries (the full audit is its own JSON and Markdown in `audits/`). */
