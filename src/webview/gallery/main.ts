@@ -28,15 +28,9 @@ import { Toolbar } from './toolbar';
 import { batchPerFrame, statusLine } from './statusLine';
 import { MAX_SAVED_SELECTION, restoreUiState } from './uiState';
 import { VirtualGrid } from './virtualGrid';
+import { vscodeApi } from '../vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi();
 const ui = restoreUiState(vscode.getState());
 // A long list (a big selection on the map) is not saved: the state is serialized on every change.
 const saveUi = (): void => vscode.setState(ui.filter.list && ui.filter.list.ids.length > MAX_SAVED_LIST ? { ...ui, filter: { ...ui.filter, list: undefined } } : ui);

@@ -6,15 +6,9 @@ import type { FromMapBody, MapColouring, ToMapBody } from '../../shared/mapProto
 import type { WebviewMessage } from '../../shared/protocol';
 import { legendRows, pointColours } from './legend';
 import { MapCanvas } from './mapCanvas';
+import { vscodeApi } from '../vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi();
 const saved = (vscode.getState() ?? {}) as { colourBy?: unknown };
 let colourBy = typeof saved.colourBy === 'string' ? saved.colourBy : 'label';
 /** The map makes UMAP over every embedding the first time: minutes at 400,000 images. */
