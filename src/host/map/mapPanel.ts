@@ -97,8 +97,9 @@ export class MapPanel extends Disposable {
     return mapColourings(items, classes);
   }
 
+  /** Recoloured only while shown: a hidden webview's page is discarded, and its next ready handshake colours it afresh. */
   private recolourSoon(): void {
-    if (!this.ids.length) return;
+    if (!this.ids.length || !this.panel.visible) return;
     clearTimeout(this.recolourTimer);
     this.recolourTimer = setTimeout(() => {
       void this.colourings().then((colourings) => this.push({ type: 'colours', colourings }), () => undefined);
