@@ -66,7 +66,7 @@ describe('UI: more like this and the active-learning queue', () => {
     await tile(copy).dblclick();
     await gallery.locator('.detail:not([hidden])').waitFor();
     await gallery.getByRole('button', { name: 'More like this (=)' }).click();
-    await bar().filter({ hasText: `most like ${copy}` }).waitFor();
+    await bar().filter({ hasText: `24 images most like ${copy} (embedding cosine)` }).waitFor();
     assert.equal(await gallery.locator('.detail').isHidden(), true, 'the detail view closes onto the list');
     assert.deepEqual((await shownIds()).slice(0, 2), [copy, original]);
     await workbench.page.keyboard.press('x');
