@@ -9,10 +9,11 @@ import sharp from 'sharp';
 import { openDataset } from '../src/dataset';
 import type { DatasetItem } from '../src/dataset';
 import { readFingerprint, runAudit } from '../src/ml/audit';
-import type { AuditItem, AuditReport, ImageFingerprint } from '../src/ml/audit';
+import type { AuditItem, ImageFingerprint } from '../src/ml/audit';
 import { seededRandom } from '../src/ml/splits';
 import { progress, runBenchmark } from './lib/child';
 import { embedCached, cxrFeatures, openCxrSession } from './lib/features';
+import { auditItem, flipLabels, recallInTop } from './lib/labelNoise';
 import { timed } from './lib/stats';
 
 const FLIP_RATE = 0.05;
@@ -39,17 +40,6 @@ async function plantDuplicates(work: string, originals: readonly DatasetItem[], 
     pairs.push([original.id, `planted/${exact}`], [original.id, `planted/${near}`]);
   }
   return { root, pairs };
-}
-
-function auditItem(item: DatasetItem, label: string | null, id = item.id): AuditItem {
-  return { id, label, hash: item.hash, metadata: item.metadata, format: item.format, width: item.width, height: item.height };
-}
-
-/** Fraction of `flipped` ids among the top `2 × flipped` label-issue scores. */
-function recallInTop(report: AuditReport, flipped: ReadonlySet<string>): number {
-  const ranked = Object.entries(report.labelIssues!.scores).sort((a, b) => b[1] - a[1]);
-  const top = ranked.slice(0, 2 * flipped.size).filter(([id]) => flipped.has(id)).length;
-  return top / flipped.size;
 }
 
 /** 10,000 items from the real embeddings: each a copy with seeded Gaussian noise of half a feature's spread. */
@@ -95,15 +85,9 @@ runBenchmark('audit', async ({ work }) => {
     );
 
     // Seeded label noise and planted duplicates, in one audit as a user would meet them.
-    const random = seededRandom(5);
-    const flipped = new Set<string>();
-    const labels = items.map((item) => item.label!);
-    while (flipped.size < Math.round(FLIP_RATE * items.length)) {
-      const i = Math.floor(random() * items.length);
-      if (flipped.has(items[i].id)) continue;
-      flipped.add(items[i].id);
-      labels[i] = classes[(classes.indexOf(labels[i]) + 1 + Math.floor(random() * (classes.length - 1))) % classes.length];
-    }
+    const noise = flipLabels(items.map((item) => item.label!), classes, FLIP_RATE, 5);
+    const labels = noise.noisy;
+    const flipped = new Set([...noise.flipped].map((i) => items[i].id));
     const planted = await plantDuplicates(work, items, PLANTED);
     const plantedItems = (await openDataset(planted.root)).items;
     const plantedFeatures = (await embedCached(session, plantedItems, 'planted duplicates')).features;

@@ -66,6 +66,14 @@ function findingsEditorSpecs(): [RegExp, (m: RegExpMatchArray) => FigureSpec][] 
   ];
 }
 
+/** The held-out label-issue families of `bench/labelIssuesHeldOut.ts`. */
+const HELD_OUT: Record<string, string> = {
+  small: '300 or 688 random images',
+  withoutSource: 'one source left out',
+  rareSource: 'one source kept to 30 images',
+  fewSources: 'one to three sources, classes within a source',
+};
+
 const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
   [/^scan\.coldSeconds$/, () => ({ label: 'scan (hash + headers), no cache', unit: 's', better: 'lower' })],
   [/^scan\.coldItemsPerSec$/, () => ({ label: 'scan throughput, no cache', unit: 'items/s', better: 'higher' })],
@@ -134,6 +142,13 @@ const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
     /^audit\.labelIssueRecallTop2x$/,
     () => ({ label: '5% flipped labels found in the top 2× label issues', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
   ],
+  [
+    /^labelIssuesHeldOut\.recallTop2x$/,
+    () => ({ label: '5% flipped labels in the top 2× issues, held-out cxr subsets (mean)', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
+  ],
+  [/^labelIssuesHeldOut\.worstRecallTop2x$/, () => ({ label: '5% flipped labels in the top 2× issues, worst held-out subset', unit: 'recall', better: 'higher' })],
+  [/^labelIssuesHeldOut\.(\w+)\.recallTop2x$/, (m) => ({ label: `5% flipped labels in the top 2× issues, held-out: ${HELD_OUT[m[1]] ?? m[1]}`, unit: 'recall', better: 'higher' })],
+  [/^labelIssuesHeldOut\.flipShare\.(label|model)$/, (m) => ({ label: `label issues that are flips, where ${m[1] === 'label' ? 'the label looks wrong' : 'the model is weak'}`, unit: 'fraction', better: m[1] === 'label' ? 'higher' : 'lower' })],
   [/^audit\.plantedDuplicatesFound$/, () => ({ label: 'planted duplicates found', unit: 'fraction', better: 'higher', target: { op: '>=', value: 1 } })],
   ...editorSpecs(),
   ...findingsEditorSpecs(),

@@ -40,6 +40,7 @@ export class PredictionStore {
   private classes: readonly string[] = [];
   private issueScores = new Map<string, number>();
   private suggestedLabels = new Map<string, string>();
+  private issueReasons = new Map<string, string>();
   private suggestedFindings = new Map<string, SuggestedFinding>();
   model: string | undefined;
   /** A multi-label dataset's findings model. */
@@ -80,21 +81,24 @@ export class PredictionStore {
     ]);
     this.issueScores = new Map(Object.entries(marks.scores));
     this.suggestedLabels = new Map(Object.entries(marks.suggestedLabels));
+    this.issueReasons = new Map(Object.entries(marks.issueReasons));
     this.suggestedFindings = new Map(Object.entries(marks.suggestedFindings));
     return touched;
   }
 
   /** The fields a prediction (and the audit) add to a gallery item. */
-  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'suggestedFinding' | 'split' | 'findingProbs'> {
+  galleryFields(id: string): Pick<GalleryItem, 'prediction' | 'issueScore' | 'suggestedLabel' | 'issueReason' | 'suggestedFinding' | 'split' | 'findingProbs'> {
     const p = this.current.get(id);
     const findingProbs = this.findings.probsOf(id);
     const issueScore = this.issueScores.get(id) ?? p?.issueScore;
     const suggestedLabel = this.suggestedLabels.get(id);
     const suggestedFinding = this.suggestedFindings.get(id);
+    const issueReason = this.issueReasons.get(id);
     return {
       ...(p ? { prediction: { predicted: className(p.predicted, this.classes), confidence: p.confidence, margin: p.margin, changed: this.changed.has(id) } } : {}),
       ...(issueScore !== undefined ? { issueScore } : {}),
       ...(suggestedLabel !== undefined ? { suggestedLabel } : {}),
+      ...(issueReason !== undefined ? { issueReason } : {}),
       ...(suggestedFinding ? { suggestedFinding } : {}),
       ...(p?.split !== undefined ? { split: p.split } : {}),
       ...(findingProbs ? { findingProbs } : {}),

@@ -35,6 +35,8 @@ export interface GalleryItem {
   issueScore?: number;
   /** The label the audit suggests instead, when it found this item likely mislabelled (the issue queue). */
   suggestedLabel?: string;
+  /** Why the audit suggests it: the label looks wrong, or the model is weak here (with its neighbours' vote). */
+  issueReason?: string;
   /** Multi-label items: the state the audit suggests for one finding (the issue queue of a multi-label dataset). */
   suggestedFinding?: SuggestedFinding;
   /** Multi-label items: the findings labelled positive and those labelled uncertain (the rest are negative or not mentioned). */

@@ -51,11 +51,12 @@ describe('UI: the label-issue queue in the gallery and the audit report', () => 
     assert.ok(issues > 0, text);
     const audits = path.join(root, '.xray-curator', 'audits');
     const audit = JSON.parse(fs.readFileSync(path.join(audits, fs.readdirSync(audits).filter((name) => name.endsWith('.json')).sort().at(-1)!), 'utf8')) as {
-      labelIssues: { issues: { id: string; givenLabel: string; suggestedLabel: string }[] };
+      labelIssues: { issues: { id: string; givenLabel: string; suggestedLabel: string; kind: string }[] };
     };
     const found = new Map(audit.labelIssues.issues.map((issue) => [issue.id, issue]));
     for (const id of planted) {
       assert.equal(found.get(id)?.suggestedLabel, 'COVID', `the planted error ${id} is a label issue with its true label suggested`);
+      assert.equal(found.get(id)?.kind, 'label', `the planted error ${id}: its most similar images carry another class`);
     }
     const preview = await workbench.webviewFrame('h2:has-text("Label issues")');
     assert.match((await preview.locator('body').textContent()) ?? '', /Data audit[\s\S]*Label issues[\s\S]*NORMAL/);
@@ -70,6 +71,7 @@ describe('UI: the label-issue queue in the gallery and the audit report', () => 
     const banner = (await bar.textContent()) ?? '';
     const [, given, suggested] = /given (\S+) → suggested (\S+)/.exec(banner) ?? [];
     assert.ok(given && suggested && given !== suggested, banner);
+    assert.match(banner, /\((the label looks wrong: \d+ of the \d+ most similar images are \S+, \d+ \S+|the model is weak here: \d+ of the \d+ most similar images are \S+ too)\)/, 'the banner says why');
     const shown = await gallery.locator('.tile:not([hidden])').count();
     assert.equal(await gallery.locator('.issue-queue').getAttribute('role'), 'status');
     assert.match(banner, new RegExp(`Issue 1 of ${shown} `), 'the queue holds exactly the tiles shown');

@@ -2,6 +2,7 @@
 import { escapeMarkdown } from '../report/markdown';
 import type { FindingIssuesSection } from '../multilabel/findingIssues';
 import type { AuditReport } from './index';
+import { evidenceText } from './issueEvidence';
 
 const TOP_ISSUES = 30;
 const TOP_CLUSTERS = 20;
@@ -18,15 +19,31 @@ function table(header: string[], rows: string[][]): string {
 function labelIssues(report: AuditReport): string {
   const { labelIssues: li, classes } = report;
   if (!li) return report.findingIssues ? findingIssues(report.findingIssues) : '## Label issues\n\nNot checked.';
-  const rows = li.issues.slice(0, TOP_ISSUES).map((issue, rank) => [String(rank + 1), md(issue.id), md(issue.givenLabel), md(issue.suggestedLabel), issue.score.toFixed(3)]);
+  const rows = li.issues
+    .slice(0, TOP_ISSUES)
+    .map((issue, rank) => [String(rank + 1), md(issue.id), md(issue.givenLabel), md(issue.suggestedLabel), issue.score.toFixed(3), md(issueWhy(issue))]);
+  const looksWrong = li.issues.filter((issue) => issue.kind === 'label').length;
   return [
     '## Label issues',
     `${li.issues.length} items whose given label is likely wrong (${md(li.method)}; out-of-fold balanced accuracy of the probabilities used: ${percent(li.balancedAccuracy)}). The gallery's issue score and filter walk the same list.`,
-    table(['#', 'item', 'given', 'suggested', 'score'], rows),
+    li.issues.some((issue) => issue.kind)
+      ? [
+          `For ${looksWrong} of them the label looks wrong: most of their most similar images carry another class.`,
+          looksWrong < li.issues.length
+            ? `For the other ${li.issues.length - looksWrong} the model is weak there: their most similar images share their label and only the classifier objects (an unusual image, or a source with few images). Those come last.`
+            : '',
+        ].join(' ')
+      : '',
+    table(['#', 'item', 'given', 'suggested', 'score', 'why'], rows),
     li.issues.length > TOP_ISSUES ? `… and ${li.issues.length - TOP_ISSUES} more in the JSON.` : '',
     '### Estimated noise matrix P(given label | true label)',
     table(['given \\ true', ...classes.map(md)], li.noiseMatrix.map((row, r) => [md(classes[r]), ...row.map((p) => p.toFixed(3))])),
   ].join('\n\n');
+}
+
+function issueWhy(issue: NonNullable<AuditReport['labelIssues']>['issues'][number]): string {
+  // Audits before format 3 carry no evidence.
+  return issue.kind && issue.evidence ? evidenceText({ kind: issue.kind, ...issue.evidence }, issue.givenLabel, issue.suggestedLabel) : '';
 }
 
 function findingIssues(fi: FindingIssuesSection): string {

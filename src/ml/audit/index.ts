@@ -5,6 +5,7 @@
 import { findDuplicates, findLeakage, MAX_DHASH_DISTANCE, MIN_COSINE, suggestedGroups, type DuplicateReason } from './duplicates';
 import { predictedClasses } from '../metrics';
 import { findLabelIssues } from './labelIssues';
+import { issueEvidence, type IssueKind } from './issueEvidence';
 import { checkMatrix, principalComponents, selectRows, type FeatureMatrix, type Projection } from './matrix';
 import { fullCosine, knnProbabilities, searchNeighbours } from './neighbours';
 import type { ImageFingerprint } from './perceptualHash';
@@ -17,6 +18,7 @@ import { findFindingIssues, type FindingIssuesSection } from '../multilabel/find
 import type { NeighbourSearch } from './neighbours';
 
 export { findLabelIssues, type ConfidentLearningResult, type LabelIssue } from './labelIssues';
+export { evidenceText, issueEvidence, type IssueEvidence, type IssueKind } from './issueEvidence';
 export { crossValidatedProbabilities, fitSoftmax, predictSoftmax, type SoftmaxModel, type SoftmaxOptions } from './softmaxRegression';
 export { principalComponents, type FeatureMatrix, type Projection } from './matrix';
 export { findDuplicates, findLeakage, suggestedGroups, MAX_DHASH_DISTANCE, MIN_COSINE, type DuplicateCluster } from './duplicates';
@@ -24,8 +26,11 @@ export { dHashFromGrey, hammingDistance, readFingerprint, type ImageFingerprint 
 export { FINGERPRINT_CACHE_FILE, fingerprintsOf, type FingerprintItem } from './fingerprints';
 export { auditShortcuts, encodeAttribute, type MetadataAttribute, type ShortcutReport } from './shortcuts';
 
-/** Version of the audit report format: 2 added `findingIssues` (multi-label datasets, where `labelIssues` is null). */
-export const AUDIT_REPORT_VERSION = 2;
+/**
+ * Version of the audit report format: 2 added `findingIssues` (multi-label datasets, where `labelIssues` is null);
+ * 3 added each label issue's `kind` and `evidence`, and orders the issues by kind.
+ */
+export const AUDIT_REPORT_VERSION = 3;
 
 /** The item fields the audit reads (a `DatasetItem` has them all). */
 export interface AuditItem {
@@ -93,12 +98,25 @@ export interface LabelIssuesSection {
   confidentJoint: number[][];
   /** P(given = row | true = column). */
   noiseMatrix: number[][];
-  /** Ranked, most suspicious first. */
-  issues: { id: string; givenLabel: string; suggestedLabel: string; score: number; selfConfidence: number; margin: number }[];
+  /** Ranked: the issues whose label looks wrong, then those where the model is weak; each kind lowest self-confidence first. */
+  issues: LabelIssueEntry[];
   /** Issue score (1 − probability of the given label) of every labelled item, by id. */
   scores: Record<string, number>;
   /** Out-of-fold balanced accuracy of the probabilities used (how much to trust the ranking). */
   balancedAccuracy: number | null;
+}
+
+export interface LabelIssueEntry {
+  id: string;
+  givenLabel: string;
+  suggestedLabel: string;
+  score: number;
+  selfConfidence: number;
+  margin: number;
+  /** `label`: most of its nearest images carry another class; `model`: they share its label, only the classifier objects. */
+  kind: IssueKind;
+  /** The vote of its nearest labelled images: how many, and how many carry the given and the suggested label. */
+  evidence: { neighbours: number; sameLabel: number; suggestedLabel: number };
 }
 
 export interface DuplicatesSection {
@@ -258,14 +276,22 @@ async function perClassIssues({ input, labels, projection, search, groups, folds
       thresholds: confident.thresholds,
       confidentJoint: confident.confidentJoint,
       noiseMatrix: confident.noiseMatrix,
-      issues: confident.issues.map((issue) => ({
-        id: id(labelled[issue.index]),
-        givenLabel: classes[issue.givenLabel],
-        suggestedLabel: classes[issue.suggestedLabel],
-        score: 1 - issue.selfConfidence,
-        selfConfidence: issue.selfConfidence,
-        margin: issue.margin,
-      })),
+      issues: confident.issues
+        .map((issue): LabelIssueEntry => {
+          const { kind, ...evidence } = issueEvidence(search, labels, labelled[issue.index], issue.givenLabel, issue.suggestedLabel);
+          return {
+            id: id(labelled[issue.index]),
+            givenLabel: classes[issue.givenLabel],
+            suggestedLabel: classes[issue.suggestedLabel],
+            score: 1 - issue.selfConfidence,
+            selfConfidence: issue.selfConfidence,
+            margin: issue.margin,
+            kind,
+            evidence,
+          };
+        })
+        // A stable sort: within a kind, the self-confidence order of confident learning stays.
+        .sort((a, b) => Number(a.kind === 'model') - Number(b.kind === 'model')),
       scores: Object.fromEntries(labelled.map((i, r) => [id(i), confident.scores[r]])),
       balancedAccuracy: balancedAccuracyOf(y, predictedClasses(probabilities), classes),
     },

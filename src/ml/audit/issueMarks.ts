@@ -3,12 +3,15 @@
 import type { SuggestedFinding } from '../../shared/protocol';
 import { suggestedFindingsOf } from '../multilabel/findingIssues';
 import type { AuditReport } from './index';
+import { evidenceText } from './issueEvidence';
 
 export interface LabelIssueMarks {
   /** Issue score of every labelled item. */
   scores: Readonly<Record<string, number>>;
   /** Suggested label of each item found likely mislabelled (single-label datasets). */
   suggestedLabels: Readonly<Record<string, string>>;
+  /** Why each item with a suggested label is an issue, in words (audits of format 3 on). */
+  issueReasons: Readonly<Record<string, string>>;
   /** Suggested finding state of each item with a likely wrong or uncertain finding (multi-label datasets). */
   suggestedFindings: Readonly<Record<string, SuggestedFinding>>;
 }
@@ -18,6 +21,11 @@ export function labelIssueMarks(report: Pick<AuditReport, 'labelIssues' | 'findi
   return {
     scores: labelIssues?.scores ?? findingIssues?.scores ?? {},
     suggestedLabels: Object.fromEntries((labelIssues?.issues ?? []).map((issue) => [issue.id, issue.suggestedLabel])),
+    issueReasons: Object.fromEntries(
+      (labelIssues?.issues ?? []).flatMap((issue) =>
+        issue.kind && issue.evidence ? [[issue.id, evidenceText({ kind: issue.kind, ...issue.evidence }, issue.givenLabel, issue.suggestedLabel)]] : [],
+      ),
+    ),
     suggestedFindings: findingIssues ? suggestedFindingsOf(findingIssues) : {},
   };
 }

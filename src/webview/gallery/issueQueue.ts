@@ -87,7 +87,8 @@ function suggestionText(item: GalleryItem): string {
     return `${suggested.finding}: given ${now} → suggested ${suggested.state}`;
   }
   const given = item.label ?? 'unlabelled';
-  return item.label === item.suggestedLabel ? `now ${given} (the suggestion)` : `given ${given} → suggested ${item.suggestedLabel}`;
+  if (item.label === item.suggestedLabel) return `now ${given} (the suggestion)`;
+  return `given ${given} → suggested ${item.suggestedLabel}${item.issueReason ? ` (${item.issueReason})` : ''}`;
 }
 
 /** Verdicts from saved state, dropping anything malformed (state from an older version). */

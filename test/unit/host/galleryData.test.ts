@@ -55,11 +55,12 @@ describe('gallery data: what the host sends the webview', () => {
 
   it('adds an audit\'s issue scores and suggested labels, and a newer audit replaces them', () => {
     const store = new PredictionStore();
-    const first = store.setLabelIssues({ scores: { a: 0.9, b: 0.1 }, suggestedLabels: { a: 'NORMAL' }, suggestedFindings: {} });
+    const why = 'the label looks wrong: 8 of the 10 most similar images are NORMAL, 1 COVID';
+    const first = store.setLabelIssues({ scores: { a: 0.9, b: 0.1 }, suggestedLabels: { a: 'NORMAL' }, issueReasons: { a: why }, suggestedFindings: {} });
     assert.deepEqual([...first].sort(), ['a', 'b']);
-    assert.deepEqual(store.galleryFields('a'), { issueScore: 0.9, suggestedLabel: 'NORMAL' });
+    assert.deepEqual(store.galleryFields('a'), { issueScore: 0.9, suggestedLabel: 'NORMAL', issueReason: why });
     assert.deepEqual(store.galleryFields('b'), { issueScore: 0.1 }, 'a score without a suggestion: not in the queue');
-    const second = store.setLabelIssues({ scores: { c: 0.8 }, suggestedLabels: { c: 'COVID' }, suggestedFindings: {} });
+    const second = store.setLabelIssues({ scores: { c: 0.8 }, suggestedLabels: { c: 'COVID' }, issueReasons: {}, suggestedFindings: {} });
     assert.deepEqual([...second].sort(), ['a', 'b', 'c'], 'items that lose their issue are sent again');
     assert.deepEqual(store.galleryFields('a'), {});
     assert.deepEqual(store.galleryFields('c'), { issueScore: 0.8, suggestedLabel: 'COVID' });
@@ -67,10 +68,10 @@ describe('gallery data: what the host sends the webview', () => {
 
   it('adds a multi-label audit\'s suggested finding states, and drops them with the next audit', () => {
     const store = new PredictionStore();
-    store.setLabelIssues({ scores: { a: 0.7, b: 0.5 }, suggestedLabels: {}, suggestedFindings: { a: { finding: 'Edema', state: 'positive' }, b: { finding: 'Mass', state: 'negative', toResolve: true } } });
+    store.setLabelIssues({ scores: { a: 0.7, b: 0.5 }, suggestedLabels: {}, issueReasons: {}, suggestedFindings: { a: { finding: 'Edema', state: 'positive' }, b: { finding: 'Mass', state: 'negative', toResolve: true } } });
     assert.deepEqual(store.galleryFields('a'), { issueScore: 0.7, suggestedFinding: { finding: 'Edema', state: 'positive' } });
     assert.deepEqual(store.galleryFields('b'), { issueScore: 0.5, suggestedFinding: { finding: 'Mass', state: 'negative', toResolve: true } });
-    const next = store.setLabelIssues({ scores: {}, suggestedLabels: {}, suggestedFindings: {} });
+    const next = store.setLabelIssues({ scores: {}, suggestedLabels: {}, issueReasons: {}, suggestedFindings: {} });
     assert.deepEqual([...next].sort(), ['a', 'b']);
     assert.deepEqual(store.galleryFields('a'), {});
   });

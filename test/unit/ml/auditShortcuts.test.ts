@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { openDataset } from '../../../src/dataset';
 import { runAudit, AUDIT_REPORT_VERSION, type AuditReport } from '../../../src/ml/audit';
+import { renderAuditMarkdown } from '../../../src/ml/audit/auditMarkdown';
+import { labelIssueMarks } from '../../../src/ml/audit/issueMarks';
 import { readFingerprint } from '../../../src/ml/audit/perceptualHash';
 import { auditShortcuts, encodeAttribute } from '../../../src/ml/audit/shortcuts';
 import { seededRandom } from '../../../src/ml/splits';
@@ -106,12 +108,37 @@ describe('audit: runAudit on paper-B (pixel features)', function () {
     const labelIssues = report.labelIssues!;
     assert.equal(report.findingIssues, undefined);
     assert.equal(Object.keys(labelIssues.scores).length, 516);
-    const scores = labelIssues.issues.map((i) => i.score);
-    assert.deepEqual(scores, scores.slice().sort((a, b) => b - a));
-    for (const issue of labelIssues.issues) assert.notEqual(issue.givenLabel, issue.suggestedLabel);
+    // The issues whose label looks wrong come first, then those where the model is weak; each most suspicious first.
+    const kinds = labelIssues.issues.map((i) => i.kind);
+    assert.deepEqual(kinds, kinds.slice().sort());
+    for (const kind of ['label', 'model'] as const) {
+      const scores = labelIssues.issues.filter((i) => i.kind === kind).map((i) => i.score);
+      assert.deepEqual(scores, scores.slice().sort((a, b) => b - a));
+    }
+    for (const issue of labelIssues.issues) {
+      assert.notEqual(issue.givenLabel, issue.suggestedLabel);
+      const { neighbours, sameLabel, suggestedLabel } = issue.evidence;
+      assert.ok(neighbours > 0 && sameLabel + suggestedLabel <= neighbours);
+      assert.equal(issue.kind, 2 * sameLabel < neighbours ? 'label' : 'model');
+    }
     assert.ok(report.duplicates.clusters.every((c) => c.members.length >= 2 && c.evidence.length === c.members.length - 1));
     assert.ok(Array.isArray(report.leakage.acrossClasses));
     JSON.parse(JSON.stringify(report));
+  });
+
+  it('says why each label issue is one, on the Markdown page and in the gallery\'s marks', () => {
+    const issues = report.labelIssues!.issues;
+    const page = renderAuditMarkdown(report);
+    const looksWrong = issues.filter((i) => i.kind === 'label').length;
+    assert.match(page, new RegExp(`For ${looksWrong} of them the label looks wrong`));
+    assert.match(page, /\| # \| item \| given \| suggested \| score \| why \|/);
+    const reasons = labelIssueMarks(report).issueReasons;
+    assert.equal(Object.keys(reasons).length, issues.length);
+    for (const issue of issues) assert.match(reasons[issue.id], issue.kind === 'label' ? /^the label looks wrong: \d+ of the \d+ most similar images are / : /^the model is weak here: /);
+    // An audit written before the evidence existed (format 2) still renders, with the reason left blank.
+    const old = { ...report, version: 2, labelIssues: { ...report.labelIssues!, issues: issues.map(({ kind: _kind, evidence: _evidence, ...rest }) => rest) } } as unknown as AuditReport;
+    assert.doesNotMatch(renderAuditMarkdown(old), /label looks wrong|model is weak/);
+    assert.deepEqual(labelIssueMarks(old).issueReasons, {});
   });
 
   it('reports the source shortcut and where the model fails per source', () => {

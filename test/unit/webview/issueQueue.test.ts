@@ -67,6 +67,8 @@ describe('gallery issue queue', () => {
     const b = item('b', { suggestedLabel: 'NORMAL' });
     assert.equal(queueBanner(ids, b, 1, { a: 'kept' }), 'Issue 2 of 3 · given COVID → suggested NORMAL · 1 of 3 reviewed · a accept · s keep · f flag · i leave the queue');
     assert.match(queueBanner(ids, { ...b, label: 'NORMAL' }, 1, { b: 'accepted' }), /^Issue 2 of 3 · now NORMAL \(the suggestion\) · accepted · 1 of 3 reviewed/);
+    const why = 'the model is weak here: 9 of the 10 most similar images are COVID too';
+    assert.match(queueBanner(ids, { ...b, issueReason: why }, 1, {}), /^Issue 2 of 3 · given COVID → suggested NORMAL \(the model is weak here: 9 of the 10 most similar images are COVID too\) · 0 of 3/);
     assert.match(queueBanner(ids, undefined, -1, {}), /^Issue queue · 0 of 3 reviewed · a accept/);
     assert.match(queueBanner([], undefined, -1, {}), /no label issues here/);
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { runAudit, type AuditItem } from '../../../../src/ml/audit';
+import { runAudit, AUDIT_REPORT_VERSION, type AuditItem } from '../../../../src/ml/audit';
 import { renderAuditMarkdown } from '../../../../src/ml/audit/auditMarkdown';
 import { labelIssueCount, labelIssueMarks } from '../../../../src/ml/audit/issueMarks';
 import { suggestedFindingsOf } from '../../../../src/ml/multilabel/findingIssues';
@@ -45,7 +45,7 @@ describe('label issues per finding (multi-label audit)', () => {
 
   it('finds each flipped finding label, suggests its true state, and leaves the single-label sections empty', async () => {
     const report = await audit;
-    assert.equal(report.version, 2);
+    assert.equal(report.version, AUDIT_REPORT_VERSION);
     assert.equal(report.labelIssues, null);
     assert.equal(report.shortcuts, null);
     const section = report.findingIssues!;
