@@ -5,7 +5,7 @@
 // model is weak here") is a flip.
 import type { DatasetItem } from '../src/dataset';
 import { runAudit } from '../src/ml/audit';
-import { seededRandom } from '../src/ml/splits';
+import { seededRandom, shuffled } from '../src/ml/splits';
 import { progress, runBenchmark } from './lib/child';
 import { cxrFeatures, openCxrSession } from './lib/features';
 import { auditItem, flipLabels, recallInTop } from './lib/labelNoise';
@@ -21,27 +21,17 @@ interface Scenario {
   seed: number;
 }
 
-function shuffled<T>(list: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
-  const out = list.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 function scenarios(items: readonly DatasetItem[], seeds: readonly number[]): Scenario[] {
   const all = items.map((_, i) => i);
   const sourceOf = (i: number): string => items[i].metadata.source ?? '';
   const sources = [...new Set(all.map(sourceOf))].sort();
   const out: Scenario[] = [];
   for (const seed of seeds) {
-    for (const n of [300, 688]) out.push({ family: 'small', name: `${n} random`, rows: shuffled(all, 100 + seed).slice(0, n).sort((a, b) => a - b), seed });
+    for (const n of [300, 688]) out.push({ family: 'small', name: `${n} random`, rows: shuffled(all, seededRandom(100 + seed)).slice(0, n).sort((a, b) => a - b), seed });
     for (const source of sources) {
       const others = all.filter((i) => sourceOf(i) !== source);
       out.push({ family: 'withoutSource', name: `without ${source}`, rows: others, seed });
-      const few = shuffled(all.filter((i) => sourceOf(i) === source), 200 + seed).slice(0, RARE);
+      const few = shuffled(all.filter((i) => sourceOf(i) === source), seededRandom(200 + seed)).slice(0, RARE);
       out.push({ family: 'rareSource', name: `${source} rare (${RARE})`, rows: [...others, ...few].sort((a, b) => a - b), seed });
     }
     // Where one source holds two classes, the source cannot tell them apart and the model is weak.

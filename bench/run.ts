@@ -45,6 +45,7 @@ function plan(quick: boolean): Planned[] {
     { name: 'fineTune', script: 'fineTune', args: mode, runs: runs(3, 1) },
     { name: 'audit', script: 'audit', args: mode, runs: 1 },
     { name: 'labelIssuesHeldOut', script: 'labelIssuesHeldOut', args: mode, runs: 1 },
+    { name: 'activeLearning', script: 'activeLearning', args: mode, runs: 1 },
     { name: 'multilabel', script: 'multilabel', args: mode, runs: runs(3, 1) },
     // Deterministic (seeded folds, seeded training): one run is the figure.
     { name: 'quality', script: 'quality', args: mode, runs: 1 },

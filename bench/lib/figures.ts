@@ -149,6 +149,11 @@ const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
   [/^labelIssuesHeldOut\.worstRecallTop2x$/, () => ({ label: '5% flipped labels in the top 2× issues, worst held-out subset', unit: 'recall', better: 'higher' })],
   [/^labelIssuesHeldOut\.(\w+)\.recallTop2x$/, (m) => ({ label: `5% flipped labels in the top 2× issues, held-out: ${HELD_OUT[m[1]] ?? m[1]}`, unit: 'recall', better: 'higher' })],
   [/^labelIssuesHeldOut\.flipShare\.(label|model)$/, (m) => ({ label: `label issues that are flips, where ${m[1] === 'label' ? 'the label looks wrong' : 'the model is weak'}`, unit: 'fraction', better: m[1] === 'label' ? 'higher' : 'lower' })],
+  [/^activeLearning\.labelsToTarget\.(\w+)$/, (m) => ({ label: `labels to reach 95% of the whole pool's balanced accuracy, ${m[1]} order (simulated loop, cxr)`, unit: 'labels', better: 'lower' })],
+  [
+    /^activeLearning\.labelsVsRandom\.(\w+)$/,
+    (m) => ({ label: `labels needed, ${m[1]} queue / random order`, unit: '×', better: 'lower', ...(m[1] === 'mixed' ? { target: { op: '<=' as const, value: 0.8 } } : {}) }),
+  ],
   [/^audit\.plantedDuplicatesFound$/, () => ({ label: 'planted duplicates found', unit: 'fraction', better: 'higher', target: { op: '>=', value: 1 } })],
   ...editorSpecs(),
   ...findingsEditorSpecs(),
