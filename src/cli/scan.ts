@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { writeAtomically } from '../dataset/atomicFile';
-import { decodeImage, openDataset } from '../dataset';
+import { decodeImage, IDENTIFIER_POLICIES, openDataset, writeIdentifierPolicy } from '../dataset';
+import type { IdentifierPolicy } from '../dataset';
 import type { Dataset } from '../dataset';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
@@ -12,18 +13,26 @@ export const SCAN_REPORT_VERSION = 1;
 const VERIFY_SIZE = 224;
 
 export const scanCommand: CliCommand = {
-  usage: 'scan DATASET [--files LIST] [--manifest CSV] [--frontal-only] [--verify] --out FILE.json',
-  summary: 'Lists classes, counts, every item (label, hash, metadata) and every error with its reason. --frontal-only skips lateral views. --verify decodes every image.',
+  usage: 'scan DATASET [--files LIST] [--manifest CSV] [--frontal-only] [--verify] [--dicom-identifiers pseudonymised|raw] --out FILE.json',
+  summary:
+    'Lists classes, counts, every item (label, hash, metadata) and every error with its reason. --frontal-only skips lateral views. --verify decodes every image. ' +
+    '--dicom-identifiers sets how this dataset writes DICOM patient and study ids from now on (default pseudonymised: salted hashes).',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       files: { type: 'string' },
       manifest: { type: 'string' },
       'frontal-only': { type: 'boolean' },
       verify: { type: 'boolean' },
+      'dicom-identifiers': { type: 'string' },
       out: { type: 'string' },
     });
     const root = requirePositional(positionals, 'DATASET');
     if (!values.out) throw new UsageError('missing --out FILE.json');
+    const policy = values['dicom-identifiers'];
+    if (policy !== undefined) {
+      if (!(IDENTIFIER_POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--dicom-identifiers must be one of ${IDENTIFIER_POLICIES.join(', ')}, got ${policy}`);
+      await writeIdentifierPolicy(path.resolve(root), policy as IdentifierPolicy);
+    }
     const dataset = await openDataset(root, { files: values.files, manifest: values.manifest, views: values['frontal-only'] ? 'frontal' : 'all' });
     if (values.verify) await verifyDecoding(dataset);
     const report = scanReport(dataset);

@@ -6,7 +6,8 @@ import { readDicomTags } from './dicom';
 import type { DicomTags } from './dicom';
 import { dicomFacts } from './dicom/manifestFields';
 import type { DicomFacts } from './dicom/manifestFields';
-import { datasetSalt, readSalt, saltId } from './dicom/salt';
+import { readIdentifierPolicy, type Identify, type IdentifierPolicy } from './dicom/identifiers';
+import { datasetSalt, pseudonym, readSalt, saltId } from './dicom/salt';
 import { readImageHeader } from './image';
 import { sniffImageKind } from './imageFormat';
 import type { ImageHeader } from './image';
@@ -25,7 +26,7 @@ export interface FileFacts {
 
 interface CacheFile {
   version: typeof CACHE_VERSION;
-  /** The salt the cached DICOM pseudonyms were made with (`saltId`), null before there was one. */
+  /** The salt the cached DICOM pseudonyms were made with (`saltId`), null before there was one; `raw` for raw identifiers. */
   saltId: string | null;
   files: Record<string, FileFacts>;
 }
@@ -33,6 +34,8 @@ interface CacheFile {
 // 2: DICOM manifest fields. Older caches lack them, so they are read again rather than taken as "no tags".
 const CACHE_VERSION = 2;
 const CACHE_FILE_NAME = 'file-cache.json';
+/** The `saltId` of a cache whose DICOM identifiers are raw. */
+const RAW = 'raw';
 
 /**
  * Content hashes and image headers keyed by item id and validated by (size, mtime), stored in
@@ -49,6 +52,7 @@ export class FileFactsCache {
     private readonly file: string | null,
     entries: Map<string, FileFacts>,
     private saltId: string | null,
+    private readonly policy: IdentifierPolicy,
   ) {
     this.entries = entries;
   }
@@ -57,11 +61,13 @@ export class FileFactsCache {
   static async load(root: string): Promise<FileFactsCache> {
     const file = path.join(stateDirOf(root), CACHE_FILE_NAME);
     const entries = new Map<string, FileFacts>();
-    const currentSaltId = saltId(await readSalt(root));
+    const policy = await readIdentifierPolicy(root);
+    const currentSaltId = policy === 'raw' ? RAW : saltId(await readSalt(root));
     try {
       const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
-        // Pseudonyms made with a salt since deleted would not match the new ones: those files are read again.
+        // Pseudonyms made with a salt since deleted would not match the new ones, nor would identifiers written under
+        // the other policy: those files are read again.
         const samePseudonyms = parsed.saltId === currentSaltId;
         for (const id in parsed.files) {
           const facts = parsed.files[id];
@@ -71,7 +77,7 @@ export class FileFactsCache {
     } catch {
       // No cache yet, or a damaged one: everything is hashed again.
     }
-    return new FileFactsCache(root, file, entries, currentSaltId);
+    return new FileFactsCache(root, file, entries, currentSaltId, policy);
   }
 
   /**
@@ -79,8 +85,8 @@ export class FileFactsCache {
    * or mtime, or their name), so saved facts would not be used, and loading them all at 400,000 files took the
    * host's thread seconds and hundreds of megabytes. The next scan reads those few files again.
    */
-  static unsaved(root: string): FileFactsCache {
-    return new FileFactsCache(root, null, new Map(), null);
+  static async unsaved(root: string): Promise<FileFactsCache> {
+    return new FileFactsCache(root, null, new Map(), null, await readIdentifierPolicy(root));
   }
 
   /** Facts about `absPath` (item `id`): from the cache when size and mtime match, else read now. */
@@ -89,7 +95,8 @@ export class FileFactsCache {
     if (!stat.isFile()) return { size: 0, mtimeMs: 0, hash: null, error: 'not a regular file' };
     const known = this.entries.get(id);
     if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known;
-    const facts = await readFacts(absPath, stat.size, stat.mtimeMs, () => this.datasetSalt());
+    const identify: Identify = this.policy === 'raw' ? (value) => Promise.resolve(value) : async (value) => pseudonym(await this.datasetSalt(), value);
+    const facts = await readFacts(absPath, stat.size, stat.mtimeMs, identify);
     this.entries.set(id, facts);
     this.dirty = true;
     return facts;
@@ -143,7 +150,7 @@ function* cachePieces(saltId: string | null, entries: ReadonlyMap<string, FileFa
   yield `${piece.join('')}}}`;
 }
 
-async function readFacts(absPath: string, size: number, mtimeMs: number, salt: () => Promise<Buffer>): Promise<FileFacts> {
+async function readFacts(absPath: string, size: number, mtimeMs: number, identify: Identify): Promise<FileFacts> {
   if (size === 0) return { size, mtimeMs, hash: null, error: 'empty file (0 bytes)' };
   let content: Buffer;
   try {
@@ -165,7 +172,7 @@ async function readFacts(absPath: string, size: number, mtimeMs: number, salt: (
     } catch {
       // An unparseable header: `error` above already says why the file is unusable.
     }
-    if (tags) facts.dicom = await dicomFacts(tags, salt);
+    if (tags) facts.dicom = await dicomFacts(tags, identify);
   }
   return facts;
 }

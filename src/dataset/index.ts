@@ -29,3 +29,5 @@ export { stateDirOf, userCacheDir, userThumbnailCacheDir } from './userCache';
 export type { FindingState, Findings, MultiLabelFormat, MultiLabelInfo, MultiLabelOptions } from './multilabel/types';
 export { exportMultiLabel } from './multilabel/exportMultiLabel';
 export type { MultiLabelExportReport } from './multilabel/exportMultiLabel';
+export { IDENTIFIER_POLICIES, readIdentifierPolicy, writeIdentifierPolicy } from './dicom/identifiers';
+export type { IdentifierPolicy } from './dicom/identifiers';

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { IDENTIFIERS_FILE_NAME } from './dicom/identifiers';
 import { SALT_FILE_NAME } from './dicom/salt';
 import { isImageFile } from './imageFormat';
 import { mapLimit } from './mapLimit';
@@ -20,7 +21,7 @@ export type FileStamp = { size: number; mtimeMs: number } | null;
 /**
  * The fingerprint of a scan: `files` (id order) with their stamps, and the label sources: the manifest and label
  * files it read (`sources`, absolute), every other file at the root (a manifest or label file added since), the
- * DICOM salt.
+ * DICOM salt and identifier policy.
  */
 export async function scanFingerprint(root: string, files: readonly { id: string }[], stampAt: (index: number) => FileStamp, sources: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
@@ -30,7 +31,7 @@ export async function scanFingerprint(root: string, files: readonly { id: string
   }
   const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
   const rootFiles = entries.filter((entry) => entry.isFile() && !isImageFile(entry.name)).map((entry) => path.join(root, entry.name));
-  const others = [...new Set([...sources, ...rootFiles, path.join(stateDirOf(root), SALT_FILE_NAME)])].sort();
+  const others = [...new Set([...sources, ...rootFiles, path.join(stateDirOf(root), SALT_FILE_NAME), path.join(stateDirOf(root), IDENTIFIERS_FILE_NAME)])].sort();
   for (const file of others) {
     const stat = await fs.stat(file).catch(() => null);
     hash.update(`source\0${file}\0${stat?.size ?? -1}\0${stat?.mtimeMs ?? -1}\n`);

@@ -54,7 +54,7 @@ export async function watchDataset(dataset: Dataset, onChange: (changes: Dataset
     const index = new Map(dataset.items.map((item, position) => [item.id, position]));
     const removedItems = new Set<DatasetItem>();
     const gone = new Set<string>();
-    const cache = FileFactsCache.unsaved(dataset.root);
+    const cache = await FileFactsCache.unsaved(dataset.root);
     for (const id of ids) {
       const absPath = path.join(dataset.root, ...id.split('/'));
       const position = index.get(id);

@@ -3,8 +3,18 @@
 // the scan itself, which replaces what was shown and is saved as the next snapshot.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { applyJournalState, LabelJournal, labelSources, openDatasetInWorker, readScanPreview, readScanSnapshot, ScanMerge, scanInWorker } from '../dataset';
-import type { Dataset, DatasetItem, ScanChanges } from '../dataset';
+import {
+  applyJournalState,
+  LabelJournal,
+  labelSources,
+  openDatasetInWorker,
+  readScanPreview,
+  readScanSnapshot,
+  ScanMerge,
+  scanInWorker,
+  writeIdentifierPolicy,
+} from '../dataset';
+import type { Dataset, DatasetItem, IdentifierPolicy, ScanChanges } from '../dataset';
 import type { ScanProgress } from '../shared/protocol';
 
 /** The dataset as the panel holds it: items by id and the journal that edits go through. */
@@ -59,6 +69,8 @@ export class GalleryLoader {
     private readonly signal?: AbortSignal,
     /** Items per part from the scan's worker (default 10,000). */
     private readonly partSize?: number,
+    /** Saved as the dataset's DICOM identifier policy before the scan (the setting's value). */
+    private readonly identifiers?: IdentifierPolicy,
   ) {
     let showFirst!: () => void;
     let use!: () => void;
@@ -107,6 +119,11 @@ export class GalleryLoader {
 
   private async run(user: string | undefined, showFirst: (dataset: Dataset) => void, use: () => void): Promise<void> {
     if (!(await fs.stat(this.root).catch(() => null))?.isDirectory()) throw new Error(`dataset folder not found: ${path.resolve(this.root)}`);
+    if (this.identifiers) {
+      await writeIdentifierPolicy(this.root, this.identifiers).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`the DICOM identifier setting (${this.identifiers}) could not be saved with the dataset: ${error.code ?? error.message}`);
+      });
+    }
     const journal = await LabelJournal.open(this.root, { user });
     const preview = await readScanPreview(this.root);
     if (preview) {

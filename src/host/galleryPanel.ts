@@ -15,7 +15,7 @@ import type { PredictionSet } from './galleryData';
 import { dicomTagsReply, PixelCache } from './dicomDetail';
 import { GalleryLoader } from './galleryLoader';
 import { watchGalleryFiles } from './galleryFileWatch';
-import type { Loaded, ScanChanges } from './galleryLoader';
+import type { Loaded, LoaderEvents, ScanChanges } from './galleryLoader';
 import { ItemDetails } from './itemDetails';
 import { ItemPager } from './itemPages';
 import { readShownPredictions } from './predictionFiles';
@@ -307,11 +307,13 @@ export class GalleryPanel extends Disposable {
    */
   private load(): GalleryLoader {
     if (this.loader) return this.loader;
-    const loader = new GalleryLoader(this.datasetRoot, readSettings().journalUser || undefined, {
+    const settings = readSettings();
+    const events: LoaderEvents = {
       progress: (scan) => this.push({ type: 'scanProgress', ...(scan ? { scan } : {}) }),
       restArrived: () => this.pages.continue(loader.shown!.items),
       scanned: (changes) => this.onScanned(changes),
-    }, this.closing.signal);
+    };
+    const loader = new GalleryLoader(this.datasetRoot, settings.journalUser || undefined, events, this.closing.signal, undefined, settings.dicomIdentifiers);
     this.loader = loader;
     this.predictionsRead = this.readPredictionFiles();
     void loader.usable.then(

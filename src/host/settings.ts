@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { IdentifierPolicy } from '../dataset';
 import type { TrainConfig } from '../ml/config';
 import type { MultiLabelTrainConfig, UncertaintyPolicy } from '../ml/multilabel/config';
 
@@ -16,6 +17,8 @@ export interface CuratorSettings {
   thumbnailSize: number;
   /** Name written into the label journal; empty = the OS user name. */
   journalUser: string;
+  /** How DICOM patient and study ids are written; saved with each dataset a gallery opens. */
+  dicomIdentifiers: IdentifierPolicy;
   /** Multi-label training: the uncertainty policy from `xrayCurator.uncertainLabels` (`*` is the default). */
   findingsTrain: Partial<Pick<MultiLabelTrainConfig, 'uncertainty' | 'uncertainDefault'>>;
 }
@@ -40,6 +43,7 @@ export function readSettings(): CuratorSettings {
     fineTuneBlocks: get('fineTuneBlocks', 1),
     thumbnailSize: get('thumbnailSize', 256),
     journalUser: get('journalUser', ''),
+    dicomIdentifiers: get<string>('dicomIdentifiers', 'pseudonymised') === 'raw' ? 'raw' : 'pseudonymised',
     findingsTrain: uncertaintyPolicy(get<Record<string, UncertaintyPolicy>>('uncertainLabels', {})),
   };
 }

@@ -140,3 +140,35 @@ describe('UI: a hospital DICOM export without a manifest', () => {
     await detail.waitFor({ state: 'hidden' });
   });
 });
+
+describe('UI: the DICOM identifier setting', () => {
+  let tmp: string;
+  let root: string;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(120_000);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xray-dicom-ids-ui-'));
+    root = path.join(tmp, 'export');
+    await buildExport(root);
+    workbench = await Workbench.open(root, { settings: { 'xrayCurator.dicomIdentifiers': 'raw' } });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('"raw" is saved with the dataset when its gallery opens, and the raw patient id is then in the metadata', async () => {
+    await workbench.runCommand('X-Ray Curator: Open Dataset Gallery');
+    const gallery = await workbench.webviewFrame('.tile img');
+    const policy = JSON.parse(fs.readFileSync(path.join(root, '.xray-curator', 'dicom-identifiers.json'), 'utf8')) as { identifiers: string };
+    assert.equal(policy.identifiers, 'raw');
+    await gallery.locator('input.search').fill(PATIENTS[1].id);
+    await gallery.waitForFunction(() => document.querySelectorAll('.tile:not([hidden])').length === 2);
+    const ids = await gallery.locator('.tile:not([hidden])').evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement).dataset.id));
+    assert.deepEqual(ids.sort(), IMAGES.filter((id) => id.startsWith('P0002/')).sort());
+    const text = (await gallery.locator('body').textContent()) ?? '';
+    for (const patient of PATIENTS) assert.ok(!text.includes(patient.name), 'names are never shown or written');
+  });
+});

@@ -272,4 +272,33 @@ describe('DICOM in the dataset scan: a PACS export with no manifest', () => {
     }
     assert.match(fs.readFileSync(exported, 'utf8'), /dcm:[0-9a-f]{16}/);
   });
+
+  it('writes raw patient and study ids only when the dataset asks for them (scan --dicom-identifiers), never names or birth dates', async function () {
+    this.timeout(60_000);
+    const copy = copyOf(root, path.join(tmp, 'raw-ids'));
+    const pseudonymised = await openDataset(copy);
+    const scanJson = path.join(tmp, 'raw-scan.json');
+    const run = await runCli(['scan', copy, '--dicom-identifiers', 'raw', '--out', scanJson]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(stateDirOf(copy), 'dicom-identifiers.json'), 'utf8')).identifiers, 'raw');
+    const report = JSON.parse(fs.readFileSync(scanJson, 'utf8')) as { items: { id: string; metadata: Record<string, string> }[] };
+    for (const item of report.items) {
+      const p = PATIENTS[patientOf(item.id) - 1];
+      assert.deepEqual([item.metadata.patient_id, item.metadata.study], [p.id, p.study], item.id);
+    }
+    // The cached facts follow the policy, the other identifying tags stay out, and a warm open agrees.
+    const raw = await openDataset(copy);
+    assert.equal(byId(raw, IMAGES[0]).metadata.patient_id, PATIENTS[0].id);
+    for (const file of [...filesUnder(stateDirOf(copy)), scanJson]) {
+      const content = fs.readFileSync(file, 'latin1');
+      for (const p of PATIENTS) for (const needle of [p.name, p.accession, p.birthDate]) assert.ok(!content.includes(needle), `${needle} written into ${file}`);
+    }
+    // Back to pseudonyms: the same ones as before (the salt was kept), and no raw id left in the file cache.
+    assert.equal((await runCli(['scan', copy, '--dicom-identifiers', 'pseudonymised', '--out', scanJson])).code, 0);
+    assert.equal(fs.existsSync(path.join(stateDirOf(copy), 'dicom-identifiers.json')), false);
+    assert.deepEqual((await openDataset(copy)).items.map((item) => item.metadata), pseudonymised.items.map((item) => item.metadata));
+    const cache = fs.readFileSync(path.join(stateDirOf(copy), 'file-cache.json'), 'latin1');
+    for (const p of PATIENTS) assert.ok(!cache.includes(p.id) && !cache.includes(p.study), p.id);
+    assert.equal((await runCli(['scan', copy, '--dicom-identifiers', 'plain', '--out', scanJson])).code, 2);
+  });
 });
