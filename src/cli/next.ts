@@ -2,7 +2,9 @@ import * as fs from 'node:fs/promises';
 import { openDataset } from '../dataset';
 import type { DatasetItem } from '../dataset';
 import type { PredictionsFile } from '../ml/predict';
-import { PREDICTIONS_VERSION, predictionVersions, readPredictions } from '../ml/predictionFiles';
+import { PREDICTIONS_VERSION } from '../ml/predictionFiles';
+import { latestQueuePredictions } from '../ml/nextQueue/queuePredictions';
+import type { QueuePredictions } from '../ml/nextQueue/queuePredictions';
 import { itemVectors } from '../ml/similarity/datasetVectors';
 import { NEXT_STRATEGIES, rankNext } from '../ml/nextQueue/rankNext';
 import type { NextInput, NextStrategy } from '../ml/nextQueue/rankNext';
@@ -13,15 +15,15 @@ import { chooseBackbone, intOption, openSession, stderrProgress, writeJson } fro
 /** Version of the JSON `next --out` writes. */
 export const NEXT_OUTPUT_VERSION = 1;
 
-/** `--predictions FILE` (as `predict --out` writes it), else the newest predictions stored in the state folder. */
-async function latestPredictions(root: string, file: string | undefined): Promise<PredictionsFile | undefined> {
-  if (!file) {
-    const [newest] = await predictionVersions(root);
-    return newest === undefined ? undefined : readPredictions(root, newest);
-  }
+/**
+ * `--predictions FILE` (as `predict --out` writes it), else the newest stored in the state folder: the class model's,
+ * or on a multi-label dataset the findings model's.
+ */
+async function latestPredictions(root: string, file: string | undefined, multiLabel: boolean): Promise<QueuePredictions | undefined> {
+  if (!file) return latestQueuePredictions(root, multiLabel);
   const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<PredictionsFile>;
   if (parsed.version !== PREDICTIONS_VERSION || !Array.isArray(parsed.items)) throw new Error(`${file}: not a predictions file of format version ${PREDICTIONS_VERSION}`);
-  return parsed as PredictionsFile;
+  return { modelVersion: parsed.modelVersion!, multiLabel: false, probsById: new Map(parsed.items.map((p) => [p.id, p.probs])) };
 }
 
 /** The ids listed one per line (blank lines and `#` comments skipped). */
@@ -35,7 +37,7 @@ export const nextCommand: CliCommand = {
     'next DATASET --strategy uncertainty|diversity|mixed [--k K] [--candidates LIST] [--predictions FILE.json] [--measure entropy|margin] ' +
     '[--backbone DIR|URL] [--backbone-sha256 HEX] --out FILE.json',
   summary:
-    'The K (default 50) images to label next: the unlabelled ones (or those LIST names) ranked by the latest predictions\' uncertainty, ' +
+    'The K (default 50) images to label next: the unlabelled ones (or those LIST names) ranked by the latest predictions\' uncertainty (on a multi-label dataset, the findings model\'s, averaged over findings), ' +
     'by k-center greedy diversity from the labelled ones, or mixed (diversity among the 4K most uncertain).',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
@@ -57,10 +59,12 @@ export const nextCommand: CliCommand = {
     const k = intOption('k', values.k) ?? 50;
     const dataset = await openDataset(root);
     const listed = values.candidates ? await readIdList(values.candidates) : undefined;
-    const isCandidate = (item: DatasetItem): boolean => (listed ? listed.has(item.id) : item.label === null);
+    const multiLabel = dataset.multiLabel !== undefined;
+    const isLabelled = (item: DatasetItem): boolean => (multiLabel ? item.findings !== undefined : item.label !== null);
+    const isCandidate = (item: DatasetItem): boolean => (listed ? listed.has(item.id) : !isLabelled(item));
     const skipped: { id: string; reason: string }[] = [];
 
-    const predictions = strategy === 'diversity' ? undefined : await latestPredictions(root, values.predictions);
+    const predictions = strategy === 'diversity' ? undefined : await latestPredictions(root, values.predictions, multiLabel);
     if (strategy !== 'diversity' && !predictions) throw new Error(`no predictions in ${root}: score the dataset, or pass --predictions FILE.json from xray-curator predict`);
     let items: DatasetItem[] = dataset.items.filter((item) => !item.error);
     let vectors: NextInput['vectors'];
@@ -76,14 +80,15 @@ export const nextCommand: CliCommand = {
         await session.close();
       }
     }
-    const probsById = new Map(predictions?.items.map((p) => [p.id, p.probs]));
+    const probsById = predictions?.probsById ?? new Map<string, number[]>();
     const candidates = items.flatMap((item, row) => (isCandidate(item) ? [row] : []));
     if (predictions) for (const row of candidates) if (!probsById.has(items[row].id)) skipped.push({ id: items[row].id, reason: `not scored by model v${predictions.modelVersion}` });
     const input: NextInput = {
       vectors,
       candidates,
-      labelled: items.flatMap((item, row) => (item.label !== null && !isCandidate(item) ? [row] : [])),
+      labelled: items.flatMap((item, row) => (isLabelled(item) && !isCandidate(item) ? [row] : [])),
       probs: predictions ? items.map((item) => probsById.get(item.id) ?? null) : undefined,
+      multiLabel: predictions?.multiLabel,
     };
     const ranked = rankNext(strategy, input, k, { measure });
     const output = {

@@ -58,7 +58,7 @@ export class GalleryVectors {
     const queued = new Set(candidates);
     const labelled = usable.filter((item) => isLabelled(item) && !queued.has(item));
     const answer = await this.withProgress(`ranking what to label next (${strategy})`, (service, progress) =>
-      service.next({ strategy, k: NEXT_QUEUE_LENGTH, candidates: candidates.map((i) => i.id), labelled: labelled.map((i) => i.id) }, progress),
+      service.next({ strategy, k: NEXT_QUEUE_LENGTH, candidates: candidates.map((i) => i.id), labelled: labelled.map((i) => i.id), multiLabel: dataset.multiLabel !== undefined }, progress),
     );
     this.nextStrategy = strategy;
     const model = answer.modelVersion === null ? '' : ` under model v${answer.modelVersion}`;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findingsUncertainty } from '../../src/ml/nextQueue/uncertainty';
 import { journalOnDisk } from '../support/journalOnDisk';
 import { runCli } from '../support/runCli';
 import { NIH14_DIR } from '../support/shared';
@@ -189,5 +190,31 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     await workbench.screenshot('nih-finding-gradcam');
     await workbench.page.keyboard.press('Escape');
   });
-});
 
+  it('Next Images to Label ranks the unreviewed images by the findings model\'s uncertainty, mean over findings', async () => {
+    await workbench.runCommand('X-Ray Curator: Next Images to Label (Active Learning)');
+    await workbench.pick('Uncertainty');
+    const gallery = await workbench.webviewFrame('.item-list:has-text("Next to label by uncertainty")');
+    const bar = gallery.locator('.item-list');
+    await bar.filter({ hasText: /under model v1: 200 of \d+ not yet reviewed images/ }).waitFor();
+    const predictions = JSON.parse(fs.readFileSync(path.join(workbench.root, '.xray-curator', 'predictions', 'findings-v1.json'), 'utf8')) as { items: { id: string; probs: number[] }[] };
+    const expected = new Map(predictions.items.map((p) => [p.id, findingsUncertainty(p.probs)]));
+    const first = await gallery.locator('.tile:not([hidden])').evaluateAll((tiles) =>
+      tiles
+        .map((t) => ({ id: (t as HTMLElement).dataset.id!, box: t.getBoundingClientRect() }))
+        .sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left)
+        .slice(0, 3)
+        .map((t) => t.id),
+    );
+    const scores: number[] = [];
+    for (const id of first) {
+      await gallery.locator(`.tile:not([hidden])[data-id="${id}"]`).click();
+      const shown = Number(/uncertainty (\d\.\d+)/.exec((await bar.textContent()) ?? '')?.[1]);
+      assert.ok(Math.abs(shown - expected.get(id)!) < 0.01, `${id}: shown ${shown}, from the findings predictions ${expected.get(id)}`);
+      scores.push(shown);
+    }
+    assert.ok(scores[0] >= scores[1] && scores[1] >= scores[2], `most uncertain first: ${scores.join(', ')}`);
+    const top = Math.max(...[...expected.values()]);
+    assert.ok(Math.abs(scores[0] - top) < 0.01, `the first is the most uncertain of all (${top})`);
+  });
+});

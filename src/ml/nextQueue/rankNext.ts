@@ -11,7 +11,7 @@ import { fitProjection, projectRows } from '../similarity/projection';
 import { normaliseRows } from '../similarity/vectors';
 import type { VectorTable } from '../similarity/vectors';
 import { kCenterGreedy } from './kCenter';
-import { uncertainty } from './uncertainty';
+import { findingsUncertainty, uncertainty } from './uncertainty';
 import type { UncertaintyMeasure } from './uncertainty';
 
 export const NEXT_STRATEGIES = ['uncertainty', 'diversity', 'mixed'] as const;
@@ -40,6 +40,8 @@ export interface NextInput {
   labelled: readonly number[];
   /** Per row: the latest model's class probabilities, or null where it has none; needed by `uncertainty` and `mixed`. */
   probs?: readonly (readonly number[] | null)[];
+  /** `probs` are one independent probability per finding (a multi-label model): uncertainty is `findingsUncertainty`. */
+  multiLabel?: boolean;
 }
 
 export interface RankedRow {
@@ -58,8 +60,9 @@ export function rankNext(strategy: NextStrategy, input: NextInput, k: number, co
 function byUncertainty(input: NextInput, c: NextConfig): RankedRow[] {
   if (!input.probs) throw new Error('the uncertainty of an item needs the predictions of a model: score the dataset first');
   const probs = input.probs;
+  const measure = input.multiLabel ? findingsUncertainty : uncertainty;
   return input.candidates
-    .flatMap((row) => (probs[row] ? [{ row, score: uncertainty(probs[row]!, c.measure) }] : []))
+    .flatMap((row) => (probs[row] ? [{ row, score: measure(probs[row]!, c.measure) }] : []))
     .sort((a, b) => b.score - a.score || a.row - b.row);
 }
 

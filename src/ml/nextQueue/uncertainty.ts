@@ -17,3 +17,14 @@ export function uncertainty(probs: readonly number[], measure: UncertaintyMeasur
   for (const p of probs) if (p > 0) entropy -= p * Math.log(p);
   return entropy / Math.log(probs.length);
 }
+
+/**
+ * A multi-label item's uncertainty: the mean over its findings of each finding's own (positive against negative)
+ * uncertainty, so an item unsure of several findings comes before one unsure of a single finding.
+ */
+export function findingsUncertainty(probs: readonly number[], measure: UncertaintyMeasure = 'entropy'): number {
+  if (probs.length === 0) throw new RangeError('findings uncertainty needs at least one finding probability');
+  let sum = 0;
+  for (const p of probs) sum += uncertainty([p, 1 - p], measure);
+  return sum / probs.length;
+}

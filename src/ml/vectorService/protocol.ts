@@ -23,6 +23,8 @@ export interface NextQuery {
   /** Items that may be queued, and the labelled ones (the seeds of the diversity strategies). */
   candidates: string[];
   labelled: string[];
+  /** A multi-label dataset: uncertainty comes from its findings model. */
+  multiLabel: boolean;
 }
 
 export interface MapQuery {

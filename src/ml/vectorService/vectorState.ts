@@ -3,7 +3,7 @@
 import { stateDirOf } from '../../dataset/userCache';
 import { mapOfTable } from '../map/datasetMap';
 import { rankNext } from '../nextQueue/rankNext';
-import { predictionVersions, readPredictions } from '../predictionFiles';
+import { latestQueuePredictions } from '../nextQueue/queuePredictions';
 import { SimilarityIndex } from '../similarity/similarityIndex';
 import { cachedVectors } from './cachedVectors';
 import type { CachedVectors, HashedItem } from './cachedVectors';
@@ -43,7 +43,7 @@ export class VectorState {
     return { type: 'similar', neighbours, approximate: this.index.approximate, ...coverage(vectors) };
   }
 
-  private async next({ strategy, k, candidates, labelled }: NextQuery): Promise<NextAnswer> {
+  private async next({ strategy, k, candidates, labelled, multiLabel }: NextQuery): Promise<NextAnswer> {
     const vectors = await this.load();
     const rowOf = this.rowOf!;
     const rows = (ids: readonly string[]): number[] => ids.flatMap((id) => (rowOf.has(id) ? [rowOf.get(id)!] : []));
@@ -51,15 +51,13 @@ export class VectorState {
     let probs: (number[] | null)[] | undefined;
     let modelVersion: number | null = null;
     if (strategy !== 'diversity') {
-      const [newest] = await predictionVersions(this.root);
-      const predictions = newest === undefined ? undefined : await readPredictions(this.root, newest);
-      if (!predictions) throw new Error('the uncertainty strategies need a model\'s predictions: run X-Ray Curator: Retrain Model, or pick diversity');
+      const predictions = await latestQueuePredictions(this.root, multiLabel);
+      if (!predictions) throw new Error(`the uncertainty strategies need a ${multiLabel ? 'findings ' : ''}model's predictions: run X-Ray Curator: Retrain Model, or pick diversity`);
       modelVersion = predictions.modelVersion;
-      const byId = new Map(predictions.items.map((p) => [p.id, p.probs]));
-      probs = vectors.ids.map((id) => byId.get(id) ?? null);
+      probs = vectors.ids.map((id) => predictions.probsById.get(id) ?? null);
       candidateRows = candidateRows.filter((row) => probs![row] !== null);
     }
-    const ranked = rankNext(strategy, { vectors: vectors.table, candidates: candidateRows, labelled: rows(labelled), probs }, k);
+    const ranked = rankNext(strategy, { vectors: vectors.table, candidates: candidateRows, labelled: rows(labelled), probs, multiLabel }, k);
     return {
       type: 'next',
       items: ranked.map((r) => ({ id: vectors.ids[r.row], score: r.score })),

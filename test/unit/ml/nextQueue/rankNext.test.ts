@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { kCenterGreedy } from '../../../../src/ml/nextQueue/kCenter';
 import { rankNext } from '../../../../src/ml/nextQueue/rankNext';
-import { uncertainty } from '../../../../src/ml/nextQueue/uncertainty';
+import { findingsUncertainty, uncertainty } from '../../../../src/ml/nextQueue/uncertainty';
 import type { VectorTable } from '../../../../src/ml/similarity/vectors';
 
 /** Points of the plane as a table (row order as given). */
@@ -19,6 +19,18 @@ describe('next queue: uncertainty', () => {
     assert.ok(Math.abs(uncertainty([0.7, 0.2, 0.1]) - 0.7298) < 1e-3);
     assert.ok(Math.abs(uncertainty([0.1, 0.7, 0.2], 'margin') - 0.5) < 1e-12);
     assert.throws(() => uncertainty([1]), /at least two/);
+  });
+
+  it('is the mean over findings of each finding\'s own uncertainty for a multi-label model', () => {
+    assert.equal(findingsUncertainty([0.5, 0.5]), 1);
+    assert.equal(findingsUncertainty([1, 0, 0]), 0);
+    // (1 + 0.469) / 2: one finding at 50/50, one at 90/10.
+    assert.ok(Math.abs(findingsUncertainty([0.5, 0.9]) - 0.7345) < 1e-3);
+    assert.ok(Math.abs(findingsUncertainty([0.5, 0.9], 'margin') - 0.6) < 1e-12);
+    // The row unsure of two findings comes before the row unsure of one.
+    const ranked = rankNext('uncertainty', { candidates: [0, 1, 2], labelled: [], probs: [[0.5, 0.01], [0.4, 0.6], [0.99, 0.01]], multiLabel: true }, 3);
+    assert.deepEqual(ranked.map((r) => r.row), [1, 0, 2]);
+    assert.throws(() => findingsUncertainty([]), /at least one/);
   });
 
   it('queues the most uncertain candidates first and leaves out unscored ones', () => {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { writeFindingPredictions } from '../../../../src/ml/multilabel/findingPredictions';
+import { findingsUncertainty } from '../../../../src/ml/nextQueue/uncertainty';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateDirOf } from '../../../../src/dataset/userCache';
@@ -76,15 +78,31 @@ describe('the vector service (cached embeddings, similarity, next to label, map)
     const service = new VectorService(data.root, all);
     try {
       const candidates = ['A/img1.png', 'A/img3.png', 'B/img5.png', 'B/img8.png', 'B/img9.png', 'A/new.png'];
-      const ranked = await service.next({ strategy: 'uncertainty', k: 10, candidates, labelled: ['A/img0.png'] });
+      const ranked = await service.next({ strategy: 'uncertainty', k: 10, candidates, labelled: ['A/img0.png'], multiLabel: false });
       // img5 is 0.5/0.5, img3 0.7/0.3, img1 0.9/0.1, img9 certain; img8 has no prediction, A/new.png no embedding.
       assert.deepEqual(ranked.items.map((r) => r.id), ['B/img5.png', 'A/img3.png', 'A/img1.png', 'B/img9.png']);
       assert.equal(ranked.modelVersion, 3);
       assert.equal(ranked.skipped, 2);
-      const diverse = await service.next({ strategy: 'diversity', k: 2, candidates: items.slice(1).map((i) => i.id), labelled: ['A/img0.png'] });
+      const diverse = await service.next({ strategy: 'diversity', k: 2, candidates: items.slice(1).map((i) => i.id), labelled: ['A/img0.png'], multiLabel: false });
       // Seeded with an A item, the farthest candidate is a B one.
       assert.match(diverse.items[0].id, /^B\//);
       assert.equal(diverse.modelVersion, null);
+      // A multi-label dataset ranks by its findings model: img3 is unsure of both findings, img1 of one, img5 of none.
+      await writeFindingPredictions(data.root, {
+        modelVersion: 4,
+        findings: ['Edema', 'Mass'],
+        thresholds: [0.5, 0.5],
+        items: [
+          { id: 'A/img1.png', probs: [0.5, 0.01] },
+          { id: 'A/img3.png', probs: [0.4, 0.6] },
+          { id: 'B/img5.png', probs: [0.99, 0.01] },
+        ],
+        errors: [],
+      });
+      const findings = await service.next({ strategy: 'uncertainty', k: 10, candidates, labelled: [], multiLabel: true });
+      assert.deepEqual(findings.items.map((r) => r.id), ['A/img3.png', 'A/img1.png', 'B/img5.png']);
+      assert.equal(findings.modelVersion, 4);
+      assert.ok(Math.abs(findings.items[1].score - findingsUncertainty([0.5, 0.01])) < 1e-12);
     } finally {
       await service.close();
       fs.rmSync(file);
