@@ -142,12 +142,13 @@ const SPECS: [RegExp, (m: RegExpMatchArray) => FigureSpec][] = [
     /^audit\.labelIssueRecallTop2x$/,
     () => ({ label: '5% flipped labels found in the top 2× label issues', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
   ],
-  [
-    /^labelIssuesHeldOut\.recallTop2x$/,
-    () => ({ label: '5% flipped labels in the top 2× issues, held-out cxr subsets (mean)', unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
-  ],
+  [/^labelIssuesHeldOut\.recallTop2x$/, () => ({ label: '5% flipped labels in the top 2× issues, held-out cxr subsets (mean)', unit: 'recall', better: 'higher' })],
   [/^labelIssuesHeldOut\.worstRecallTop2x$/, () => ({ label: '5% flipped labels in the top 2× issues, worst held-out subset', unit: 'recall', better: 'higher' })],
-  [/^labelIssuesHeldOut\.(\w+)\.recallTop2x$/, (m) => ({ label: `5% flipped labels in the top 2× issues, held-out: ${HELD_OUT[m[1]] ?? m[1]}`, unit: 'recall', better: 'higher' })],
+  // Issue 16's target holds for every kind of data unlike the training data, so it is on each family, not the mean.
+  [
+    /^labelIssuesHeldOut\.(\w+)\.recallTop2x$/,
+    (m) => ({ label: `5% flipped labels in the top 2× issues, held-out: ${HELD_OUT[m[1]] ?? m[1]}`, unit: 'recall', better: 'higher', target: { op: '>=', value: 0.8 } }),
+  ],
   [/^labelIssuesHeldOut\.flipShare\.(label|model)$/, (m) => ({ label: `label issues that are flips, where ${m[1] === 'label' ? 'the label looks wrong' : 'the model is weak'}`, unit: 'fraction', better: m[1] === 'label' ? 'higher' : 'lower' })],
   [/^activeLearning\.labelsToTarget\.(\w+)$/, (m) => ({ label: `labels to reach 95% of the whole pool's balanced accuracy, ${m[1]} order (simulated loop, cxr)`, unit: 'labels', better: 'lower' })],
   [
