@@ -52,7 +52,9 @@ export function mirrorFolder(source: string, options: { readOnly?: boolean } = {
     root,
     remove: () => {
       for (const folder of folders) if (fs.existsSync(folder)) fs.chmodSync(folder, 0o755);
-      fs.rmSync(parent, { recursive: true, force: true });
+      // A gallery just closed may still be finishing a save into the state folder: a file that appears while the tree
+      // is removed makes rmdir fail with ENOTEMPTY, which the retries outlast.
+      fs.rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

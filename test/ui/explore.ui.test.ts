@@ -78,12 +78,15 @@ describe('UI: more like this and the active-learning queue', () => {
     await bar().filter({ hasText: 'Next to label by uncertainty under model v1: 37 of 37 not yet reviewed images' }).waitFor();
     await counts('Showing 37 of 37');
     const queue = await shownIds();
-    const scores = await Promise.all(
-      [0, 1, 2].map(async (i) => {
-        await tile(queue[i]).click();
-        return Number(/uncertainty (\d\.\d+)/.exec((await bar().textContent()) ?? '')?.[1]);
-      }),
-    );
+    // One tile after the other (clicks made at once interleave): the bar follows the focus on the next frame, so
+    // it is read once it names the position clicked.
+    const scores: number[] = [];
+    for (const i of [0, 1, 2]) {
+      await tile(queue[i]).click();
+      const line = bar().filter({ hasText: new RegExp(`\\b${i + 1} of \\d+: uncertainty`) });
+      await line.waitFor();
+      scores.push(Number(/uncertainty (\d\.\d+)/.exec((await line.textContent()) ?? '')?.[1]));
+    }
     assert.ok(scores[0] >= scores[1] && scores[1] >= scores[2], `most uncertain first: ${scores.join(', ')}`);
     await tile(queue[0]).click();
     await workbench.page.keyboard.press('1');

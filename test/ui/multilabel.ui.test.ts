@@ -207,9 +207,12 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
         .map((t) => t.id),
     );
     const scores: number[] = [];
-    for (const id of first) {
+    for (const [i, id] of first.entries()) {
       await gallery.locator(`.tile:not([hidden])[data-id="${id}"]`).click();
-      const shown = Number(/uncertainty (\d\.\d+)/.exec((await bar.textContent()) ?? '')?.[1]);
+      // The bar follows the focus on the next frame: read it once it names this position.
+      const line = bar.filter({ hasText: new RegExp(`\\b${i + 1} of \\d+: uncertainty`) });
+      await line.waitFor();
+      const shown = Number(/uncertainty (\d\.\d+)/.exec((await line.textContent()) ?? '')?.[1]);
       assert.ok(Math.abs(shown - expected.get(id)!) < 0.01, `${id}: shown ${shown}, from the findings predictions ${expected.get(id)}`);
       scores.push(shown);
     }
