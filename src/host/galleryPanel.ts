@@ -191,9 +191,9 @@ export class GalleryPanel extends Disposable {
   }
 
   /** What the gallery shows of these items (undefined: no longer in the dataset), and the dataset's classes. */
-  async shownItems(ids: readonly string[]): Promise<{ items: (GalleryItem | undefined)[]; classes: string[] }> {
+  async shownItems(ids: readonly string[]): Promise<{ items: (GalleryItem | undefined)[]; classes: string[]; findings: string[] }> {
     const { byId, dataset } = await this.current();
-    return { items: ids.map((id) => byId.get(id)).map((item) => item && this.toGalleryItem(item)), classes: dataset.classes };
+    return { items: ids.map((id) => byId.get(id)).map((item) => item && this.toGalleryItem(item)), classes: dataset.classes, findings: dataset.multiLabel?.findings ?? [] };
   }
 
   /**

@@ -220,4 +220,24 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     const top = Math.max(...[...expected.values()]);
     assert.ok(Math.abs(scores[0] - top) < 0.01, `the first is the most uncertain of all (${top})`);
   });
+
+  it('the dataset map colours each point by a finding\'s state: as many positives as NIH lists', async () => {
+    await workbench.runCommand('X-Ray Curator: Open Dataset Map');
+    const map = await workbench.webviewFrame('body[data-points]', 120_000);
+    const points = Number(await map.locator('body').getAttribute('data-points'));
+    // A finding no test above edited, so NIH's file still gives its positives.
+    const edited = new Set(journalOnDisk<{ kind: string; finding?: string }>(path.join(workbench.root, '.xray-curator')).map((e) => e.finding));
+    const finding = ['Effusion', 'Infiltration', 'Atelectasis'].find((f) => !edited.has(f))!;
+    await map.locator('select[aria-label="Colour the points by"]').selectOption(`finding:${finding}`);
+    const legend = (await map.locator('.legend').textContent()) ?? '';
+    const count = (name: string): number => Number(new RegExp(`${name} \\((\\d+)\\)`).exec(legend)?.[1] ?? 0);
+    const rows = fs.readFileSync(path.join(workbench.root, 'Data_Entry_2017.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+    const positives = rows.filter((row) => (row.split(',')[1] ?? '').split('|').includes(finding)).length;
+    assert.ok(positives > 0);
+    // Every image is embedded after Retrain; NIH has no uncertain labels.
+    assert.equal(points, rows.length);
+    assert.equal(count('positive'), positives, legend);
+    assert.equal(count('positive') + count('negative or not mentioned'), points, legend);
+    await workbench.screenshot('nih-map-effusion');
+  });
 });

@@ -1,5 +1,6 @@
 // The ways the dataset map colours its points, from what the gallery shows of each item: label, prediction, right or
-// wrong, source, flag, split and label-issue score. Pure (no vscode), so tests call it directly.
+// wrong, source, flag, split, label-issue score and, on a multi-label dataset, each finding's state. Pure (no
+// vscode), so tests call it directly.
 import type { MapColouring } from '../../shared/mapProtocol';
 import type { GalleryItem } from '../../shared/protocol';
 
@@ -8,7 +9,7 @@ const MAX_CATEGORIES = 254;
 const NONE = 255;
 
 /** One colouring per way, for the items at the map's points (undefined: gone from the dataset since the map was made). */
-export function mapColourings(items: readonly (GalleryItem | undefined)[], classes: readonly string[]): MapColouring[] {
+export function mapColourings(items: readonly (GalleryItem | undefined)[], classes: readonly string[], findings: readonly string[] = []): MapColouring[] {
   const categorical = (name: MapColouring['name'], title: string, of: (item: GalleryItem) => string | undefined, first: readonly string[] = []): MapColouring => {
     const categories = [...first];
     const codeOf = new Map(categories.map((c, i) => [c, i]));
@@ -41,5 +42,14 @@ export function mapColourings(items: readonly (GalleryItem | undefined)[], class
     categorical('flag', 'Flag', (item) => (item.flagged ? 'flagged' : 'not flagged'), ['not flagged', 'flagged']),
     categorical('split', 'Split', (item) => item.split),
     { name: 'issue', title: 'Label-issue score', values: issue },
+    ...findings.map((finding) =>
+      categorical(`finding:${finding}`, `Finding ${finding}`, (item) => findingState(item, finding), ['positive', 'uncertain', 'negative or not mentioned']),
+    ),
   ];
+}
+
+function findingState(item: GalleryItem, finding: string): string | undefined {
+  if (!item.findings) return undefined;
+  if (item.findings.positive.includes(finding)) return 'positive';
+  return item.findings.uncertain.includes(finding) ? 'uncertain' : 'negative or not mentioned';
 }

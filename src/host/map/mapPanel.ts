@@ -93,8 +93,8 @@ export class MapPanel extends Disposable {
   }
 
   private async colourings(): Promise<MapColouring[]> {
-    const { items, classes } = await this.gallery.shownItems(this.ids);
-    return mapColourings(items, classes);
+    const { items, classes, findings } = await this.gallery.shownItems(this.ids);
+    return mapColourings(items, classes, findings);
   }
 
   /** Recoloured only while shown: a hidden webview's page is discarded, and its next ready handshake colours it afresh. */

@@ -59,6 +59,20 @@ describe('the dataset map: geometry, colours and messages', () => {
     assert.equal(colours[3], packColour('#5a5a5a'), 'a point with no category is grey');
   });
 
+  it('colours a multi-label dataset by each finding\'s state', () => {
+    const items: (GalleryItem | undefined)[] = [
+      { id: 'a', label: null, flagged: false, findings: { positive: ['Edema'], uncertain: [] } },
+      { id: 'b', label: null, flagged: false, findings: { positive: [], uncertain: ['Edema'] } },
+      { id: 'c', label: null, flagged: false, findings: { positive: ['Mass'], uncertain: [] } },
+      undefined,
+    ];
+    const edema = mapColourings(items, [], ['Edema', 'Mass']).find((c) => c.name === 'finding:Edema')!;
+    assert.equal(edema.title, 'Finding Edema');
+    assert.deepEqual(edema.categories, ['positive', 'uncertain', 'negative or not mentioned']);
+    assert.deepEqual([...edema.codes!], [0, 1, 2, 255]);
+    assert.equal(mapColourings(items, ['A', 'B']).filter((c) => c.name.startsWith('finding:')).length, 0, 'none without findings');
+  });
+
   it('folds categories past 254 into "other"', () => {
     const items = Array.from({ length: 300 }, (_, i): GalleryItem => ({ id: `x${i}`, label: null, flagged: false, metadata: { source: `s${i}` } }));
     const source = mapColourings(items, []).find((c) => c.name === 'source')!;
