@@ -45,13 +45,11 @@ describe('UI: the rest of the palette on the shipped demo', () => {
 
   it('Select Backbone takes a local folder, then the built-in one again', async () => {
     const folder = path.join(PROJECT_ROOT, 'models', 'mobilenet_v2_0.35_224');
-    await workbench.runCommand('xrayCurator.selectBackbone');
-    await workbench.pick('Local folder');
+    await workbench.runAndPick('xrayCurator.selectBackbone', 'Local folder');
     await workbench.answer(`${folder}/`);
     assert.match(await workbench.notification(/backbone set to/), new RegExp(`backbone set to ${folder.replace(/[.]/g, '\\.')}`));
     await clear();
-    await workbench.runCommand('xrayCurator.selectBackbone');
-    await workbench.pick('Built in');
+    await workbench.runAndPick('xrayCurator.selectBackbone', 'Built in');
     assert.match(await workbench.notification(/backbone set to/), /backbone set to built-in MobileNetV2/);
     await clear();
   });

@@ -82,10 +82,27 @@ export class Workbench {
   }
 
   /** Picks the row of the open quick pick that shows `text`. */
-  async pick(text: string | RegExp): Promise<void> {
+  async pick(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
     await row.click();
+  }
+
+  /**
+   * Runs a command that opens a quick pick and picks `text` in it. A panel that takes the focus meanwhile (a webview
+   * still settling) closes the pick before it is used: the command is run again.
+   */
+  async runAndPick(titleOrId: string, text: string | RegExp, attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(titleOrId);
+      try {
+        await this.pick(text, 7_500);
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= attempts) throw error;
+      }
+    }
   }
 
   /**
