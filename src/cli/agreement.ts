@@ -1,11 +1,9 @@
 import * as path from 'node:path';
-import { openDataset, readJournal } from '../dataset';
 import { writeAtomically } from '../dataset/atomicFile';
-import { datasetReadings, DEFAULT_CONSENSUS, parseConsensusRule, readConsensusRule } from '../dataset/readers';
+import { parseConsensusRule } from '../dataset/readers';
 import type { ConsensusRule } from '../dataset/readers';
-import { buildAgreementReport, renderAgreementHtml, renderAgreementMarkdown } from '../ml/agreement';
-import type { AgreementReport, ModelPredictedClasses } from '../ml/agreement';
-import { predictionVersions, readPredictions } from '../ml/predictionFiles';
+import { datasetAgreement, renderAgreementHtml, renderAgreementMarkdown } from '../ml/agreement';
+import type { AgreementReport } from '../ml/agreement';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
 import { intOption } from './mlCommon';
@@ -33,23 +31,15 @@ export const agreementCommand: CliCommand = {
     if (!values.out) throw new UsageError('missing --out FILE');
     const format = (values.format ?? 'json') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    // The dataset's own rule (`label --consensus`) unless one is given here.
-    const rule = values.consensus === undefined ? ((await readConsensusRule(root)) ?? DEFAULT_CONSENSUS) : consensusOption(values.consensus);
-    const options = { iterations: intOption('iterations', values.iterations), seed: intOption('seed', values.seed, 0) };
-
-    const dataset = await openDataset(root, { files: values.files });
-    const journal = await readJournal(dataset.root);
-    const readings = await datasetReadings(dataset, journal.entries);
-    const report = buildAgreementReport({
-      dataset: dataset.root,
-      readings,
-      rule,
-      predictions: readings.kind === 'single-label' ? await latestPredictions(dataset.root) : undefined,
-      options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    const { report, datasetWarnings } = await datasetAgreement(root, {
+      rule: values.consensus === undefined ? undefined : consensusOption(values.consensus),
+      files: values.files,
+      iterations: intOption('iterations', values.iterations),
+      seed: intOption('seed', values.seed, 0),
     });
     await writeAtomically(path.resolve(values.out), render(report, format));
     process.stdout.write(`${summaryLine(report)}; written to ${values.out}\n`);
-    for (const line of [...report.warnings, ...dataset.warnings]) process.stderr.write(`warning: ${line}\n`);
+    for (const line of [...report.warnings, ...datasetWarnings]) process.stderr.write(`warning: ${line}\n`);
     return 0;
   },
 };
@@ -60,14 +50,6 @@ function consensusOption(text: string): ConsensusRule {
   } catch (error) {
     throw new UsageError(`--consensus: ${(error as Error).message}`);
   }
-}
-
-/** The predicted classes of the newest model version that scored the dataset (`predictions/vN.json`), if any. */
-async function latestPredictions(root: string): Promise<ModelPredictedClasses | undefined> {
-  const [latest] = await predictionVersions(root);
-  const file = latest === undefined ? undefined : await readPredictions(root, latest);
-  if (!file) return undefined;
-  return { modelVersion: `v${file.modelVersion}`, classes: file.classes, predicted: new Map(file.items.map((item) => [item.id, item.predicted])) };
 }
 
 function render(report: AgreementReport, format: Format): string {

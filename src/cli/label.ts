@@ -2,18 +2,22 @@ import * as fs from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { LabelJournal, openDataset } from '../dataset';
 import type { Dataset, DatasetItem, JournalEdit, JournalEntry } from '../dataset';
-import { formatConsensusRule, parseConsensusRule, writeConsensusRule } from '../dataset/readers';
-import type { ConsensusRule } from '../dataset/readers';
 import type { CliCommand } from './command';
 import { parseCommandArgs, requirePositional, UsageError } from './command';
+import { applyStudyOptions } from './labelStudy';
 
 export const labelCommand: CliCommand = {
-  usage: 'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE)... [--reader NAME | --user NAME] [--consensus majority|unanimous|adjudicator:NAME|reader:NAME|latest]',
+  usage:
+    'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE | --adjudicate ITEM=CLASS --reason TEXT)... ' +
+    '[--reader NAME | --user NAME] [--consensus majority|unanimous|adjudicator:NAME|reader:NAME|latest] [--readers A,B,C] [--readers-per-item K] [--blind | --open] [--adjudicator NAME]',
   summary:
     'Records label edits in the dataset journal, in the order given, and prints one line per durable edit. ' +
     '--from-csv reads path,label[,flagged] rows. Nothing is recorded if any item or class is unknown (exit 1). ' +
     '--reader (or --user) names the reader the edits are journalled under; default: the OS user. ' +
-    "--consensus sets how the dataset's label comes from its readers' readings (readers.json); latest: the latest edit wins, whoever made it (the default).",
+    "--consensus sets how the dataset's label comes from its readers' readings (readers.json); latest: the latest edit wins, whoever made it (the default). " +
+    '--readers, --readers-per-item, --blind/--open and --adjudicator set up the reading study (each image read by K of the readers, blind: ' +
+    "a reader sees neither the model nor the other readers until they have read it). --adjudicate records the reader's decision on a " +
+    'disagreement with its --reason (one reason for every --adjudicate of the call).',
   async run(args: string[]): Promise<number> {
     const { values, positionals, tokens } = parseCommandArgs(args, {
       set: { type: 'string', multiple: true },
@@ -24,6 +28,13 @@ export const labelCommand: CliCommand = {
       user: { type: 'string' },
       reader: { type: 'string' },
       consensus: { type: 'string' },
+      adjudicate: { type: 'string', multiple: true },
+      reason: { type: 'string' },
+      readers: { type: 'string' },
+      'readers-per-item': { type: 'string' },
+      blind: { type: 'boolean' },
+      open: { type: 'boolean' },
+      adjudicator: { type: 'string' },
     });
     const root = requirePositional(positionals, 'DATASET');
     if (values.reader !== undefined && values.user !== undefined && values.reader !== values.user) throw new UsageError('--reader and --user name two different people');
@@ -35,11 +46,13 @@ export const labelCommand: CliCommand = {
       else if (token.name === 'finding') requests.push(parseFinding(token.value));
       else if (token.name === 'flag' || token.name === 'unflag') requests.push({ kind: token.name, itemId: token.value, source: `--${token.name}` });
       else if (token.name === 'from-csv') requests.push(...(await readEditCsv(token.value)));
+      else if (token.name === 'adjudicate') requests.push(parseAdjudicate(token.value, values.reason));
     }
-    const rule = values.consensus === undefined ? undefined : consensusOption(values.consensus);
-    if (requests.length === 0 && rule === undefined) throw new UsageError('no edits given');
+    if (values.reason !== undefined && !values.adjudicate) throw new UsageError('--reason goes with --adjudicate');
+    // The study first: edits made in the same call are read under it.
+    const study = await applyStudyOptions(root, values);
+    if (requests.length === 0 && !study) throw new UsageError('no edits given');
     if (requests.length > 0) await recordEdits(root, requests, values.reader ?? values.user);
-    if (rule !== undefined) await setConsensus(root, rule);
     return 0;
   },
 };
@@ -55,28 +68,14 @@ async function recordEdits(root: string, requests: readonly EditRequest[], user:
   }
 }
 
-/** `latest` (null: no readers.json) or a consensus rule. */
-function consensusOption(text: string): ConsensusRule | null {
-  if (text === 'latest') return null;
-  try {
-    return parseConsensusRule(text);
-  } catch (error) {
-    throw new UsageError(`--consensus: ${(error as Error).message}`);
-  }
-}
-
-async function setConsensus(root: string, rule: ConsensusRule | null): Promise<void> {
-  if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new Error(`dataset folder not found: ${root}`);
-  await writeConsensusRule(root, rule);
-  process.stdout.write(rule ? `labels from now on: the ${formatConsensusRule(rule)} consensus of the readers\n` : 'labels from now on: the latest edit, whoever made it\n');
-}
-
 interface EditRequest {
   kind: 'relabel' | 'flag' | 'unflag' | 'finding';
   itemId: string;
   /** relabel: the class; finding: the state. */
   label?: string;
   finding?: string;
+  /** An adjudicator's decision (a relabel), with its reason. */
+  reason?: string;
   /** Where the request came from, for error messages. */
   source: string;
 }
@@ -85,6 +84,11 @@ function parseSet(value: string): EditRequest {
   const separator = value.lastIndexOf('=');
   if (separator <= 0 || separator === value.length - 1) throw new UsageError(`--set needs ITEM=CLASS, got "${value}"`);
   return { kind: 'relabel', itemId: value.slice(0, separator), label: value.slice(separator + 1), source: '--set' };
+}
+
+function parseAdjudicate(value: string, reason: string | undefined): EditRequest {
+  if (!reason?.trim()) throw new UsageError('--adjudicate needs --reason TEXT: the reason is journalled with the decision');
+  return { ...parseSet(value), reason: reason.trim(), source: '--adjudicate' };
 }
 
 /** `ITEM:FINDING=STATE` (the item id may hold ':'; the finding is after the last one before '='). */
@@ -135,7 +139,7 @@ function resolveEdits(dataset: Dataset, requests: readonly EditRequest[]): Journ
       problems.push(`${request.source}: unknown finding "${request.finding}" (${dataset.multiLabel ? `findings: ${dataset.multiLabel.findings.join(', ')}` : 'not a multi-label dataset'})`);
       continue;
     }
-    edits.push({ kind: request.kind, item, value: request.label, finding: request.finding });
+    edits.push({ kind: request.kind, item, value: request.label, finding: request.finding, ...(request.reason ? { adjudication: { reason: request.reason } } : {}) });
   }
   if (problems.length > 0) throw new Error(`nothing recorded:\n  ${problems.join('\n  ')}`);
   return edits;
@@ -146,5 +150,6 @@ function describe(entry: JournalEntry): string {
     entry.kind === 'relabel' ? `: ${entry.old ?? '(unlabelled)'} → ${entry.new ?? '(unlabelled)'}`
     : entry.kind === 'finding' ? ` ${entry.finding}: ${String(entry.old)} → ${String(entry.new)}`
     : '';
-  return `recorded ${entry.id} ${entry.kind} ${entry.item}${change}`;
+  const decision = entry.kind === 'relabel' && entry.adjudication ? ` (adjudicated: ${entry.adjudication.reason})` : '';
+  return `recorded ${entry.id} ${entry.kind} ${entry.item}${change}${decision}`;
 }

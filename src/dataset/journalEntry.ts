@@ -3,10 +3,11 @@ import type { FindingState } from './multilabel/types';
 
 /**
  * Version of the journal line format; every line carries it. 2 added `finding` entries (one finding of a multi-label
- * item set positive, negative, uncertain or unmentioned); version-1 lines are read as they were written.
+ * item set positive, negative, uncertain or unmentioned); 3 added `adjudication` (a relabel that settles the readers'
+ * disagreement, with its reason). Older lines are read as they were written.
  */
-export const JOURNAL_VERSION = 2;
-const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2]);
+export const JOURNAL_VERSION = 3;
+const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2, 3]);
 
 export type JournalKind = 'relabel' | 'flag' | 'unflag' | 'note' | 'move' | 'finding';
 
@@ -36,6 +37,11 @@ export interface JournalEntry {
   /** Set on entries written by undo / redo: the entry they reverse or repeat. */
   undoes?: string;
   redoes?: string;
+  /**
+   * relabel entries: the adjudicator's decision on an item its readers disagree about, and why. It is nobody's
+   * reading (agreement leaves it out) and it settles the item whatever the consensus rule says.
+   */
+  adjudication?: { reason: string };
 }
 
 /** What the journal says about one item, on top of its source label. */
@@ -73,6 +79,9 @@ export function parseJournalLine(line: string): JournalEntry {
   if (value.kind === 'finding') {
     if (typeof value.finding !== 'string' || value.finding === '') throw new Error('finding entry without a finding name');
     if (!FINDING_STATES.includes(value.new as FindingState)) throw new Error(`finding entry with an unknown state ${String(value.new)}`);
+  }
+  if (value.adjudication !== undefined && (value.kind !== 'relabel' || typeof value.adjudication?.reason !== 'string')) {
+    throw new Error('an adjudication is a relabel with a reason');
   }
   if (value.kind === 'relabel' && typeof value.new === 'string') {
     // Labels become folder names on "apply labels to folders": a hand-edited line must not smuggle in a path.

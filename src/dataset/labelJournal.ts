@@ -11,8 +11,8 @@ import type { FindingState } from './multilabel/types';
 import type { JournalEntry, JournalKind, JournalState } from './journalEntry';
 import { performMoves } from './journalMoves';
 import { stateDirOf } from './userCache';
-import { consensusState, readConsensusRule } from './readers/readersConfig';
-import type { ConsensusRule } from './readers/consensus';
+import { consensusState, READERS_FILE_NAME, readReadersConfig } from './readers/readersConfig';
+import type { ReadersConfig } from './readers/readersConfig';
 import type { DatasetItem } from './types';
 
 /** How far ahead of this clock an entry's time may be and still be followed by `stamp` (see there). */
@@ -36,6 +36,8 @@ export interface JournalEdit {
   /** finding edits: which finding. */
   finding?: string;
   shown?: ShownPrediction;
+  /** relabel: the adjudicator's decision and its reason (see `JournalEntry.adjudication`). */
+  adjudication?: { reason: string };
 }
 
 /**
@@ -53,13 +55,14 @@ export class LabelJournal {
   private currentState: JournalState = replayJournal([]);
   /** The latest entry time read, in ms: new entries are stamped after it (see `stamp`). */
   private latestTime = -Infinity;
-  private rule: ConsensusRule | null = null;
+  private readersConfig: ReadersConfig | null = null;
   /** `state` under the rule, made when asked after a change. */
   private consensus: JournalState | undefined;
   private reading: Promise<unknown> = Promise.resolve();
   private readonly undoStack: JournalEntry[][] = [];
   private readonly redoStack: JournalEntry[][] = [];
   private readonly listeners = new Set<(added: readonly JournalEntry[]) => void>();
+  private readonly readersListeners = new Set<() => void>();
   /** Warnings about skipped lines (a torn last line after a crash, damaged lines). */
   readonly warnings: string[] = [];
 
@@ -79,8 +82,7 @@ export class LabelJournal {
 
   static async open(root: string, options: { user?: string } = {}): Promise<LabelJournal> {
     const journal = new LabelJournal(path.resolve(root), options.user ?? currentUser());
-    // A damaged readers.json: openDataset warns about it; the journal then works as without one.
-    journal.rule = await readConsensusRule(journal.root).catch(() => null);
+    await journal.readReaders();
     await journal.refresh();
     return journal;
   }
@@ -89,10 +91,31 @@ export class LabelJournal {
     return this.entryList;
   }
 
-  /** The journal's state; with a consensus rule (`readers.json`, read at open) its labels are the readers' consensus. */
+  /**
+   * The journal's state; with a consensus rule (`readers.json`, read at open and again when it changes) its labels
+   * are the readers' consensus.
+   */
   get state(): JournalState {
-    if (!this.rule) return this.currentState;
-    return (this.consensus ??= consensusState(this.currentState, this.entryList, this.rule).state);
+    if (!this.readersConfig) return this.currentState;
+    return (this.consensus ??= consensusState(this.currentState, this.entryList, this.readersConfig.rule).state);
+  }
+
+  /** The dataset's consensus rule and reading study (`readers.json`), or null without one. */
+  get readers(): ReadersConfig | null {
+    return this.readersConfig;
+  }
+
+  /** Listens for a changed `readers.json` (seen by `watchForOtherWriters`); returns the unsubscribe function. */
+  onDidChangeReaders(listener: () => void): () => void {
+    this.readersListeners.add(listener);
+    return () => this.readersListeners.delete(listener);
+  }
+
+  /** Reads `readers.json` again (a study set up or changed, here or in another window). */
+  async readReaders(): Promise<void> {
+    // A damaged readers.json: openDataset warns about it; the journal then works as without one.
+    this.readersConfig = await readReadersConfig(this.root).catch(() => null);
+    this.consensus = undefined;
   }
 
   get canUndo(): boolean {
@@ -245,7 +268,13 @@ export class LabelJournal {
   watchForOtherWriters(): () => void {
     let timer: NodeJS.Timeout | undefined;
     const watchers: ReturnType<typeof watch>[] = [];
+    let readersTimer: NodeJS.Timeout | undefined;
     const changed = (name: string | null): void => {
+      if (name === READERS_FILE_NAME) {
+        clearTimeout(readersTimer);
+        readersTimer = setTimeout(() => void this.readReaders().then(() => this.readersListeners.forEach((listener) => listener())), 50);
+        return;
+      }
       if (name !== null && !name.endsWith('.jsonl')) return;
       clearTimeout(timer);
       timer = setTimeout(() => void this.refresh().catch(() => undefined), 50);
@@ -263,6 +292,7 @@ export class LabelJournal {
     }
     return () => {
       clearTimeout(timer);
+      clearTimeout(readersTimer);
       for (const watcher of watchers) watcher.close();
     };
   }
@@ -329,6 +359,7 @@ export class LabelJournal {
       old: oldValue(),
       new: newValue,
       ...(edit.shown ? { model: edit.shown.model, confidence: edit.shown.confidence } : {}),
+      ...(edit.kind === 'relabel' && edit.adjudication ? { adjudication: { reason: edit.adjudication.reason } } : {}),
     };
   }
 

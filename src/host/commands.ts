@@ -8,6 +8,7 @@ import { nextToLabel } from './exploreCommands';
 import type { GalleryPanel } from './galleryPanel';
 import { applyLabelsToFolders, filterGallery, undoLabel } from './labelCommands';
 import { fineTuneBackbone, retrainModel, scoreDataset, selectBackbone } from './modelCommands';
+import { setUpReadingStudy, showAgreement, showStudyQueue } from './readers/studyCommands';
 import { compareModels, openReportFile, showReport } from './reportCommands';
 
 /** A command's implementation, given the extension's services. */
@@ -47,6 +48,10 @@ export function createCommands(): Record<string, CommandFactory> {
     'xrayCurator.filterGallery': onDataset(async (ctx, root, target) => filterGallery(ctx, root, target)),
     'xrayCurator.openMap': onDataset(async (ctx, root) => ctx.galleries.openMap(root)),
     'xrayCurator.nextToLabel': onDataset((ctx, root, target) => nextToLabel(ctx, root, target.strategy)),
+    'xrayCurator.setUpReadingStudy': onDataset((_ctx, root) => setUpReadingStudy(root)),
+    'xrayCurator.showReadingQueue': onDataset((ctx, root) => showStudyQueue(ctx, root, 'read')),
+    'xrayCurator.showAdjudicationQueue': onDataset((ctx, root) => showStudyQueue(ctx, root, 'adjudicate')),
+    'xrayCurator.showAgreement': onDataset((_ctx, root) => showAgreement(root)),
     'xrayCurator.exportDataset': onDataset((_ctx, root) => exportDataset(root)),
     'xrayCurator.exportModel': onDataset((ctx, root) => exportModel(ctx, root)),
     'xrayCurator.selectBackbone': () => () => selectBackbone(),

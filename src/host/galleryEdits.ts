@@ -1,7 +1,7 @@
 // The gallery's edits as the host carries them out: each is checked against the dataset, recorded in the journal
 // (with what the model showed when it was made) and run one after another in the order they arrived.
-import { classNameProblem } from '../dataset';
-import type { DatasetItem, JournalEdit } from '../dataset';
+import { applyToFolders, classNameProblem } from '../dataset';
+import type { DatasetItem, JournalEdit, PlannedMove } from '../dataset';
 import type { DoneReply, FlagRequest, RelabelRequest, SetFindingRequest, UndoRequest } from '../shared/protocol';
 import type { PredictionStore } from './galleryData';
 import type { Loaded } from './galleryLoader';
@@ -15,6 +15,8 @@ export class GalleryEdits {
     /** The dataset edits go through; throws in Restricted Mode. */
     private readonly editable: () => Promise<Loaded>,
     private readonly predictions: PredictionStore,
+    /** Blind reading withholds the model from this item: an edit records no prediction shown. */
+    private readonly blinded: (id: string) => boolean = () => false,
   ) {}
 
   async handle(body: EditRequest): Promise<DoneReply> {
@@ -57,6 +59,27 @@ export class GalleryEdits {
     return run;
   }
 
+  /** Undo Last Label Change: the same step as `u` in the gallery; returns how many journal entries it reversed. */
+  async undo(): Promise<number> {
+    const { journal } = await this.editable();
+    return (await this.serialized(() => journal.undo())).length;
+  }
+
+  /** Apply Labels to Folders: moves the files through the journal, as one step that `undo` reverses. */
+  async applyMoves(moves: readonly PlannedMove[]): Promise<number> {
+    const { dataset, journal } = await this.editable();
+    return (await this.serialized(() => applyToFolders(dataset, journal, moves))).length;
+  }
+
+  /** The adjudicator's decision on one item, with its reason (one undo step). */
+  async adjudicate(id: string, label: string, reason: string): Promise<DoneReply> {
+    const problem = classNameProblem(label);
+    if (problem) throw new Error(problem);
+    const { dataset } = await this.editable();
+    if (!dataset.classes.includes(label)) throw new Error(`${JSON.stringify(label)} is not a class of this dataset (${dataset.classes.join(', ')})`);
+    return this.edit([id], (item) => ({ kind: 'relabel', item, value: label, adjudication: { reason } }));
+  }
+
   /** Records one edit per item as one journal group (one undo step). */
   private async edit(ids: readonly string[], make: (item: DatasetItem) => JournalEdit): Promise<DoneReply> {
     const { journal, byId } = await this.editable();
@@ -64,7 +87,7 @@ export class GalleryEdits {
       const item = byId.get(id);
       if (!item) throw new Error(`no item ${JSON.stringify(id)} in this dataset`);
       const edit = make(item);
-      const shown = this.predictions.shownFor(edit);
+      const shown = this.blinded(id) ? undefined : this.predictions.shownFor(edit);
       return shown ? { ...edit, shown } : edit;
     });
     const entries = await this.serialized(() => journal.record(edits));

@@ -1,26 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyJournalState, applyToFolders, planApplyToFolders } from '../dataset';
-import type { Dataset, DatasetItem, JournalEntry, PlannedMove } from '../dataset';
+import type { Dataset, DatasetItem, JournalEntry } from '../dataset';
 import { MessageHandler } from '../shared/messageHandler';
 import { parseFromWebview } from '../shared/parseMessage';
-import type { ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemList, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
+import type { DatasetSummary, ErrorReply, FromWebviewBody, GalleryFilterRequest, GalleryItem, GalleryUrls, ItemList, ReadyReply, RenderedEvent, ToWebviewBody } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { GalleryEdits } from './galleryEdits';
+import { GalleryLive } from './galleryLive';
+import type { Loaded } from './galleryLoader';
 import { GalleryVectors } from './galleryVectors';
 import { readSettings } from './settings';
 import { PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks } from '../ml/audit/issueMarks';
 import type { PredictionSet } from './galleryData';
-import { dicomTagsReply, PixelCache } from './dicomDetail';
-import { GalleryLoader } from './galleryLoader';
-import { watchGalleryFiles } from './galleryFileWatch';
-import type { Loaded, LoaderEvents, ScanChanges } from './galleryLoader';
 import { ItemDetails } from './itemDetails';
 import { ItemPager } from './itemPages';
-import { readShownPredictions } from './predictionFiles';
+import { GalleryStudy } from './readers/galleryStudy';
 import { ThumbnailQueue } from './thumbnailQueue';
-import { watchPredictionFiles } from './watchPredictions';
 import { configureGalleryWebview, webviewHtml } from './webviewHtml';
 import { receiveValidated } from './webviewMessages';
 
@@ -58,9 +54,13 @@ export class GalleryPanel extends Disposable {
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly predictions = new PredictionStore();
-  private loader: GalleryLoader | undefined;
+  /** The dataset and journal, kept live. */
+  private readonly live: GalleryLive;
   private readonly pages: ItemPager;
-  private readonly edits = new GalleryEdits(() => this.editable(), this.predictions);
+  /** The reading study (`readers.json`): what blind reading withholds, the queues, adjudication. */
+  private readonly study = new GalleryStudy();
+  /** Every edit, from the webview or a command (undo, apply labels to folders), goes through these. */
+  readonly edits = new GalleryEdits(() => this.editable(), this.predictions, (id) => this.study.blinded(id));
   /** "More like this", the active-learning queue (ranked again whenever a model scores the dataset) and the map. */
   readonly vectors: GalleryVectors;
   private pendingFilter: GalleryFilterRequest | undefined;
@@ -71,11 +71,6 @@ export class GalleryPanel extends Disposable {
   /** Problems met while loading, before the webview could be told; sent with the ready reply. */
   private readonly openWarnings: string[] = [];
   private readonly details: ItemDetails;
-  private readonly pixels = new PixelCache();
-  /** The latest model's predictions and audit, read once as the panel opens (they do not depend on the scan). */
-  private predictionsRead: Promise<void> = Promise.resolve();
-  /** Aborted when the panel closes: stops work that may still be starting, such as the file watcher's listing. */
-  private readonly closing = new AbortController();
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
@@ -94,7 +89,7 @@ export class GalleryPanel extends Disposable {
     super();
     const webview = panel.webview;
     const thumbnailRoot = storageUri ? vscode.Uri.joinPath(storageUri, 'thumbnails') : undefined;
-    this.thumbnails = new ThumbnailQueue(thumbnailRoot?.fsPath, readSettings().thumbnailSize, (id) => this.loader?.current?.byId.get(id), (ids) => this.pushPatch(ids, []));
+    this.thumbnails = new ThumbnailQueue(thumbnailRoot?.fsPath, readSettings().thumbnailSize, (id) => this.live.loader.current?.byId.get(id), (ids) => this.pushPatch(ids, []));
     this.pages = new ItemPager(
       (page) => this.push(page),
       (item) => this.toGalleryItem(item),
@@ -102,7 +97,7 @@ export class GalleryPanel extends Disposable {
     );
     this.urls = configureGalleryWebview(webview, extensionUri, datasetRoot, thumbnailRoot);
     this.vectors = new GalleryVectors(datasetRoot, () => this.current());
-    this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined);
+    this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined, this.study);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.messages = new MessageHandler<ToWebviewBody, FromWebviewBody>(
       (message) => void webview.postMessage(message),
@@ -122,7 +117,17 @@ export class GalleryPanel extends Disposable {
       style: 'media/gallery.css',
     });
     // The dataset opens while the webview loads its script: the ready handshake then finds it (or its snapshot) there.
-    this.load();
+    this.live = this.register(
+      new GalleryLive(datasetRoot, this.study, this.predictions, this.vectors, {
+        scanProgress: (scan) => this.push({ type: 'scanProgress', ...(scan ? { scan } : {}) }),
+        restArrived: (dataset) => this.pages.continue(dataset.items),
+        patch: (ids, removed) => this.pushPatch(ids, removed),
+        resend: (dataset) => this.resend(dataset),
+        listUpdated: (list) => this.push({ type: 'listUpdated', list }),
+        problem: (message) => (this.webviewReady ? this.push({ type: 'showError', message }) : this.openWarnings.push(message)),
+        labelsChanged: () => this.labelsEmitter.fire(),
+      }),
+    );
   }
 
   /** Resolves with the webview's first report of what it rendered. */
@@ -145,32 +150,15 @@ export class GalleryPanel extends Disposable {
     this.pushPatch([...touched], []);
   }
 
-  /** Undo Last Label Change: the same step as `u` in the gallery; returns the journal entries reversed. */
-  async undo(): Promise<number> {
-    const { journal } = await this.editable();
-    return (await this.edits.serialized(() => journal.undo())).length;
-  }
-
   /** The dataset as this panel holds it, scanned and kept live (journal, files on disk): no second scan for other views. */
   async dataset(): Promise<Dataset> {
-    await this.load().scanned;
-    return this.loader!.current!.dataset;
+    await this.live.loader.scanned;
+    return this.live.loader.current!.dataset;
   }
 
   /** The journal this panel holds (empty until it is open). */
   journalEntries(): readonly JournalEntry[] {
-    return this.loader?.current?.journal.entries ?? [];
-  }
-
-  /** The dry run of Apply Labels to Folders on the dataset as this panel shows it. */
-  async planMoves(): Promise<PlannedMove[]> {
-    return planApplyToFolders(await this.dataset());
-  }
-
-  /** Moves files into their class folders through this panel's journal: one step that `undo` reverses. */
-  async applyMoves(moves: readonly PlannedMove[]): Promise<number> {
-    const { dataset, journal } = await this.editable();
-    return (await this.edits.serialized(() => applyToFolders(dataset, journal, moves))).length;
+    return this.live.loader.current?.journal.entries ?? [];
   }
 
   /** Shows an audit's label issues: every item's score on its tile (filter, sort), suggestions for the issue queue. */
@@ -183,6 +171,11 @@ export class GalleryPanel extends Disposable {
   showFilter(filter: GalleryFilterRequest): void {
     if (this.webviewReady) this.push({ type: 'setFilter', filter });
     else this.pendingFilter = filter;
+  }
+
+  /** One of the reading study's queues over the dataset as shown: the images waiting for this reader, or the disagreements. */
+  async studyQueue(queue: 'read' | 'adjudicate'): Promise<ItemList> {
+    return this.study.queue({ queue }, (await this.current()).dataset.items);
   }
 
   /** Shows exactly these items, in this order (the map's selection, a script). */
@@ -212,7 +205,6 @@ export class GalleryPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.closing.abort();
     this.thumbnails.dispose();
     this.pages.dispose();
     this.details.dispose();
@@ -237,15 +229,15 @@ export class GalleryPanel extends Disposable {
       case 'undo':
       case 'redo':
         return this.edits.handle(body);
+      case 'adjudicate':
+        return this.study.adjudicate(body, this.edits);
+      case 'studyQueue':
+        return { type: 'list', list: await this.studyQueue(body.queue) };
       case 'detail':
-        // `item` waited for the dataset, so its journal is there.
-        return this.details.detail(await this.item(body.id), this.loader!.current!.journal, this.loader!.current!.dataset.multiLabel?.findings);
       case 'saliency':
-        return this.details.saliency(await this.item(body.id), body.finding);
       case 'dicomTags':
-        return dicomTagsReply(await this.item(body.id));
       case 'pixels':
-        return this.pixels.reply(await this.item(body.id));
+        return this.details.answer(body, await this.item(body.id), this.live.loader.current!);
       case 'thumbnails':
         this.thumbnails.request(body.ids);
         return undefined;
@@ -260,9 +252,9 @@ export class GalleryPanel extends Disposable {
 
   /** The handshake's reply: the dataset as shown now (snapshot, listing or scan) and the first page of its items. */
   private async ready(): Promise<ReadyReply> {
-    const loader = this.load();
+    const { loader } = this.live;
     // The first tiles show their predictions and issue scores (green and red), not a moment later.
-    await Promise.all([loader.first, this.thumbnails.listCache(), this.predictionsRead]);
+    await Promise.all([loader.first, this.thumbnails.listCache(), this.live.predictionsRead, this.live.studyKnown]);
     const dataset = loader.shown!;
     this.webviewReady = true;
     const filter = this.pendingFilter;
@@ -273,7 +265,7 @@ export class GalleryPanel extends Disposable {
     return {
       ...(filter ? { filter } : {}),
       type: 'ready',
-      dataset: summarize(dataset, this.predictions, loader.preview?.counts),
+      dataset: this.summary(dataset, loader.preview?.counts),
       urls: this.urls,
       ...this.pages.start(dataset.items, loader.preview?.total),
       ...(loader.scan ? { scan: loader.scan } : {}),
@@ -290,8 +282,8 @@ export class GalleryPanel extends Disposable {
 
   /** The dataset as loaded (the snapshot's until the scan's replaces it). */
   private async current(): Promise<Loaded> {
-    await this.load().usable;
-    return this.loader!.current!;
+    await this.live.loader.usable;
+    return this.live.loader.current!;
   }
 
   /** The item with this id; the webview may only name items of this dataset. */
@@ -301,102 +293,8 @@ export class GalleryPanel extends Disposable {
     return item;
   }
 
-  /**
-   * Opens the dataset and its journal once (see `GalleryLoader`), then keeps them live: journal appends, prediction
-   * files, and the files on disk once the scan is done.
-   */
-  private load(): GalleryLoader {
-    if (this.loader) return this.loader;
-    const settings = readSettings();
-    const events: LoaderEvents = {
-      progress: (scan) => this.push({ type: 'scanProgress', ...(scan ? { scan } : {}) }),
-      restArrived: () => this.pages.continue(loader.shown!.items),
-      scanned: (changes) => this.onScanned(changes),
-    };
-    const loader = new GalleryLoader(this.datasetRoot, settings.journalUser || undefined, events, this.closing.signal, undefined, settings.dicomIdentifiers);
-    this.loader = loader;
-    this.predictionsRead = this.readPredictionFiles();
-    void loader.usable.then(
-      () => {
-        const { journal } = loader.current!;
-        this.register({ dispose: journal.onDidChange((added) => this.onJournalChange(added)) });
-        this.register({ dispose: journal.watchForOtherWriters() });
-        const predictionWatcher = watchPredictionFiles(this.datasetRoot, () => void this.readPredictionFiles());
-        if (predictionWatcher) this.register(predictionWatcher);
-      },
-      () => undefined,
-    );
-    void loader.scanned.then(
-      () => this.watchFiles(loader.current!),
-      (error: unknown) => {
-        if (!this.closing.signal.aborted) this.push({ type: 'showError', message: `Could not open the dataset: ${error instanceof Error ? error.message : String(error)}` });
-      },
-    );
-    return loader;
-  }
-
-  /** The scan replaced what the webview shows: a few changed items are patched, anything else is sent again. */
-  private onScanned(changes: ScanChanges | 'all'): void {
-    this.vectors.invalidate();
-    const dataset = this.loader?.shown;
-    if (!dataset || !this.webviewReady) return;
-    const few = changes !== 'all' && changes.added.length + changes.removed.length + changes.changed.length <= 1000;
-    if (few) this.pushPatch([...changes.added, ...changes.changed], changes.removed);
-    else this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions), ...this.pages.start(dataset.items) });
-  }
-
-  /** Shows the latest predictions and audit written by the ML jobs, if newer than what is shown. */
-  private async readPredictionFiles(): Promise<void> {
-    try {
-      const touched = await readShownPredictions(this.datasetRoot, this.predictions);
-      this.pushPatch([...touched], []);
-      if (touched.size) await this.rankNextAgain();
-    } catch (error) {
-      const message = `Predictions not shown: ${error instanceof Error ? error.message : String(error)}`;
-      if (this.webviewReady) this.push({ type: 'showError', message });
-      else this.openWarnings.push(message);
-    }
-  }
-
-  /** New predictions (a retrain, Score Dataset): new embeddings too, and the active-learning queue is ranked again. */
-  private async rankNextAgain(): Promise<void> {
-    this.vectors.invalidate();
-    const strategy = this.vectors.nextStrategy;
-    if (strategy) this.push({ type: 'listUpdated', list: await this.vectors.next(strategy) });
-  }
-
-  private onJournalChange(added: readonly JournalEntry[]): void {
-    const loaded = this.loader?.current;
-    if (!loaded) return;
-    // A move renames items: rebuild the index and send everything (rare: "apply labels to folders").
-    if (added.some((entry) => entry.kind === 'move')) {
-      void this.reload();
-      return;
-    }
-    // The journal applies the entries to the effective labels; only the items they name are sent.
-    applyJournalState(loaded.dataset, loaded.journal.state);
-    this.pushPatch([...new Set(added.map((entry) => entry.item))], []);
-    this.labelsEmitter.fire();
-  }
-
-  private async reload(): Promise<void> {
-    if (!this.loader) return;
-    const { dataset } = await this.loader.rescan();
-    this.push({ type: 'itemsChanged', dataset: summarize(dataset, this.predictions), ...this.pages.start(dataset.items) });
-  }
-
-  private async watchFiles(loaded: Loaded): Promise<void> {
-    const watcher = await watchGalleryFiles(loaded, {
-      changed: (ids, removed) => this.pushPatch(ids, removed),
-      problem: (message) => this.push({ type: 'showError', message }),
-      signal: this.closing.signal,
-    });
-    if (watcher && this.isDisposed) watcher.dispose();
-    else if (watcher) this.register(watcher);
-  }
-
   private pushPatch(ids: readonly string[], removed: readonly string[]): void {
-    const loaded = this.loader?.current;
+    const loaded = this.live.loader.current;
     if (!loaded || !this.webviewReady || this.pages.hold(ids, removed)) return;
     const items: GalleryItem[] = [];
     for (const id of ids) {
@@ -405,8 +303,13 @@ export class GalleryPanel extends Disposable {
     }
     if (items.length || removed.length) {
       this.itemsEmitter.fire();
-      this.push({ type: 'itemsPatched', dataset: summarize(loaded.dataset, this.predictions), items, removed: [...removed] });
+      this.push({ type: 'itemsPatched', dataset: this.summary(loaded.dataset), items, removed: [...removed] });
     }
+  }
+
+  /** Sends every item again, from the first page (after a rescan, a move, a new study). */
+  private resend(dataset: Dataset): void {
+    if (this.webviewReady) this.push({ type: 'itemsChanged', dataset: this.summary(dataset), ...this.pages.start(dataset.items) });
   }
 
   private push(body: ToWebviewBody): void {
@@ -414,6 +317,13 @@ export class GalleryPanel extends Disposable {
   }
 
   private toGalleryItem(item: DatasetItem): GalleryItem {
-    return toGalleryItem(item, (it) => this.thumbnails.fileOf(it), this.predictions);
+    const shown = toGalleryItem(item, (it) => this.thumbnails.fileOf(it), this.predictions);
+    return this.study.current?.shown(shown) ?? shown;
+  }
+
+  /** The dataset's summary as the webview shows it, with the reading study. */
+  private summary(dataset: Dataset, saved?: Readonly<Record<string, number>>): DatasetSummary {
+    const study = this.study.current?.summary(dataset.items);
+    return { ...summarize(dataset, this.predictions, saved), ...(study ? { study } : {}) };
   }
 }

@@ -17,7 +17,7 @@ const NOT_EMBEDDED = (missing: number): string => (missing ? `; ${missing.toLoca
 export class GalleryVectors {
   private service: VectorService | undefined;
   /** The strategy of the active-learning queue last shown: it is ranked again when a model scores the dataset. */
-  nextStrategy: NextStrategy | undefined;
+  private nextStrategy: NextStrategy | undefined;
 
   constructor(
     private readonly root: string,
@@ -47,6 +47,12 @@ export class GalleryVectors {
    * What to label next by `strategy`: the unlabelled images, or when every image has a label, those no reader has
    * labelled yet in the journal (un-reviewed), ranked in the worker.
    */
+  /** New predictions (a retrain, Score Dataset): new embeddings too, and the queue last shown is ranked again. */
+  async rankAgain(): Promise<ItemList | undefined> {
+    this.invalidate();
+    return this.nextStrategy && this.next(this.nextStrategy);
+  }
+
   async next(strategy: NextStrategy): Promise<ItemList> {
     const { dataset, journal } = await this.loaded();
     const usable = dataset.items.filter((item) => !item.error);

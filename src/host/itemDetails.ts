@@ -1,20 +1,25 @@
-// The detail view's data for one item: its metadata, history and probabilities, and the Grad-CAM map of the latest
-// model version, computed in a worker thread.
+// The detail view's requests for one item: its metadata, history and probabilities (what blind reading allows), the
+// Grad-CAM map of the latest model version computed in a worker thread, a DICOM file's masked tags, full-range pixels.
 import * as vscode from 'vscode';
 import { stateDirOf } from '../dataset';
 import type { DatasetItem, LabelJournal } from '../dataset';
 import { latestVersion, listVersions } from '../ml/modelVersions';
 import { latestMultiLabelVersion } from '../ml/multilabel/versionStore';
 import { originalUrl, thumbnailUrl } from '../shared/itemUrls';
-import type { DetailReply, GalleryUrls, SaliencyReply } from '../shared/protocol';
-import { hasFullRange } from './dicomDetail';
+import type { DetailReply, DetailRequest, DicomTagsRequest, GalleryUrls, PixelsRequest, SaliencyReply, SaliencyRequest, ToWebviewBody } from '../shared/protocol';
+import { dicomTagsReply, hasFullRange, PixelCache } from './dicomDetail';
 import { historyOf } from './galleryData';
 import type { PredictionStore } from './galleryData';
 import { SaliencyMaps } from './saliencyMaps';
+import type { Loaded } from './galleryLoader';
+import type { GalleryStudy } from './readers/galleryStudy';
 import type { ThumbnailQueue } from './thumbnailQueue';
+
+export type ItemRequest = DetailRequest | SaliencyRequest | DicomTagsRequest | PixelsRequest;
 
 export class ItemDetails {
   private readonly saliencyMaps: SaliencyMaps;
+  private readonly pixels = new PixelCache();
 
   constructor(
     private readonly datasetRoot: string,
@@ -23,12 +28,31 @@ export class ItemDetails {
     private readonly predictions: PredictionStore,
     /** Where downloaded backbones are cached (the extension's global storage). */
     backboneCache: string | undefined,
+    /** Blind reading withholds the model and the other readers until this reader has read the item. */
+    private readonly study: GalleryStudy,
   ) {
     this.saliencyMaps = new SaliencyMaps(backboneCache);
   }
 
+  /** `item`: the request's item, looked up in `loaded` (the webview may only name items of this dataset). */
+  async answer(body: ItemRequest, item: DatasetItem, loaded: Loaded): Promise<ToWebviewBody> {
+    switch (body.type) {
+      case 'detail': {
+        const reply = await this.detail(item, loaded.journal, loaded.dataset.multiLabel?.findings);
+        return this.study.current?.shownDetail(reply) ?? reply;
+      }
+      case 'saliency':
+        if (this.study.blinded(item.id)) throw new Error(`${item.id}: blind reading shows the model's evidence once you have read the image`);
+        return this.saliency(item, body.finding);
+      case 'dicomTags':
+        return dicomTagsReply(item);
+      case 'pixels':
+        return this.pixels.reply(item);
+    }
+  }
+
   /** `findings`: a multi-label dataset's findings, each listed with its label and probability. */
-  async detail(item: DatasetItem, journal: LabelJournal, findings?: readonly string[]): Promise<DetailReply> {
+  private async detail(item: DatasetItem, journal: LabelJournal, findings?: readonly string[]): Promise<DetailReply> {
     const id = item.id;
     // Browsers cannot show DICOM: the detail view shows the thumbnail until the full-range pixels arrive.
     const viewable = item.format !== 'dicom' ? originalUrl(this.urls, item) : undefined;
@@ -63,7 +87,7 @@ export class ItemDetails {
    * Grad-CAM of an item under the latest model version, or of one finding under the latest findings model, computed
    * in a worker thread (cached per content, version and finding).
    */
-  async saliency(item: DatasetItem, finding?: string): Promise<SaliencyReply> {
+  private async saliency(item: DatasetItem, finding?: string): Promise<SaliencyReply> {
     const id = item.id;
     if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: no model runs until you trust this folder.');
     if (item.error || !item.hash) throw new Error(`${id} cannot be read${item.error ? `: ${item.error}` : ''}`);

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { stateDirOf } from '../dataset';
+import { planApplyToFolders, stateDirOf } from '../dataset';
 import { writeAtomically } from '../dataset/atomicFile';
 import type { GalleryFilterRequest } from '../shared/protocol';
 import type { CuratorContext } from './curatorContext';
 
 /** Undo Last Label Change: reverses this session's last edit (a relabel, a flag, a bulk step, an apply-to-folders). */
 export async function undoLabel(ctx: CuratorContext, root: string): Promise<number> {
-  const undone = await ctx.galleries.open(root).undo();
+  const undone = await ctx.galleries.open(root).edits.undo();
   if (undone === 0) void vscode.window.showInformationMessage('X-Ray Curator: nothing to undo in this session.');
   return undone;
 }
@@ -19,7 +19,7 @@ export async function undoLabel(ctx: CuratorContext, root: string): Promise<numb
  */
 export async function applyLabelsToFolders(ctx: CuratorContext, root: string): Promise<number> {
   const panel = ctx.galleries.open(root);
-  const moves = await panel.planMoves();
+  const moves = await planApplyToFolders(await panel.dataset());
   if (moves.length === 0) {
     void vscode.window.showInformationMessage('X-Ray Curator: every image already sits in the folder of its label.');
     return 0;
@@ -36,7 +36,7 @@ export async function applyLabelsToFolders(ctx: CuratorContext, root: string): P
     'Move Files',
   );
   if (choice !== 'Move Files') return 0;
-  const moved = await panel.applyMoves(moves);
+  const moved = await panel.edits.applyMoves(moves);
   void vscode.window.showInformationMessage(`X-Ray Curator: ${moved} files moved into their class folders.`, 'Undo').then((action) => {
     if (action === 'Undo') void undoLabel(ctx, root);
   });

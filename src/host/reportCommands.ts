@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AGREEMENT_FILE_PREFIX } from '../ml/agreement';
 import { compareReports } from '../ml/report/compare';
 import type { SavedReport } from '../ml/report/datasetReport';
 import type { Report } from '../ml/report/types';
@@ -11,6 +12,7 @@ import { renderMultiLabelHtml } from '../ml/multilabel/reportHtml';
 import { latestMultiLabelVersion, multiLabelModelsDir, readMultiLabelVersion } from '../ml/multilabel/versionStore';
 import type { CuratorContext } from './curatorContext';
 import { runJobWithProgress } from './jobProgress';
+import { openAgreementFile } from './readers/studyCommands';
 import { ReportPanel } from './reportPanel';
 import { versionsToCompare } from './versionPick';
 
@@ -47,6 +49,7 @@ async function showFindingsReport(root: string, modelVersion: number): Promise<R
 
 /** Opens a saved report from the side bar (its `.html`; the `.json` beside it is what is rendered). */
 export async function openReportFile(file: vscode.Uri): Promise<ReportPanel> {
+  if (path.basename(file.fsPath).startsWith(AGREEMENT_FILE_PREFIX)) return openAgreementFile(file.fsPath);
   const json = file.fsPath.replace(/\.(html|md)$/, '.json');
   return ReportPanel.show(parseReport(await fs.readFile(json, 'utf8'), json));
 }

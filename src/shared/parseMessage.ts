@@ -11,6 +11,7 @@ export const MAX_SIMILAR = 1000;
 const MAX_THUMBNAIL_IDS = 2000;
 const MAX_ID_LENGTH = 1024;
 const MAX_LABEL_LENGTH = 100;
+const MAX_REASON_LENGTH = 2000;
 
 /** Checks a message received from the webview. Returns the typed message, or a reason it was refused. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | { refused: string } {
@@ -84,6 +85,17 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       if (finding) return { refused: finding };
       return { type: 'saliency', id: body.id as string, finding: body.finding as string };
     }
+    case 'adjudicate': {
+      const problem = itemIdProblem(body.id);
+      if (problem) return { refused: problem };
+      if (typeof body.label !== 'string' || body.label.length === 0 || body.label.length > MAX_LABEL_LENGTH) return { refused: `label must be a string of 1 to ${MAX_LABEL_LENGTH} characters` };
+      if (body.reason === undefined) return { type: 'adjudicate', id: body.id as string, label: body.label };
+      if (typeof body.reason !== 'string' || body.reason.length > MAX_REASON_LENGTH) return { refused: `reason must be a string of at most ${MAX_REASON_LENGTH} characters` };
+      return { type: 'adjudicate', id: body.id as string, label: body.label, reason: body.reason };
+    }
+    case 'studyQueue':
+      if (body.queue !== 'read' && body.queue !== 'adjudicate') return { refused: 'queue must be read or adjudicate' };
+      return { type: 'studyQueue', queue: body.queue };
     case 'detail':
     case 'dicomTags':
     case 'pixels': {

@@ -2,6 +2,7 @@
 // Every message is wrapped in a `WebviewMessage` envelope; requests carry a `messageId` and are answered by a
 // message whose `inReplyTo` names it and whose body is the reply or an `ErrorReply` (as in vscode-hexeditor).
 // The host never trusts what arrives: `parseFromWebview` (parseMessage.ts) checks every message before it is acted on.
+import type { AdjudicateRequest, ItemReading, StudyQueueRequest, StudySummary } from './readersProtocol';
 
 export interface WebviewMessage<T> {
   messageId: number;
@@ -43,6 +44,8 @@ export interface GalleryItem {
   findings?: { positive: string[]; uncertain: string[] };
   /** Multi-label items the findings model scored: a probability per finding, in `DatasetSummary.findingModel.findings` order. */
   findingProbs?: number[];
+  /** A dataset with a reading study: the item's readings as this reader may see them. */
+  reading?: ItemReading;
 }
 
 /** The findings model whose probabilities the gallery shows. */
@@ -89,6 +92,8 @@ export interface DatasetSummary {
   findings?: string[];
   /** Multi-label datasets with a findings model. */
   findingModel?: FindingModel;
+  /** The reading study (`readers.json`), when the dataset has one. */
+  study?: StudySummary;
 }
 
 /** One journal entry about an item, as the detail view lists it. */
@@ -130,7 +135,7 @@ export interface GalleryFilterRequest {
 
 /** An ordered list of items the host picked for the gallery to show: "more like this", a selection on the map, the active-learning queue. */
 export interface ItemList {
-  kind: 'similar' | 'map' | 'next';
+  kind: 'similar' | 'map' | 'next' | ReadingQueueKind;
   /** What the banner says the list is, e.g. "20 images most like COVID/a.png (embedding cosine)". */
   title: string;
   ids: string[];
@@ -221,6 +226,8 @@ export interface DetailReply {
   dicom?: boolean;
   /** DICOM or 16-bit PNG: its full-range pixels can be asked for (`PixelsRequest`), for window/level. */
   fullRange?: boolean;
+  /** A dataset with a reading study: the item's readings as this reader may see them. */
+  reading?: ItemReading;
 }
 
 /** One attribute of a DICOM file for the detail view. */
@@ -449,7 +456,9 @@ export type FromWebviewBody =
   | PixelsRequest
   | SimilarRequest
   | SelectionEvent
-  | ThumbnailsEvent;
+  | ThumbnailsEvent
+  | AdjudicateRequest
+  | StudyQueueRequest;
 
 //#endregion
 
@@ -457,3 +466,7 @@ export type ToWebviewMessage = WebviewMessage<ToWebviewBody>;
 export type FromWebviewMessage = WebviewMessage<FromWebviewBody>;
 
 export type * from './mapProtocol';
+export type * from './readersProtocol';
+
+/** The reading study's lists: the images waiting for this reader, the disagreements to adjudicate. */
+export type ReadingQueueKind = 'read' | 'adjudicate';

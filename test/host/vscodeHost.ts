@@ -185,10 +185,11 @@ export class VsCodeHost {
 
   /**
    * What a failed or hung test leaves for a person to read: a screenshot of the workbench and every log the server
-   * and its extension host wrote, in test-results/failures/<name>/. Returns that folder.
+   * and its extension host wrote, in test-results/failures/<name>[-<window>]/ (`window` tells several open
+   * workbenches apart). Returns that folder.
    */
-  async saveFailureArtifacts(name: string, page: Page | undefined): Promise<string> {
-    const dir = path.join(PROJECT_ROOT, 'test-results', 'failures', name.replace(/[^\w.-]+/g, '-').slice(0, 120));
+  async saveFailureArtifacts(name: string, page: Page | undefined, window?: number): Promise<string> {
+    const dir = path.join(PROJECT_ROOT, 'test-results', 'failures', `${name.replace(/[^\w.-]+/g, '-').slice(0, 120)}${window === undefined ? '' : `-${window}`}`);
     fs.mkdirSync(dir, { recursive: true });
     await page?.screenshot({ path: path.join(dir, 'workbench.png'), timeout: 10_000 }).catch(() => undefined);
     const logs = (from: string): string[] =>

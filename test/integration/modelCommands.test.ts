@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LabelJournal, openDataset } from '../../src/dataset';
+import { LabelJournal, openDataset, planApplyToFolders } from '../../src/dataset';
 import type { XrayCuratorApi } from '../../src/extension';
 import type { ReportPanel } from '../../src/host/reportPanel';
 import { ModelStatusBar } from '../../src/host/statusBar';
@@ -104,10 +104,10 @@ describe('Score and Retrain from the command palette (real VS Code)', () => {
 
   it('Apply Labels to Folders moves the three relabelled files, and Undo Last Label Change moves them back', async () => {
     const panel = api.galleries.open(root);
-    const moves = await panel.planMoves();
+    const moves = await planApplyToFolders(await panel.dataset());
     assert.equal(moves.length, 3, JSON.stringify(moves));
     assert.ok(moves.every((m) => m.from.startsWith('COVID/') && m.to.startsWith('NORMAL/')));
-    assert.equal(await panel.applyMoves(moves), 3);
+    assert.equal(await panel.edits.applyMoves(moves), 3);
     for (const m of moves) {
       assert.ok(fs.existsSync(path.join(root, m.to)) && !fs.existsSync(path.join(root, m.from)), `${m.from} was not moved`);
     }

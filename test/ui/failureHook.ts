@@ -7,8 +7,9 @@ export const mochaHooks = {
   async afterEach(this: Context): Promise<void> {
     const test = this.currentTest;
     if (!test || test.state !== 'failed') return;
-    for (const workbench of Workbench.open_) {
-      const dir = await workbench.host.saveFailureArtifacts(test.fullTitle(), workbench.page);
+    const open = [...Workbench.open_];
+    for (const [index, workbench] of open.entries()) {
+      const dir = await workbench.host.saveFailureArtifacts(test.fullTitle(), workbench.page, open.length > 1 ? index + 1 : undefined);
       console.error(`      screenshot and logs of the failed test: ${dir}`);
     }
   },

@@ -70,12 +70,15 @@ export interface ConsensusResult {
   unsettled: Unsettled[];
 }
 
-/** Runs `rule` over every item's votes (items with no vote at all are neither settled nor unsettled). */
-export function applyConsensus(rule: ConsensusRule, votesByItem: ReadonlyMap<string, Votes>): ConsensusResult {
-  const settled = new Map<string, string>();
+/**
+ * Runs `rule` over every item's votes (items with no vote at all are neither settled nor unsettled). An
+ * adjudicator's decision (`decided`, item → value) settles its item whatever the rule and the votes say.
+ */
+export function applyConsensus(rule: ConsensusRule, votesByItem: ReadonlyMap<string, Votes>, decided: ReadonlyMap<string, string> = new Map()): ConsensusResult {
+  const settled = new Map<string, string>(decided);
   const unsettled: Unsettled[] = [];
   for (const [item, votes] of votesByItem) {
-    if (votes.size === 0) continue;
+    if (votes.size === 0 || decided.has(item)) continue;
     const outcome = consensusOf(rule, votes);
     if (outcome.value !== null) settled.set(item, outcome.value);
     else unsettled.push({ item, reason: outcome.reason, readings: Object.fromEntries(votes) });

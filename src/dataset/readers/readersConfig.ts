@@ -8,14 +8,24 @@ import { stateDirOf } from '../userCache';
 import { applyConsensus, formatConsensusRule, parseConsensusRule } from './consensus';
 import type { ConsensusRule, Unsettled, Votes } from './consensus';
 import { journalReadings } from './readings';
+import { studyProblems } from './study';
+import type { ReadingStudy } from './study';
 
 export const READERS_FILE_NAME = 'readers.json';
-const READERS_VERSION = 1;
+/** 2 added the reading study (blind reading, the assignment, the adjudicator); version-1 files hold only the rule. */
+const READERS_VERSION = 2;
+const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2]);
 /** Unsettled items named in the dataset warning. */
 const NAMED_UNSETTLED = 5;
 
-/** The dataset's consensus rule, or null (no file: the latest edit wins). Throws on a damaged file. */
-export async function readConsensusRule(root: string): Promise<ConsensusRule | null> {
+/** What `readers.json` holds: the consensus rule and the reading study. */
+export interface ReadersConfig {
+  rule: ConsensusRule;
+  study: ReadingStudy;
+}
+
+/** The dataset's readers configuration, or null (no file: the latest edit wins). Throws on a damaged file. */
+export async function readReadersConfig(root: string): Promise<ReadersConfig | null> {
   const file = path.join(stateDirOf(root), READERS_FILE_NAME);
   let text: string;
   try {
@@ -24,33 +34,77 @@ export async function readConsensusRule(root: string): Promise<ConsensusRule | n
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const value = JSON.parse(text) as { version?: unknown; consensus?: unknown };
-  if (value?.version !== READERS_VERSION) throw new Error(`${READERS_FILE_NAME}: unsupported version ${String(value?.version)}`);
-  if (typeof value.consensus !== 'string') throw new Error(`${READERS_FILE_NAME}: no consensus rule`);
-  return parseConsensusRule(value.consensus);
+  const value = JSON.parse(text) as Record<string, unknown> | null;
+  if (!READABLE_VERSIONS.has(value?.version)) throw new Error(`${READERS_FILE_NAME}: unsupported version ${String(value?.version)}`);
+  if (typeof value!.consensus !== 'string') throw new Error(`${READERS_FILE_NAME}: no consensus rule`);
+  const rule = parseConsensusRule(value!.consensus);
+  const names = value!.readers;
+  if (names !== undefined && (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))) throw new Error(`${READERS_FILE_NAME}: readers must be a list of names`);
+  for (const key of ['readersPerItem', 'adjudicator'] as const) {
+    const expected = key === 'readersPerItem' ? 'number' : 'string';
+    if (value![key] !== undefined && typeof value![key] !== expected) throw new Error(`${READERS_FILE_NAME}: ${key} must be a ${expected}`);
+  }
+  const study: ReadingStudy = {
+    blind: value!.blind === true,
+    ...(typeof value!.readersPerItem === 'number' ? { readersPerItem: value!.readersPerItem } : {}),
+    ...(names ? { readers: names as string[] } : {}),
+    ...(typeof value!.adjudicator === 'string' ? { adjudicator: value!.adjudicator } : rule.kind === 'adjudicator' ? { adjudicator: rule.reader } : {}),
+  };
+  const problems = studyProblems(study);
+  if (problems.length) throw new Error(`${READERS_FILE_NAME}: ${problems.join('; ')}`);
+  return { rule, study };
 }
 
-/** Writes the dataset's consensus rule; null removes the file (back to: the latest edit wins). */
-export async function writeConsensusRule(root: string, rule: ConsensusRule | null): Promise<void> {
+/** The dataset's consensus rule, or null (no file: the latest edit wins). Throws on a damaged file. */
+export async function readConsensusRule(root: string): Promise<ConsensusRule | null> {
+  return (await readReadersConfig(root))?.rule ?? null;
+}
+
+/** Writes the dataset's readers configuration; null removes the file (back to: the latest edit wins). */
+export async function writeReadersConfig(root: string, config: ReadersConfig | null): Promise<void> {
   const file = path.join(stateDirOf(root), READERS_FILE_NAME);
-  if (!rule) return fs.rm(file, { force: true });
+  if (!config) return fs.rm(file, { force: true });
+  const problems = studyProblems(config.study);
+  if (problems.length) throw new RangeError(problems.join('; '));
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeAtomically(file, `${JSON.stringify({ version: READERS_VERSION, consensus: formatConsensusRule(rule) }, null, 2)}\n`);
+  const { study } = config;
+  const value = {
+    version: READERS_VERSION,
+    consensus: formatConsensusRule(config.rule),
+    blind: study.blind,
+    ...(study.readersPerItem !== undefined ? { readersPerItem: study.readersPerItem } : {}),
+    ...(study.readers ? { readers: study.readers } : {}),
+    ...(study.adjudicator !== undefined ? { adjudicator: study.adjudicator } : {}),
+  };
+  await writeAtomically(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes the dataset's consensus rule, keeping its reading study; null removes the file (back to: the latest edit wins). */
+export async function writeConsensusRule(root: string, rule: ConsensusRule | null): Promise<void> {
+  if (!rule) return writeReadersConfig(root, null);
+  const before = await readReadersConfig(root).catch(() => null);
+  const study: ReadingStudy = { ...(before?.study ?? { blind: false }) };
+  // An adjudicator who came with the old rule goes with it; one named for the study stays.
+  if (before?.rule.kind === 'adjudicator' && study.adjudicator === before.rule.reader) delete study.adjudicator;
+  if (rule.kind === 'adjudicator') study.adjudicator = rule.reader;
+  await writeReadersConfig(root, { rule, study });
 }
 
 /**
  * The journal state with each read item's label set by `rule` over the readers' readings (journal users): a settled
- * item takes the consensus, an unsettled one its source label (no label override). Flags, notes, findings and moves
+ * item takes the consensus (or the adjudicator's decision), an unsettled one its source label (no label override). Flags, notes, findings and moves
  * are the journal's as they are.
  */
 export function consensusState(state: JournalState, entries: readonly JournalEntry[], rule: ConsensusRule): { state: JournalState; unsettled: Unsettled[] } {
   const votes = new Map<string, Map<string, string>>();
-  for (const reading of journalReadings(entries).labels) {
+  const readings = journalReadings(entries);
+  for (const reading of readings.labels) {
     let item = votes.get(reading.item);
     if (!item) votes.set(reading.item, (item = new Map()));
     item.set(reading.reader, reading.value);
   }
-  const { settled, unsettled } = applyConsensus(rule, votes as ReadonlyMap<string, Votes>);
+  const decided = new Map(readings.decisions.map((d) => [d.item, d.label]));
+  const { settled, unsettled } = applyConsensus(rule, votes as ReadonlyMap<string, Votes>, decided);
   const overrides = new Map<string, ItemOverride>([...state.overrides].map(([id, override]) => {
     const { label: _latestEdit, ...rest } = override;
     return [id, rest];

@@ -13,13 +13,25 @@ export interface Reading<V> {
 }
 
 export type DatasetReadings =
-  | { kind: 'single-label'; classes: string[]; readings: Reading<string>[] }
+  | { kind: 'single-label'; classes: string[]; readings: Reading<string>[]; decisions?: Decision[] }
   | { kind: 'multi-label'; findings: string[]; readings: Reading<Findings>[] };
 
-/** What the journal says each reader read, by the items' current ids. */
+/** An adjudicator's decision on an item its readers disagree about. */
+export interface Decision {
+  item: string;
+  /** Who decided. */
+  reader: string;
+  label: string;
+  reason: string;
+  time: string;
+}
+
+/** What the journal says each reader read, by the items' current ids, and the adjudicators' decisions. */
 export interface JournalReadings {
   labels: Reading<string>[];
   findings: Reading<Findings>[];
+  /** The latest decision per item that was not undone. */
+  decisions: Decision[];
 }
 
 /**
@@ -27,7 +39,7 @@ export interface JournalReadings {
  * finding entry) that was not undone: an undo entry (`undoes`) withdraws the entry it reverses, so the reader's
  * earlier reading counts again; a redo entry (`redoes`) is a reading of its own. A relabel to "unlabelled" withdraws
  * the reader's reading. Moves ("apply labels to folders") carry the readings to the item's new id. The folder or
- * manifest label is nobody's reading.
+ * manifest label is nobody's reading, nor is an adjudicator's decision (`adjudication` entries): those are kept apart.
  */
 export function journalReadings(entries: readonly JournalEntry[]): JournalReadings {
   // Live entries in journal order, each with a handle on its item's current id (moves rename the handle).
@@ -52,9 +64,13 @@ export function journalReadings(entries: readonly JournalEntry[]): JournalReadin
   }
   const labels = new Map<string, Reading<string>>();
   const findings = new Map<string, Reading<Findings>>();
+  const decisions = new Map<string, Decision>();
   for (const { entry, item } of live.values()) {
     const key = JSON.stringify([item.id, entry.user]);
-    if (entry.kind === 'relabel') {
+    if (entry.adjudication) {
+      if (typeof entry.new === 'string') decisions.set(item.id, { item: item.id, reader: entry.user, label: entry.new, reason: entry.adjudication.reason, time: entry.time });
+      else decisions.delete(item.id);
+    } else if (entry.kind === 'relabel') {
       if (typeof entry.new === 'string') labels.set(key, { item: item.id, reader: entry.user, value: entry.new });
       else labels.delete(key);
     } else {
@@ -63,7 +79,7 @@ export function journalReadings(entries: readonly JournalEntry[]): JournalReadin
       reading.value[entry.finding!] = entry.new as Findings[string];
     }
   }
-  return { labels: [...labels.values()], findings: [...findings.values()] };
+  return { labels: [...labels.values()], findings: [...findings.values()], decisions: [...decisions.values()] };
 }
 
 /**
@@ -89,7 +105,8 @@ export async function datasetReadings(dataset: Dataset, journal: readonly Journa
   const usable = new Set(dataset.items.filter((item) => !item.error).map((item) => item.id));
   const fromJournal = journalReadings(journal);
   if (!dataset.multiLabel) {
-    return { kind: 'single-label', classes: [...dataset.classes], readings: fromJournal.labels.filter((r) => usable.has(r.item)) };
+    const decisions = fromJournal.decisions.filter((d) => usable.has(d.item));
+    return { kind: 'single-label', classes: [...dataset.classes], readings: fromJournal.labels.filter((r) => usable.has(r.item)), ...(decisions.length ? { decisions } : {}) };
   }
   const imported = await importedReadings(dataset.root, [...usable], options ?? { format: dataset.multiLabel.format });
   const merged = new Map<string, Reading<Findings>>();

@@ -13,8 +13,10 @@ export const AGREEMENT_VERSION = 1;
 
 export interface ConsensusSummary {
   rule: string;
-  /** Items (multi-label: item findings) the rule settles. */
+  /** Items (multi-label: item findings) the rule settles, with those an adjudicator decided. */
   settled: number;
+  /** Of the settled: those an adjudicator decided (single-label). */
+  adjudicated?: number;
   /** The others, with each reader's reading; multi-label: `finding` says which. */
   unsettled: (Unsettled & { finding?: string })[];
 }
@@ -52,8 +54,9 @@ export function buildAgreementReport(input: AgreementReportInput): AgreementRepo
   let versus: ModelVsReaders | undefined;
   if (readings.kind === 'single-label') {
     const votes = votesByItem(readings.readings.map((r) => [r.item, r.reader, r.value]));
-    const result = applyConsensus(rule, votes);
-    consensus = { rule: formatConsensusRule(rule), settled: result.settled.size, unsettled: result.unsettled };
+    const decided = new Map((readings.decisions ?? []).map((d) => [d.item, d.label]));
+    const result = applyConsensus(rule, votes, decided);
+    consensus = { rule: formatConsensusRule(rule), settled: result.settled.size, ...(decided.size ? { adjudicated: decided.size } : {}), unsettled: result.unsettled };
     if (input.predictions) {
       const { modelVersion, classes, predicted } = input.predictions;
       versus = modelVsReaders({ modelVersion, classes, readings: votes, consensus: result.settled, predicted }, options);

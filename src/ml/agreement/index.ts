@@ -16,3 +16,5 @@ export type { RatedUnit, RatingTable } from './ratings';
 export { alphaOf, fleissOf, pairKappas, tableAgreement } from './statistics';
 export type { PairKappa, TableAgreement } from './statistics';
 export { renderAgreementHtml, renderAgreementMarkdown } from './render';
+export { AGREEMENT_FILE_PREFIX, datasetAgreement, parseAgreementReport, saveAgreementReport } from './datasetAgreement';
+export type { DatasetAgreementOptions } from './datasetAgreement';

@@ -16,7 +16,7 @@ export function agreementFacts(report: AgreementReport): [string, string][] {
     ['Labels', report.kind === 'single-label' ? `single-label: ${report.categories.join(', ')}` : `multi-label, ${report.categories.length} findings (positive against not)`],
     ['Readers', `${report.readers.length}: ${report.readers.join(', ')}`],
     ['Images read', String(report.items)],
-    ['Consensus', `${report.consensus.rule}: ${report.consensus.settled} settled, ${report.consensus.unsettled.length} unsettled`],
+    ['Consensus', `${report.consensus.rule}: ${report.consensus.settled} settled${report.consensus.adjudicated ? ` (${report.consensus.adjudicated} by an adjudicator's decision)` : ''}, ${report.consensus.unsettled.length} unsettled`],
     ['Intervals', describeBootstrap({ ...report.bootstrap, unit: 'item', units: report.items })],
     ['Report created', report.createdAt],
   ];

@@ -1,5 +1,6 @@
 import type { JobContext } from './jobContext';
 import { fullRangePixels } from '../../dataset/fullRangePixels';
+import { datasetAgreement, saveAgreementReport } from '../agreement';
 import { saveValidationReport } from '../report';
 import { explainImage } from '../saliency';
 import type { SaliencyParams } from '../saliency';
@@ -19,6 +20,12 @@ export const JOBS: Record<string, (params: unknown, ctx: JobContext) => Promise<
   saliency: (params, ctx) => {
     ctx.progress({ message: 'computing the saliency map' });
     return explainImage(params as SaliencyParams, ctx.signal);
+  },
+  agreement: async (params, ctx) => {
+    const { root } = params as { root: string };
+    ctx.progress({ message: 'bootstrapping the agreement intervals' });
+    const { report } = await datasetAgreement(root);
+    return { report, paths: await saveAgreementReport(root, report, ctx.signal) };
   },
   fullRange: (params) => fullRangePixels((params as { file: string }).file),
 };

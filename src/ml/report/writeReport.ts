@@ -26,18 +26,21 @@ export function reportsDir(stateDir: string): string {
  */
 export async function writeReport(dir: string, report: Report, options: { signal?: AbortSignal } = {}): Promise<ReportPaths> {
   const base = path.join(dir, `report-${safeName(report.model.version)}-${compactTime(report.createdAt)}`);
+  return writeReportFiles(base, { json: () => `${JSON.stringify(report, null, 2)}\n`, md: () => renderMarkdown(report), html: () => renderHtml(report) }, options.signal);
+}
+
+/**
+ * Writes `<base>.{json,md,html}`, each through a temporary file and a rename: if a write fails or `signal` aborts,
+ * the files already written are removed, so the caller leaves either all three files or none.
+ */
+export async function writeReportFiles(base: string, render: Record<keyof ReportPaths, () => string>, signal?: AbortSignal): Promise<ReportPaths> {
   const paths: ReportPaths = { json: `${base}.json`, md: `${base}.md`, html: `${base}.html` };
-  const contents: [string, () => string][] = [
-    [paths.json, () => `${JSON.stringify(report, null, 2)}\n`],
-    [paths.md, () => renderMarkdown(report)],
-    [paths.html, () => renderHtml(report)],
-  ];
   const written: string[] = [];
   try {
-    for (const [file, render] of contents) {
-      options.signal?.throwIfAborted();
-      await writeAtomically(file, render());
-      written.push(file);
+    for (const format of ['json', 'md', 'html'] as const) {
+      signal?.throwIfAborted();
+      await writeAtomically(paths[format], render[format]());
+      written.push(paths[format]);
     }
   } catch (error) {
     await Promise.all(written.map((file) => fs.rm(file, { force: true })));
@@ -81,7 +84,7 @@ function safeName(text: string): string {
 }
 
 /** `2026-11-26T10:48:41.123Z` -> `20261126T104841Z`. */
-function compactTime(iso: string): string {
+export function compactTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`createdAt is not a date: ${iso}`);
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');

@@ -29,6 +29,10 @@ export interface GalleryActions {
   /** More like the focused item. */
   moreLikeThis(): void;
   leaveList(): void;
+  /** The reading study's queues. */
+  studyQueue(queue: 'read' | 'adjudicate'): void;
+  /** 1…9 in a study queue (a reading, or the adjudicator's decision); false elsewhere. */
+  studyClassKey(label: string): boolean;
   showError(text: string): void;
 }
 
@@ -44,7 +48,8 @@ export function runCommand(command: GalleryCommand, a: GalleryActions): void {
     case 'setClass': {
       const label = a.classes()[command.index];
       if (label === undefined) return a.showError(`There is no class ${command.index + 1}: the classes are ${a.classes().join(', ')}.`);
-      return a.edits.relabel(label);
+      if (!a.studyClassKey(label)) a.edits.relabel(label);
+      return;
     }
     case 'unlabel':
       return a.edits.relabel(null);
@@ -77,6 +82,8 @@ export function runCommand(command: GalleryCommand, a: GalleryActions): void {
       return a.moreLikeThis();
     case 'leaveList':
       return a.leaveList();
+    case 'studyQueue':
+      return a.studyQueue(command.queue);
     case 'escape':
       if (!a.closeDetail()) a.setSelection(false);
       return;

@@ -4,6 +4,7 @@
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
 // 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
 import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, ToWebviewBody } from '../../shared/protocol';
+import { readingSection } from './readers/readingDetail';
 import { heading, paragraph } from './detailText';
 import { findingsSection } from './findings/findingDetail';
 import { tagTable } from './dicomTags';
@@ -76,7 +77,8 @@ export class DetailView {
     if (detail.id !== this.shownId) this.saliency.clear();
     this.shownId = detail.id;
     this.root.hidden = false;
-    this.title.textContent = detail.id;
+    // Blind reading: the class folder in the id would tell the label.
+    this.title.textContent = detail.reading?.blinded ? detail.id.slice(detail.id.lastIndexOf('/') + 1) : detail.id;
     if (detail.imageUrl) {
       if (this.image.getAttribute('src') !== detail.imageUrl) this.image.src = detail.imageUrl;
       this.image.alt = detail.id;
@@ -91,7 +93,7 @@ export class DetailView {
     else if (this.windowed.id !== detail.id) void this.loadFullRange(detail);
     else this.image.hidden = true; // the full-range canvas already shows this item
     const findings = detail.findings && findingsSection(detail.findings, { set: (finding, state) => this.onSetFinding?.(detail.id, finding, state), explain: (finding) => this.saliency.explain(finding) });
-    this.side.replaceChildren(...this.summary(detail, item), ...(findings ?? this.probabilities(detail)), this.saliency.info, ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
+    this.side.replaceChildren(...this.summary(detail, item), ...(findings ?? this.probabilities(detail)), this.saliency.info, ...readingSection(detail.reading), ...this.history(detail.history), ...this.metadata(detail), this.tagsInfo);
     // The overlay needs an image to lie over: the 8-bit one, or the full-range values.
     this.saliency.show(detail, !this.image.hidden || !!detail.fullRange);
   }

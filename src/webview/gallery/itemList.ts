@@ -1,6 +1,9 @@
 // A list of items the host picked (more like this, the map's selection, what to label next) as the gallery shows
 // it: plain functions over data (no DOM). The list keeps its own order; the other filters still narrow it.
 import type { GalleryItem, ItemList } from '../../shared/protocol';
+import { studyListParts } from './readers/readingText';
+
+const LIST_KINDS: readonly unknown[] = ['similar', 'map', 'next', 'read', 'adjudicate'];
 
 /** Lists longer than this are not saved with the UI state (it is serialized on every change). */
 export const MAX_SAVED_LIST = 5000;
@@ -25,6 +28,7 @@ export function listBanner(list: ItemList, shown: readonly GalleryItem[], focuse
     parts.push(`${at + 1} of ${list.ids.length}${score !== undefined && list.scoreName ? `: ${list.scoreName} ${score.toFixed(3)}` : ''}`);
   }
   if (list.kind === 'next') parts.push('1 … 9 label, the focus moves on');
+  parts.push(...studyListParts(list, shown, focused));
   return parts.join(' · ');
 }
 
@@ -32,11 +36,11 @@ export function listBanner(list: ItemList, shown: readonly GalleryItem[], focuse
 export function restoreList(saved: unknown): ItemList | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
   const s = saved as Partial<Record<keyof ItemList, unknown>>;
-  if (s.kind !== 'similar' && s.kind !== 'map' && s.kind !== 'next') return undefined;
+  if (!LIST_KINDS.includes(s.kind)) return undefined;
   if (typeof s.title !== 'string' || !Array.isArray(s.ids) || !s.ids.every((id) => typeof id === 'string')) return undefined;
   const scores = Array.isArray(s.scores) && s.scores.length === s.ids.length && s.scores.every((v) => typeof v === 'number') ? (s.scores as number[]) : undefined;
   return {
-    kind: s.kind,
+    kind: s.kind as ItemList['kind'],
     title: s.title,
     ids: s.ids as string[],
     ...(scores ? { scores } : {}),

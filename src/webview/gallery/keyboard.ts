@@ -29,6 +29,7 @@ export type GalleryCommand =
   | { kind: 'review'; verdict: Verdict }
   | { kind: 'moreLikeThis' }
   | { kind: 'leaveList' }
+  | { kind: 'studyQueue'; queue: 'read' | 'adjudicate' }
   | { kind: 'cycleFinding'; direction: 1 | -1 }
   | { kind: 'setFinding'; state: 'positive' | 'negative' | 'uncertain' };
 
@@ -51,7 +52,9 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'a  (issue queue)', does: 'Accept the suggested label, then the next issue' },
   { keys: 's  (issue queue)', does: 'Keep the given label (marked reviewed, nothing written), then the next issue' },
   { keys: '=', does: 'More like this: the focused image and the 24 most like it by embedding (Score Dataset first)' },
-  { keys: 'x', does: 'Leave a list (more like this, the map\'s selection, next to label): show all images again' },
+  { keys: 'x', does: 'Leave a list (more like this, the map\'s selection, next to label, a study queue): show all images again' },
+  { keys: 'r  (reading study)', does: 'Reading queue: the images waiting for you (in blind reading, shown bare until you read them)' },
+  { keys: 'd  (reading study)', does: 'Adjudication queue: where the readers disagree; 1 … 9 decide (the reason is asked for), the focus moves on' },
   { keys: 'Esc', does: 'Close the detail view or help; clear the selection' },
   { keys: '?', does: 'This help' },
 ];
@@ -118,6 +121,10 @@ export function commandForKey(input: KeyInput, inIssueQueue = false): GalleryCom
       return { kind: 'moreLikeThis' };
     case 'x':
       return { kind: 'leaveList' };
+    case 'r':
+      return { kind: 'studyQueue', queue: 'read' };
+    case 'd':
+      return { kind: 'studyQueue', queue: 'adjudicate' };
     case '[':
     case ']':
       return { kind: 'cycleFinding', direction: key === ']' ? 1 : -1 };

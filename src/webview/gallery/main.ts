@@ -4,12 +4,11 @@
 // tile at once and are rolled back if refused.
 import { originalUrl, thumbnailUrl } from '../../shared/itemUrls';
 import { MessageHandler } from '../../shared/messageHandler';
-import type { DatasetSummary, FromWebviewBody, GalleryItem, GalleryUrls, ItemPages, ScanProgress, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
+import type { DatasetSummary, FromWebviewBody, GalleryItem, GalleryUrls, ScanProgress, ToWebviewBody, WebviewMessage } from '../../shared/protocol';
 import { DetailView } from './detail';
 import { activeFinding, cycleFinding, findingKeysHint } from './findings/activeFinding';
 import { showFindingModel } from './findings/findingFilter';
 import { FilterBar } from './filterBar';
-import { prepareSearch } from './filters';
 import { MAX_SAVED_LIST } from './itemList';
 import { MAX_IDS_PER_EDIT } from '../../shared/parseMessage';
 import type { FilterState } from './filters';
@@ -23,9 +22,11 @@ import type { SelectionState } from './keyboard';
 import { onKeyDown } from './commandRunner';
 import type { GalleryActions } from './commandRunner';
 import { ItemStore } from './itemStore';
+import { PageIntake } from './pageIntake';
 import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
 import { Toolbar } from './toolbar';
 import { batchPerFrame, statusLine } from './statusLine';
+import { StudyQueues } from './readers/studyQueues';
 import { MAX_SAVED_SELECTION, restoreUiState } from './uiState';
 import { VirtualGrid } from './virtualGrid';
 import { vscodeApi } from '../vscodeApi';
@@ -35,15 +36,13 @@ const ui = restoreUiState(vscode.getState());
 // A long list (a big selection on the map) is not saved: the state is serialized on every change.
 const saveUi = (): void => vscode.setState(ui.filter.list && ui.filter.list.ids.length > MAX_SAVED_LIST ? { ...ui, filter: { ...ui.filter, list: undefined } } : ui);
 
-/** While pages arrive, the view is filtered again at most this often (each pass is over every item received). */
-const PAGE_REBUILD_MS = 250;
-
 let dataset: DatasetSummary | undefined;
 let editable = false;
 let urls: GalleryUrls = { dataset: '' };
 let scan: ScanProgress | undefined;
 const store = new ItemStore();
 const shown = new ShownItems(store);
+const intake = new PageIntake(store, rebuildView);
 let selection: SelectionState = { focus: ui.focus, anchor: ui.focus, selected: new Set(ui.selected) };
 
 const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
@@ -52,10 +51,10 @@ const messages = new MessageHandler<FromWebviewBody, ToWebviewBody>(
     switch (body.type) {
       case 'itemsChanged':
         takeSummary(body.dataset);
-        setItems(body);
+        intake.reset(body);
         return undefined;
       case 'itemsPage':
-        if (store.append(body.generation, body.items)) pageArrived();
+        intake.arrived(body.generation, body.items);
         return undefined;
       case 'scanProgress':
         scan = body.scan;
@@ -159,7 +158,7 @@ async function start(): Promise<void> {
     scan = reply.scan;
     if (reply.warnings.length) showError(reply.warnings.join('\n'));
     if (reply.filter) modes.take(reply.filter);
-    setItems(reply);
+    intake.reset(reply);
     if (reply.filter?.issueQueue) modes.focusFirstIssue();
     grid.scrollTo(ui.scrollTop);
     // The item may be in a later page: the host knows whether it still exists.
@@ -182,28 +181,6 @@ async function start(): Promise<void> {
 function takeSummary(summary: DatasetSummary): void {
   dataset = summary;
   showFindingModel(summary.findingModel);
-}
-
-function setItems(pages: ItemPages): void {
-  store.reset(pages);
-  clearTimeout(rebuildTimer);
-  rebuildTimer = undefined;
-  rebuildView();
-}
-
-/** A page of items arrived: the view takes it in soon (or now, for the last page). */
-let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
-function pageArrived(): void {
-  if (!store.loading) {
-    clearTimeout(rebuildTimer);
-    rebuildTimer = undefined;
-    prepareSearch(store.items);
-    return rebuildView();
-  }
-  rebuildTimer ??= setTimeout(() => {
-    rebuildTimer = undefined;
-    rebuildView();
-  }, PAGE_REBUILD_MS);
 }
 
 /** Applies changed items in place; the view is re-filtered only when items appear or disappear. */
@@ -299,6 +276,19 @@ const modes = new GalleryModes({
   request: (body, timeoutMs) => messages.sendRequest(body, timeoutMs),
   closeDetail: () => detail.shownId && closeDetail(),
 });
+const study = new StudyQueues({
+  modes,
+  listKind: () => ui.filter.list?.kind,
+  indexOf: (id) => shown.indexOf(id),
+  count: () => shown.length,
+  selection: () => selection,
+  focusIndex: (index, how) => focusIndex(index, how),
+  focusGrid: () => gridHost.focus(),
+  canEdit: () => edits.canEdit(),
+  relabel: (label) => edits.relabel(label),
+  request: (body, timeoutMs) => messages.sendRequest(body, timeoutMs),
+  showError,
+});
 
 /** The focused and selected items go to the host (the map lights them up), as they are at the next frame. */
 let selectionFrame = 0;
@@ -348,6 +338,8 @@ const actions: GalleryActions = {
   review: (verdict) => modes.review(verdict),
   moreLikeThis: () => void modes.moreLikeThis(),
   leaveList: () => modes.leaveList(),
+  studyQueue: (queue) => void study.open(queue),
+  studyClassKey: (label) => study.classKey(label),
   showError,
 };
 

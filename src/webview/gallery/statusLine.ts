@@ -2,6 +2,7 @@
 // thumbnail requests.
 import type { DatasetSummary } from '../../shared/protocol';
 import type { FacetCounts } from './facets';
+import { studyStatus } from './readers/readingText';
 
 export interface StatusFacts {
   shown: number;
@@ -26,6 +27,7 @@ export function statusLine(facts: StatusFacts): string {
   // Patient-grouped data (DICOM's PatientID, a manifest's patient_id): how many patients the images come from.
   if (counts.patients) parts.push(`${counts.patients.toLocaleString('en-US')} patient${counts.patients === 1 ? '' : 's'}`);
   if (dataset.model) parts.push(`model ${dataset.model}: ${counts.misclassified} misclassified`);
+  if (dataset.study) parts.push(studyStatus(dataset.study));
   if (!facts.editable) parts.push('read-only (Restricted Mode)');
   if (facts.pending) parts.push('saving…');
   return parts.join(' · ');

@@ -5,6 +5,7 @@ import { agrees } from './filters';
 import { renderChips } from './findings/findingChips';
 import { findingModel } from './findings/findingFilter';
 import { tileMarks } from './findings/findingMarks';
+import { readersLine } from './readers/readingText';
 
 export interface TileView {
   focused: boolean;
@@ -42,6 +43,9 @@ interface TileParts {
   /** A multi-label item's findings, as chips. */
   chips: HTMLElement;
   predicted: HTMLElement;
+  /** A reading study's readers and decision. */
+  readers: HTMLElement;
+  readersDisagree: HTMLElement;
   bar: HTMLElement;
   fill: HTMLElement;
 }
@@ -61,6 +65,7 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
     view.focused ? 'focused' : '',
     view.selected ? 'selected' : '',
     item.flagged ? 'flagged' : '',
+    item.reading?.blinded ? 'blinded' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -99,6 +104,7 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
     item.prediction?.changed ? p.changed : undefined,
     item.issueScore !== undefined ? p.issue : undefined,
     item.flagged ? p.flag : undefined,
+    item.reading?.disagree ? p.readersDisagree : undefined,
     burnedIn(item) ? p.burnedIn : undefined,
   ].filter((badge): badge is HTMLElement => badge !== undefined);
   const current = p.badges.children;
@@ -112,6 +118,9 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
   const marks = item.findings && item.findingProbs ? tileMarks(item, findingModel()) : [];
   p.label.hidden = marks.length > 0;
   renderChips(p.chips, marks);
+  const readers = readersLine(item);
+  p.readers.hidden = readers === '';
+  setText(p.readers, readers);
   setText(p.predicted, item.prediction ? `→ ${item.prediction.predicted} ${Math.round(item.prediction.confidence * 100)}%` : '');
   p.bar.hidden = !item.prediction;
   p.fill.style.width = `${Math.round((item.prediction?.confidence ?? 0) * 100)}%`;
@@ -122,6 +131,7 @@ export function renderTile(tile: HTMLElement, item: GalleryItem, view: TileView)
  * ("No finding" when none).
  */
 export function labelText(item: GalleryItem): { text: string; unlabelled: boolean } {
+  if (item.reading?.blinded) return { text: 'to read', unlabelled: true };
   if (item.findings) {
     const names = [...item.findings.positive, ...item.findings.uncertain.map((name) => `${name}?`)];
     return { text: names.length ? names.join(' · ') : 'No finding', unlabelled: false };
@@ -182,12 +192,14 @@ function build(tile: HTMLElement): TileParts {
   const predicted = element('span', 'predicted');
   const chips = element('span', 'chips');
   line.append(labelNode, chips, predicted);
+  const readers = element('div', 'readers');
+  const readersDisagree = label(text('span', 'badge readers-disagree', '≠'), 'the readers disagree: to adjudicate');
   const bar = element('div', 'confidence');
   const fill = element('div', 'fill');
   bar.append(fill);
-  caption.append(name, line, bar);
+  caption.append(name, line, readers, bar);
   tile.replaceChildren(figure, caption);
-  const built: TileParts = { img, pending: undefined, pendingOriginal: false, timer: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, chips, predicted, bar, fill };
+  const built: TileParts = { img, pending: undefined, pendingOriginal: false, timer: undefined, broken, badges, agreement, changed, issue, flag, burnedIn: burned, name, label: labelNode, chips, predicted, readers, readersDisagree, bar, fill };
   // An earlier item's image finishing its load must not show under this item's name: only the image wanted shows.
   const loaded = (): void => {
     if (built.pending === undefined) img.classList.remove('loading');
@@ -199,11 +211,16 @@ function build(tile: HTMLElement): TileParts {
 }
 
 function describe(item: GalleryItem): string {
-  const parts = [item.id, item.findings ? `findings: ${labelText(item).text}` : `label: ${item.label ?? 'unlabelled'}`];
+  // Blinded: a class folder in the id would tell the reader the label.
+  const name = item.reading?.blinded ? item.id.slice(item.id.lastIndexOf('/') + 1) : item.id;
+  const parts = [name, item.findings ? `findings: ${labelText(item).text}` : `label: ${item.label ?? 'unlabelled'}`];
   if (item.prediction) parts.push(`predicted: ${item.prediction.predicted} (${(item.prediction.confidence * 100).toFixed(1)}%)`);
   if (item.flagged) parts.push('flagged');
   if (burnedIn(item)) parts.push('burned-in annotation (identifying text may be in the pixels)');
   if (item.note) parts.push(`note: ${item.note}`);
+  const readers = readersLine(item);
+  if (readers) parts.push(`readers: ${readers}`);
+  if (item.reading?.decision) parts.push(`decision: ${item.reading.decision.label} by ${item.reading.decision.by}: ${item.reading.decision.reason}`);
   return parts.join('\n');
 }
 

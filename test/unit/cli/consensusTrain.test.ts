@@ -38,7 +38,7 @@ describe("xray-curator label --consensus: train learns from the readers' consens
     const majority = await cli(['label', data.root, '--consensus', 'majority']);
     assert.equal(majority.code, 0, majority.stderr);
     assert.match(majority.stdout, /the majority consensus of the readers/);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDirOf(data.root), 'readers.json'), 'utf8')), { version: 1, consensus: 'majority' });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDirOf(data.root), 'readers.json'), 'utf8')), { version: 2, consensus: 'majority', blind: false });
     assert.deepEqual(await trainedPerClass(), { A: 5, B: 11 }, 'two of three readers say B for three A images');
 
     assert.equal((await cli(['label', data.root, '--consensus', 'unanimous'])).code, 0);

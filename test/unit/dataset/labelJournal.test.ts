@@ -29,7 +29,7 @@ describe('LabelJournal', () => {
     const lines = (await fs.readFile(journal.file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as JournalEntry);
     assert.equal(lines.length, 3);
     assert.deepEqual(lines[0], relabel);
-    assert.equal(lines[0].version, 2, 'journal lines are written in format version 2 (finding entries)');
+    assert.equal(lines[0].version, 3, 'journal lines are written in format version 3 (adjudication reasons)');
     assert.equal(lines[0].user, 'alice');
     assert.equal(lines[0].item, 'COVID/img0.png');
     assert.equal(lines[0].hash, byId('COVID/img0.png').hash);

@@ -91,6 +91,9 @@ describe('protocol: edit and detail requests', () => {
     assert.deepEqual((parse({ type: 'detail', id: 'NORMAL/x y.jpeg' }) as { body: unknown }).body, { type: 'detail', id: 'NORMAL/x y.jpeg' });
     assert.deepEqual((parse({ type: 'thumbnails', ids: ['a.png', 'b.png'] }) as { body: unknown }).body, { type: 'thumbnails', ids: ['a.png', 'b.png'] });
     assert.deepEqual((parse({ type: 'saliency', id: 'COVID/x y.png', extra: true }) as { body: unknown }).body, { type: 'saliency', id: 'COVID/x y.png' });
+    assert.deepEqual((parse({ type: 'adjudicate', id: 'COVID/a.png', label: 'NORMAL', by: 'x' }) as { body: unknown }).body, { type: 'adjudicate', id: 'COVID/a.png', label: 'NORMAL' });
+    assert.deepEqual((parse({ type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' }) as { body: unknown }).body, { type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' });
+    assert.deepEqual((parse({ type: 'studyQueue', queue: 'adjudicate' }) as { body: unknown }).body, { type: 'studyQueue', queue: 'adjudicate' });
   });
 
   const refused: [string, unknown][] = [
@@ -117,6 +120,11 @@ describe('protocol: edit and detail requests', () => {
     ['a saliency request without an id', { type: 'saliency' }],
     ['a saliency id that is not a string', { type: 'saliency', id: ['a.png'] }],
     ['an over-long saliency id', { type: 'saliency', id: `${'a/'.repeat(600)}x.png` }],
+    ['an adjudication of an id that climbs out', { type: 'adjudicate', id: '../a.png', label: 'COVID' }],
+    ['an adjudication without a label', { type: 'adjudicate', id: 'a.png', label: '' }],
+    ['an adjudication reason that is not a string', { type: 'adjudicate', id: 'a.png', label: 'COVID', reason: 3 }],
+    ['an over-long adjudication reason', { type: 'adjudicate', id: 'a.png', label: 'COVID', reason: 'x'.repeat(2001) }],
+    ['a study queue that is not one of the two', { type: 'studyQueue', queue: 'all' }],
     ['more thumbnails than a screen holds', { type: 'thumbnails', ids: Array.from({ length: 2001 }, (_, i) => `${i}.png`) }],
   ];
   for (const [what, body] of refused) {
