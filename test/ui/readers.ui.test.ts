@@ -149,6 +149,9 @@ describe('UI: a blind reading study in two windows, adjudication and agreement',
     await ben.runCommand('xrayCurator.showAgreement');
     const page = await ben.webviewFrame('h1:has-text("agreement")');
     assert.match((await page.locator('body').textContent()) ?? '', /Readers\s*2: ana, ben[\s\S]*majority: 6 settled \(1 by an adjudicator's decision\), 0 unsettled/);
+    // The model's ROC curve of each class with both readers' points and its own on it.
+    assert.equal(await page.locator('svg.plot[id^="roc-readers-"]').count(), 3);
+    assert.equal(await page.locator('svg.plot[id="roc-readers-0"] circle.mark').count(), 3);
     const reports = path.join(stateDirOf(root), 'reports');
     const saved = fs.readdirSync(reports).filter((name) => name.startsWith('agreement-'));
     assert.deepEqual(saved.map((name) => path.extname(name)).sort(), ['.html', '.json', '.md']);

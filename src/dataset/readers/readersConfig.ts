@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeAtomically } from '../atomicFile';
 import type { ItemOverride, JournalEntry, JournalState } from '../journalEntry';
+import type { FindingState } from '../multilabel/types';
 import { stateDirOf } from '../userCache';
 import { applyConsensus, formatConsensusRule, parseConsensusRule } from './consensus';
 import type { ConsensusRule, Unsettled, Votes } from './consensus';
@@ -92,25 +93,45 @@ export async function writeConsensusRule(root: string, rule: ConsensusRule | nul
 
 /**
  * The journal state with each read item's label set by `rule` over the readers' readings (journal users): a settled
- * item takes the consensus (or the adjudicator's decision), an unsettled one its source label (no label override). Flags, notes, findings and moves
- * are the journal's as they are.
+ * item takes the consensus (or the adjudicator's decision), an unsettled one its source label (no label override).
+ * Multi-label items the same per finding: each finding the readers stated takes their consensus, or its file label
+ * when unsettled (`unsettled` names the finding). Flags, notes and moves are the journal's as they are.
  */
 export function consensusState(state: JournalState, entries: readonly JournalEntry[], rule: ConsensusRule): { state: JournalState; unsettled: Unsettled[] } {
-  const votes = new Map<string, Map<string, string>>();
   const readings = journalReadings(entries);
-  for (const reading of readings.labels) {
-    let item = votes.get(reading.item);
-    if (!item) votes.set(reading.item, (item = new Map()));
-    item.set(reading.reader, reading.value);
-  }
+  const votes = new Map<string, Map<string, string>>();
+  for (const reading of readings.labels) voteOf(votes, reading.item).set(reading.reader, reading.value);
   const decided = new Map(readings.decisions.map((d) => [d.item, d.label]));
   const { settled, unsettled } = applyConsensus(rule, votes as ReadonlyMap<string, Votes>, decided);
   const overrides = new Map<string, ItemOverride>([...state.overrides].map(([id, override]) => {
-    const { label: _latestEdit, ...rest } = override;
+    const { label: _latestLabel, findings: _latestFindings, ...rest } = override;
     return [id, rest];
   }));
   for (const [id, label] of settled) overrides.set(id, { ...overrides.get(id), label });
+  // Per finding: finding → item → reader → state.
+  const findingVotes = new Map<string, Map<string, Map<string, string>>>();
+  for (const reading of readings.findings) {
+    for (const [finding, value] of Object.entries(reading.value)) {
+      let byItem = findingVotes.get(finding);
+      if (!byItem) findingVotes.set(finding, (byItem = new Map()));
+      voteOf(byItem, reading.item).set(reading.reader, value);
+    }
+  }
+  for (const [finding, byItem] of findingVotes) {
+    const result = applyConsensus(rule, byItem as ReadonlyMap<string, Votes>);
+    for (const [id, value] of result.settled) {
+      const override = overrides.get(id) ?? {};
+      overrides.set(id, { ...override, findings: { ...override.findings, [finding]: value as FindingState } });
+    }
+    unsettled.push(...result.unsettled.map((u) => ({ ...u, reason: `${finding}: ${u.reason}` })));
+  }
   return { state: { overrides, moves: state.moves }, unsettled };
+}
+
+function voteOf(votes: Map<string, Map<string, string>>, item: string): Map<string, string> {
+  let forItem = votes.get(item);
+  if (!forItem) votes.set(item, (forItem = new Map()));
+  return forItem;
 }
 
 /** The dataset warning about items the rule left unsettled: how many, and the first few with the reason. */

@@ -6,6 +6,8 @@ import { buildAgreement, NOT_POSITIVE, POSITIVE } from './buildAgreement';
 import type { AgreementInput, AgreementStatistics } from './buildAgreement';
 import type { AgreementOptions } from './estimate';
 import { modelVsReaders } from './modelVsReaders';
+import { findingsVsReaders } from './modelVsReadersFindings';
+import type { ModelFindingProbabilities } from './modelVsReadersFindings';
 import type { ModelVsReaders } from './modelVsReaders';
 import type { RatedUnit } from './ratings';
 
@@ -35,6 +37,8 @@ export interface ModelPredictedClasses {
   modelVersion: string;
   classes: readonly string[];
   predicted: ReadonlyMap<string, string>;
+  /** Per item, in the order of `classes`: the model's ROC curves are drawn with the readers' points on them. */
+  probabilities?: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface AgreementReportInput {
@@ -42,6 +46,8 @@ export interface AgreementReportInput {
   readings: DatasetReadings;
   rule: ConsensusRule;
   predictions?: ModelPredictedClasses;
+  /** Multi-label: the findings model's probabilities, for the model against the readers per finding. */
+  findingPredictions?: ModelFindingProbabilities;
   options?: AgreementOptions;
 }
 
@@ -58,20 +64,23 @@ export function buildAgreementReport(input: AgreementReportInput): AgreementRepo
     const result = applyConsensus(rule, votes, decided);
     consensus = { rule: formatConsensusRule(rule), settled: result.settled.size, ...(decided.size ? { adjudicated: decided.size } : {}), unsettled: result.unsettled };
     if (input.predictions) {
-      const { modelVersion, classes, predicted } = input.predictions;
-      versus = modelVsReaders({ modelVersion, classes, readings: votes, consensus: result.settled, predicted }, options);
+      const { modelVersion, classes, predicted, probabilities } = input.predictions;
+      versus = modelVsReaders({ modelVersion, classes, readings: votes, consensus: result.settled, predicted, probabilities }, options);
     }
   } else {
     let settled = 0;
     const unsettled: ConsensusSummary['unsettled'] = [];
+    const byFinding = new Map<string, ReadonlyMap<string, string>>();
     for (const finding of readings.findings) {
       const votes = votesByItem(readings.readings.flatMap((r) => (r.value[finding] === undefined ? [] : [[r.item, r.reader, r.value[finding]] as const])));
       const result = applyConsensus(rule, votes);
       settled += result.settled.size;
+      byFinding.set(finding, result.settled);
       unsettled.push(...result.unsettled.map((u) => ({ ...u, finding })));
     }
     consensus = { rule: formatConsensusRule(rule), settled, unsettled };
-    if (input.predictions) warnings.push('the model against the readers is computed for single-label datasets only');
+    if (input.findingPredictions) versus = findingsVsReaders({ model: input.findingPredictions, readings: readings.readings, consensus: byFinding }, options);
+    else if (input.predictions) warnings.push("a multi-label dataset is measured against its findings model's probabilities, not a class model's");
   }
   return {
     version: AGREEMENT_VERSION,

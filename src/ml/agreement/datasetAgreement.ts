@@ -5,12 +5,14 @@ import * as path from 'node:path';
 import { openDataset, readJournal, stateDirOf } from '../../dataset';
 import { datasetReadings, DEFAULT_CONSENSUS, readConsensusRule } from '../../dataset/readers';
 import type { ConsensusRule } from '../../dataset/readers';
+import { latestFindingPredictions } from '../multilabel/findingPredictions';
 import { predictionVersions, readPredictions } from '../predictionFiles';
 import { compactTime, reportsDir, writeReportFiles } from '../report/writeReport';
 import type { ReportPaths } from '../report/writeReport';
 import { AGREEMENT_VERSION, buildAgreementReport } from './agreementReport';
 import type { AgreementReport, ModelPredictedClasses } from './agreementReport';
 import type { AgreementOptions } from './estimate';
+import type { ModelFindingProbabilities } from './modelVsReadersFindings';
 import { renderAgreementHtml, renderAgreementMarkdown } from './render';
 
 export const AGREEMENT_FILE_PREFIX = 'agreement-';
@@ -32,7 +34,7 @@ export async function datasetAgreement(root: string, options: DatasetAgreementOp
     dataset: dataset.root,
     readings,
     rule: rule ?? (await readConsensusRule(root)) ?? DEFAULT_CONSENSUS,
-    predictions: readings.kind === 'single-label' ? await latestPredictions(dataset.root) : undefined,
+    ...(readings.kind === 'single-label' ? { predictions: await latestPredictions(dataset.root) } : { findingPredictions: await latestFindingProbabilities(dataset.root) }),
     options: Object.fromEntries(Object.entries(statistics).filter(([, v]) => v !== undefined)),
   });
   return { report, datasetWarnings: dataset.warnings };
@@ -53,10 +55,22 @@ export function parseAgreementReport(text: string, where = 'agreement report'): 
   return value as AgreementReport;
 }
 
+/** The probabilities of the newest findings model that scored the dataset (`predictions/findings-vN.json`), if any. */
+async function latestFindingProbabilities(root: string): Promise<ModelFindingProbabilities | undefined> {
+  const file = await latestFindingPredictions(root);
+  if (!file) return undefined;
+  return { modelVersion: `v${file.modelVersion}`, findings: file.findings, thresholds: file.thresholds, probabilities: new Map(file.items.map((item) => [item.id, item.probs])) };
+}
+
 /** The predicted classes of the newest model version that scored the dataset (`predictions/vN.json`), if any. */
 async function latestPredictions(root: string): Promise<ModelPredictedClasses | undefined> {
   const [latest] = await predictionVersions(root);
   const file = latest === undefined ? undefined : await readPredictions(root, latest);
   if (!file) return undefined;
-  return { modelVersion: `v${file.modelVersion}`, classes: file.classes, predicted: new Map(file.items.map((item) => [item.id, item.predicted])) };
+  return {
+    modelVersion: `v${file.modelVersion}`,
+    classes: file.classes,
+    predicted: new Map(file.items.map((item) => [item.id, item.predicted])),
+    probabilities: new Map(file.items.map((item) => [item.id, item.probs])),
+  };
 }

@@ -1,6 +1,7 @@
 // The model measured against the readers (single-label): every reader's and the model's sensitivity and specificity
-// against the consensus, per class one against the rest (points to draw on the model's ROC curve), and the model's
-// Cohen's kappa with each reader.
+// against the consensus, per class one against the rest, drawn as points on the model's ROC curve (the picture of the
+// CheXNet paper), and the model's Cohen's kappa with each reader.
+import { rocCurve } from '../metrics/curves';
 import { cohenKappa } from './cohenKappa';
 import type { AgreementEstimate, AgreementOptions } from './estimate';
 import { estimateWithInterval, NO_PAIRED_ITEM } from './estimate';
@@ -26,12 +27,24 @@ export interface ReaderAgainstConsensus {
   modelKappa: { n: number; kappa: AgreementEstimate };
 }
 
+/** The model's ROC curve of one class against the rest, on the items with a consensus. */
+export interface ConsensusRoc {
+  class: string;
+  /** Null without a positive or a negative item. */
+  auc: number | null;
+  /** At most MAX_CURVE_POINTS points, (0, 0) to (1, 1). */
+  fpr: number[];
+  tpr: number[];
+}
+
 export interface ModelVsReaders {
   modelVersion: string;
   /** Items with a consensus and a prediction. */
   n: number;
   /** The model's predicted class (highest probability) against the consensus. */
   model: OperatingPoint[];
+  /** Per class, when the predictions carry probabilities: where the readers' points sit against the model. */
+  curves?: ConsensusRoc[];
   readers: ReaderAgainstConsensus[];
   note: string;
 }
@@ -48,7 +61,12 @@ export interface ModelVsReadersInput {
   consensus: ReadonlyMap<string, string>;
   /** The model's predicted class by item. */
   predicted: ReadonlyMap<string, string>;
+  /** The model's probabilities by item, in the order of `classes`. */
+  probabilities?: ReadonlyMap<string, readonly number[]>;
 }
+
+/** A curve is thinned to this many points: the report draws it, and the JSON stays small at 400,000 items. */
+export const MAX_CURVE_POINTS = 200;
 
 export function modelVsReaders(input: ModelVsReadersInput, options: AgreementOptions = {}): ModelVsReaders {
   const classes = [...new Set([...input.classes, ...input.predicted.values(), ...input.consensus.values()])].sort();
@@ -71,12 +89,30 @@ export function modelVsReaders(input: ModelVsReadersInput, options: AgreementOpt
       }
       return { reader, n: own.length, perClass: operatingPoints(classes, own), modelKappa: pairKappa(classes, withModel, options) };
     }),
+    ...(input.probabilities ? { curves: consensusCurves(input.classes, input.probabilities, input.consensus) } : {}),
     note: MODEL_VS_READERS_NOTE,
   };
 }
 
+export function consensusCurves(classes: readonly string[], probabilities: ReadonlyMap<string, readonly number[]>, consensus: ReadonlyMap<string, string>): ConsensusRoc[] {
+  const items = [...consensus].filter(([item]) => probabilities.has(item));
+  return classes.map((name, c) => {
+    const positives = items.map(([, truth]) => truth === name);
+    if (!positives.includes(true) || !positives.includes(false)) return { class: name, auc: null, fpr: [], tpr: [] };
+    const roc = rocCurve(items.map(([item]) => probabilities.get(item)![c]), positives);
+    const keep = thinned(roc.fpr.length);
+    return { class: name, auc: roc.auc, fpr: keep.map((i) => roc.fpr[i]), tpr: keep.map((i) => roc.tpr[i]) };
+  });
+}
+
+/** Indices of at most MAX_CURVE_POINTS points spread evenly, the first and the last kept. */
+function thinned(length: number): number[] {
+  if (length <= MAX_CURVE_POINTS) return Array.from({ length }, (_, i) => i);
+  return Array.from({ length: MAX_CURVE_POINTS }, (_, j) => Math.round((j * (length - 1)) / (MAX_CURVE_POINTS - 1)));
+}
+
 /** One-vs-rest sensitivity and specificity of `[given, truth]` pairs for every class. */
-function operatingPoints(classes: readonly string[], pairs: readonly (readonly [string, string])[]): OperatingPoint[] {
+export function operatingPoints(classes: readonly string[], pairs: readonly (readonly [string, string])[]): OperatingPoint[] {
   return classes.map((name) => {
     let positives = 0;
     let truePositives = 0;
@@ -100,7 +136,7 @@ function operatingPoints(classes: readonly string[], pairs: readonly (readonly [
   });
 }
 
-function pairKappa(classes: readonly string[], pairs: readonly (readonly [string, string])[], options: AgreementOptions): { n: number; kappa: AgreementEstimate } {
+export function pairKappa(classes: readonly string[], pairs: readonly (readonly [string, string])[], options: AgreementOptions): { n: number; kappa: AgreementEstimate } {
   const code = new Map(classes.map((name, c) => [name, c]));
   const first = Int32Array.from(pairs, ([a]) => code.get(a)!);
   const second = Int32Array.from(pairs, ([, b]) => code.get(b)!);

@@ -188,6 +188,9 @@ svg.plot .reference { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 4
 svg.plot .curve { fill: none; stroke-width: 2; stroke-linejoin: round; }
 svg.plot .legend-box { fill: var(--bg); stroke: var(--rule); opacity: 0.92; }
 svg.plot .legend-label { font-size: 11px; }
+svg.plot .mark { fill: var(--fg); stroke: var(--bg); stroke-width: 1.5; }
+svg.plot .mark.hollow { fill: var(--bg); stroke: var(--fg); stroke-width: 2; }
+svg.plot .mark-label { font-size: 11px; font-weight: 600; }
 svg.plot .heat-cell rect { stroke: var(--bg); stroke-width: 1; }
 svg.plot .cell-count { text-anchor: middle; font-size: 15px; font-weight: 600; }
 svg.plot .cell-share { text-anchor: middle; font-size: 11px; }

@@ -81,6 +81,20 @@ export function rocPlot(evaluation: Evaluation, id: string): string {
   });
 }
 
+/** A labelled point on a plot: a reader's operating point, or the model's. */
+export interface Mark {
+  name: string;
+  x: number;
+  y: number;
+  /** The model's own point is drawn hollow. */
+  hollow?: boolean;
+}
+
+/** One class's ROC curve with the readers' points on it (1 − specificity, sensitivity), as in the CheXNet paper. */
+export function rocWithMarks(id: string, title: string, curve: Series, marks: readonly Mark[]): string {
+  return curvePlot(id, title, 'False positive rate (1 − specificity)', 'True positive rate (sensitivity)', [curve], { diagonal: true, legendAt: 'bottom-right', marks });
+}
+
 /** Step-wise precision-recall curves; the area under each step curve is the AP in the legend. */
 export function prPlot(evaluation: Evaluation, id: string): string {
   const series = evaluation.perClass.map((c) => ({
@@ -127,7 +141,16 @@ function curvePlot(
   xTitle: string,
   yTitle: string,
   series: Series[],
-  options: { diagonal: boolean; legendAt: 'bottom-right' | 'bottom-left'; /** x runs 0 … 1 here; the ticks say 0 … xMax. */ xMax?: number; /** A dot at every point. */ markers?: boolean },
+  options: {
+    diagonal: boolean;
+    legendAt: 'bottom-right' | 'bottom-left';
+    /** x runs 0 … 1 here; the ticks say 0 … xMax. */
+    xMax?: number;
+    /** A dot at every point. */
+    markers?: boolean;
+    /** Labelled points over the curves. */
+    marks?: readonly Mark[];
+  },
 ): string {
   const { size, left, top, right, bottom } = PLOT;
   const parts: string[] = [];
@@ -160,8 +183,40 @@ function curvePlot(
     );
     if (options.markers) for (const [x, y] of s.points) parts.push(`<circle cx="${toX(x)}" cy="${toY(y)}" r="3" fill="${seriesColour(i)}"/>`);
   });
+  const placed: Box[] = [];
+  for (const mark of options.marks ?? []) {
+    const [x, y] = [Number(toX(mark.x)), Number(toY(mark.y))];
+    const text = shorten(mark.name);
+    // Labels go left of points near the right edge, so they stay inside the frame; and clear of the labels placed.
+    const leftward = mark.x > 0.7;
+    const box = labelBox(text, leftward ? x - 7 - text.length * CHAR_WIDTH : x + 7, y - 6, placed);
+    placed.push(box);
+    parts.push(
+      `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="4" class="${mark.hollow ? 'mark hollow' : 'mark'}"><title>${escapeXml(`${mark.name}: sensitivity ${formatNumber(mark.y)}, specificity ${formatNumber(1 - mark.x)}`)}</title></circle>`,
+      `<text x="${box.x.toFixed(1)}" y="${box.baseline.toFixed(1)}" class="mark-label">${escapeXml(text)}</text>`,
+    );
+  }
   parts.push(legend(series, options.legendAt));
   return svg(id, left + size + right, top + size + bottom, title, parts);
+}
+
+interface Box {
+  x: number;
+  baseline: number;
+  width: number;
+}
+
+const LABEL_HEIGHT = 12;
+
+/** Where a label at (x, baseline) goes: moved up or down in steps until it overlaps none of `placed`. */
+function labelBox(text: string, x: number, baseline: number, placed: readonly Box[]): Box {
+  const width = text.length * CHAR_WIDTH;
+  const overlaps = (b: number): boolean => placed.some((p) => x < p.x + p.width && p.x < x + width && Math.abs(p.baseline - b) < LABEL_HEIGHT);
+  for (let step = 0; step < 12; step++) {
+    const b = baseline + (step % 2 ? 1 : -1) * Math.ceil(step / 2) * LABEL_HEIGHT;
+    if (!overlaps(b)) return { x, baseline: b, width };
+  }
+  return { x, baseline, width };
 }
 
 function legend(series: Series[], at: 'bottom-right' | 'bottom-left'): string {

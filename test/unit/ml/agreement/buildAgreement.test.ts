@@ -76,6 +76,81 @@ describe('agreement statistics of a dataset', () => {
     assert.deepEqual(a.perClass.map((p) => [p.sensitivity, p.specificity]), [[1, 1], [1, 1], [1, 1]]);
   });
 
+  it("draws the model's ROC curve per class against the consensus, with each reader's point on it", () => {
+    // Truth A A B B; R1 and R2 read it, R3 calls item 4 A: the majority is the truth.
+    const truth = ['A', 'A', 'B', 'B'];
+    const readings: DatasetReadings = {
+      kind: 'single-label',
+      classes: ['A', 'B'],
+      readings: ['R1', 'R2', 'R3'].flatMap((reader) => truth.map((value, i) => ({ item: `i${i + 1}`, reader, value: reader === 'R3' && i === 3 ? 'A' : value }))),
+    };
+    const pA = [0.9, 0.4, 0.6, 0.1];
+    const probabilities = new Map(pA.map((p, i) => [`i${i + 1}`, [p, 1 - p]]));
+    const predicted = new Map(pA.map((p, i) => [`i${i + 1}`, p >= 0.5 ? 'A' : 'B']));
+    const report = buildAgreementReport({ dataset: 'roc', readings, rule: { kind: 'majority' }, predictions: { modelVersion: 'v3', classes: ['A', 'B'], predicted, probabilities }, options: { iterations: 50 } });
+    const [a, b] = report.modelVsReaders!.curves!;
+    // A's positives score 0.9 and 0.4, its negatives 0.6 and 0.1: 3 of the 4 pairs are ranked right.
+    assert.equal(a.auc, 0.75);
+    assert.deepEqual([a.fpr, a.tpr], [[0, 0, 0.5, 0.5, 1], [0, 0.5, 0.5, 1, 1]]);
+    assert.equal(b.auc, 0.75);
+    const r3 = report.modelVsReaders!.readers.find((r) => r.reader === 'R3')!;
+    assert.deepEqual(r3.perClass.map((p) => [p.class, p.sensitivity, p.specificity]), [['A', 1, 0.5], ['B', 0.5, 1]]);
+
+    const html = renderAgreementHtml(report);
+    assert.match(html, /The model&#39;s ROC AUC against the consensus: A 0\.75, B 0\.75\./);
+    for (const id of ['roc-readers-0', 'roc-readers-1']) assert.ok(html.includes(`id="${id}"`), id);
+    // Per class: three readers' dots and the model's hollow one.
+    assert.equal(html.match(/<circle [^>]*class="mark"/g)?.length, 6);
+    assert.equal(html.match(/<circle [^>]*class="mark hollow"/g)?.length, 2);
+    assert.ok(!renderAgreementMarkdown(report).includes('<svg'), 'the Markdown report has the numbers, not the picture');
+  });
+
+  it('thins a long ROC curve to at most 200 points, from (0, 0) to (1, 1)', () => {
+    const n = 1000;
+    const readings: DatasetReadings = { kind: 'single-label', classes: ['A', 'B'], readings: Array.from({ length: n }, (_, i) => ({ item: `i${i}`, reader: 'R1', value: i % 2 ? 'A' : 'B' })) };
+    const probabilities = new Map(Array.from({ length: n }, (_, i) => [`i${i}`, [(i * 7919) % n / n, 1 - ((i * 7919) % n) / n]]));
+    const predicted = new Map([...probabilities].map(([id, [p]]) => [id, p >= 0.5 ? 'A' : 'B']));
+    const report = buildAgreementReport({ dataset: 'long', readings, rule: { kind: 'majority' }, predictions: { modelVersion: 'v1', classes: ['A', 'B'], predicted, probabilities }, options: { iterations: 10 } });
+    const [curve] = report.modelVsReaders!.curves!;
+    assert.equal(curve.fpr.length, 200);
+    assert.deepEqual([curve.fpr[0], curve.tpr[0], curve.fpr.at(-1), curve.tpr.at(-1)], [0, 0, 1, 1]);
+    assert.ok(curve.fpr.every((x, i) => i === 0 || x >= curve.fpr[i - 1]), 'the thinned curve still runs left to right');
+  });
+
+  it("multi-label: each finding's ROC curve of the findings model, the readers' points on it, the model at its threshold", () => {
+    // F1 by majority: i1 i2 positive, i3 i4 negative; R3 calls i4 positive too. F2: nobody read it.
+    const truth = ['positive', 'positive', 'negative', 'negative'] as const;
+    const readings: DatasetReadings = {
+      kind: 'multi-label',
+      findings: ['F1', 'F2'],
+      readings: ['R1', 'R2', 'R3'].flatMap((reader) => truth.map((state, i) => ({ item: `i${i + 1}`, reader, value: { F1: reader === 'R3' && i === 3 ? ('positive' as const) : state } }))),
+    };
+    const probabilities = new Map([0.9, 0.4, 0.6, 0.1].map((p, i) => [`i${i + 1}`, [p, 0.5]]));
+    const report = buildAgreementReport({
+      dataset: 'ml',
+      readings,
+      rule: { kind: 'majority' },
+      findingPredictions: { modelVersion: 'v2', findings: ['F1', 'F2'], thresholds: [0.5, null], probabilities },
+      options: { iterations: 50 },
+    });
+    const versus = report.modelVsReaders!;
+    const [f1, f2] = versus.curves!;
+    assert.equal(f1.auc, 0.75);
+    assert.deepEqual([f2.class, f2.auc], ['F2', null], 'no consensus on F2: no curve');
+    // At 0.5 the model calls i1 and i3: half the positives, half the negatives.
+    assert.deepEqual(versus.model.map((p) => [p.class, p.sensitivity, p.specificity]), [['F1', 0.5, 0.5], ['F2', null, null]]);
+    const r3 = versus.readers.find((r) => r.reader === 'R3')!;
+    assert.deepEqual([r3.n, r3.perClass[0].sensitivity, r3.perClass[0].specificity], [4, 1, 0.5]);
+    // R1 calls P P N N, the model P N P N: p_o = 1/2 = p_e, kappa 0.
+    const r1 = versus.readers.find((r) => r.reader === 'R1')!;
+    assert.equal(r1.modelKappa.n, 4);
+    close(r1.modelKappa.kappa.estimate, 0);
+    const html = renderAgreementHtml(report);
+    assert.match(html, /per finding, positive against not/);
+    assert.equal(html.match(/<svg [^>]*id="roc-readers-/g)?.length, 1, 'one picture: F1');
+    assert.ok(!report.warnings.some((w) => /findings model/.test(w)));
+  });
+
   it('multi-label: per finding positive against not, pooled overall, consensus per finding', () => {
     const readings: DatasetReadings = {
       kind: 'multi-label',
