@@ -8,7 +8,7 @@ import { applyStudyOptions } from './labelStudy';
 
 export const labelCommand: CliCommand = {
   usage:
-    'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE | --adjudicate ITEM=CLASS --reason TEXT)... ' +
+    'label DATASET (--set ITEM=CLASS | --finding ITEM:FINDING=positive|negative|uncertain|unmentioned | --flag ITEM | --unflag ITEM | --from-csv FILE | --adjudicate ITEM=CLASS|ITEM:FINDING=STATE --reason TEXT)... ' +
     '[--reader NAME | --user NAME] [--consensus majority|unanimous|adjudicator:NAME|reader:NAME|latest] [--readers A,B,C] [--readers-per-item K] [--blind | --open] [--adjudicator NAME]',
   summary:
     'Records label edits in the dataset journal, in the order given, and prints one line per durable edit. ' +
@@ -17,7 +17,7 @@ export const labelCommand: CliCommand = {
     "--consensus sets how the dataset's label comes from its readers' readings (readers.json); latest: the latest edit wins, whoever made it (the default). " +
     '--readers, --readers-per-item, --blind/--open and --adjudicator set up the reading study (each image read by K of the readers, blind: ' +
     "a reader sees neither the model nor the other readers until they have read it). --adjudicate records the reader's decision on a " +
-    'disagreement with its --reason (one reason for every --adjudicate of the call).',
+    'disagreement (ITEM=CLASS, or ITEM:FINDING=STATE on a multi-label dataset) with its --reason (one reason for every --adjudicate of the call).',
   async run(args: string[]): Promise<number> {
     const { values, positionals, tokens } = parseCommandArgs(args, {
       set: { type: 'string', multiple: true },
@@ -74,7 +74,7 @@ interface EditRequest {
   /** relabel: the class; finding: the state. */
   label?: string;
   finding?: string;
-  /** An adjudicator's decision (a relabel), with its reason. */
+  /** An adjudicator's decision (a relabel or a finding), with its reason. */
   reason?: string;
   /** Where the request came from, for error messages. */
   source: string;
@@ -86,10 +86,14 @@ function parseSet(value: string): EditRequest {
   return { kind: 'relabel', itemId: value.slice(0, separator), label: value.slice(separator + 1), source: '--set' };
 }
 
+/** `ITEM=CLASS`, or a finding's decision `ITEM:FINDING=STATE` (multi-label). */
 function parseAdjudicate(value: string, reason: string | undefined): EditRequest {
   if (!reason?.trim()) throw new UsageError('--adjudicate needs --reason TEXT: the reason is journalled with the decision');
-  return { ...parseSet(value), reason: reason.trim(), source: '--adjudicate' };
+  const decision = FINDING_DECISION.test(value) ? parseFinding(value) : parseSet(value);
+  return { ...decision, reason: reason.trim(), source: '--adjudicate' };
 }
+
+const FINDING_DECISION = /:[^:=]+=(positive|negative|uncertain|unmentioned)$/;
 
 /** `ITEM:FINDING=STATE` (the item id may hold ':'; the finding is after the last one before '='). */
 function parseFinding(value: string): EditRequest {
@@ -150,6 +154,6 @@ function describe(entry: JournalEntry): string {
     entry.kind === 'relabel' ? `: ${entry.old ?? '(unlabelled)'} → ${entry.new ?? '(unlabelled)'}`
     : entry.kind === 'finding' ? ` ${entry.finding}: ${String(entry.old)} → ${String(entry.new)}`
     : '';
-  const decision = entry.kind === 'relabel' && entry.adjudication ? ` (adjudicated: ${entry.adjudication.reason})` : '';
+  const decision = entry.adjudication ? ` (adjudicated: ${entry.adjudication.reason})` : '';
   return `recorded ${entry.id} ${entry.kind} ${entry.item}${change}${decision}`;
 }

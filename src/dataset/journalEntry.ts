@@ -3,8 +3,8 @@ import type { FindingState } from './multilabel/types';
 
 /**
  * Version of the journal line format; every line carries it. 2 added `finding` entries (one finding of a multi-label
- * item set positive, negative, uncertain or unmentioned); 3 added `adjudication` (a relabel that settles the readers'
- * disagreement, with its reason). Older lines are read as they were written.
+ * item set positive, negative, uncertain or unmentioned); 3 added `adjudication` (a relabel or a finding that settles
+ * the readers' disagreement, with its reason). Older lines are read as they were written.
  */
 export const JOURNAL_VERSION = 3;
 const READABLE_VERSIONS: ReadonlySet<unknown> = new Set([1, 2, 3]);
@@ -38,8 +38,9 @@ export interface JournalEntry {
   undoes?: string;
   redoes?: string;
   /**
-   * relabel entries: the adjudicator's decision on an item its readers disagree about, and why. It is nobody's
-   * reading (agreement leaves it out) and it settles the item whatever the consensus rule says.
+   * relabel and finding entries: the adjudicator's decision on an item (or one of its findings) its readers disagree
+   * about, and why. It is nobody's reading (agreement leaves it out) and it settles the item (the finding) whatever the
+   * consensus rule says.
    */
   adjudication?: { reason: string };
 }
@@ -80,8 +81,8 @@ export function parseJournalLine(line: string): JournalEntry {
     if (typeof value.finding !== 'string' || value.finding === '') throw new Error('finding entry without a finding name');
     if (!FINDING_STATES.includes(value.new as FindingState)) throw new Error(`finding entry with an unknown state ${String(value.new)}`);
   }
-  if (value.adjudication !== undefined && (value.kind !== 'relabel' || typeof value.adjudication?.reason !== 'string')) {
-    throw new Error('an adjudication is a relabel with a reason');
+  if (value.adjudication !== undefined && ((value.kind !== 'relabel' && value.kind !== 'finding') || typeof value.adjudication?.reason !== 'string')) {
+    throw new Error('an adjudication is a relabel or a finding with a reason');
   }
   if (value.kind === 'relabel' && typeof value.new === 'string') {
     // Labels become folder names on "apply labels to folders": a hand-edited line must not smuggle in a path.

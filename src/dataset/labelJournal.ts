@@ -36,7 +36,7 @@ export interface JournalEdit {
   /** finding edits: which finding. */
   finding?: string;
   shown?: ShownPrediction;
-  /** relabel: the adjudicator's decision and its reason (see `JournalEntry.adjudication`). */
+  /** relabel, finding: the adjudicator's decision and its reason (see `JournalEntry.adjudication`). */
   adjudication?: { reason: string };
 }
 
@@ -359,7 +359,7 @@ export class LabelJournal {
       old: oldValue(),
       new: newValue,
       ...(edit.shown ? { model: edit.shown.model, confidence: edit.shown.confidence } : {}),
-      ...(edit.kind === 'relabel' && edit.adjudication ? { adjudication: { reason: edit.adjudication.reason } } : {}),
+      ...((edit.kind === 'relabel' || edit.kind === 'finding') && edit.adjudication ? { adjudication: { reason: edit.adjudication.reason } } : {}),
     };
   }
 

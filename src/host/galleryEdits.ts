@@ -71,8 +71,13 @@ export class GalleryEdits {
     return (await this.serialized(() => applyToFolders(dataset, journal, moves))).length;
   }
 
-  /** The adjudicator's decision on one item, with its reason (one undo step). */
-  async adjudicate(id: string, label: string, reason: string): Promise<DoneReply> {
+  /** The adjudicator's decision on one item (or, with `finding`, one of its findings), with its reason (one undo step). */
+  async adjudicate(id: string, label: string, reason: string, finding?: string): Promise<DoneReply> {
+    if (finding !== undefined) {
+      const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
+      if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset`);
+      return this.edit([id], (item) => ({ kind: 'finding', item, finding, value: label, adjudication: { reason } }));
+    }
     const problem = classNameProblem(label);
     if (problem) throw new Error(problem);
     const { dataset } = await this.editable();

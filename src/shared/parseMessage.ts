@@ -89,9 +89,15 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       const problem = itemIdProblem(body.id);
       if (problem) return { refused: problem };
       if (typeof body.label !== 'string' || body.label.length === 0 || body.label.length > MAX_LABEL_LENGTH) return { refused: `label must be a string of 1 to ${MAX_LABEL_LENGTH} characters` };
-      if (body.reason === undefined) return { type: 'adjudicate', id: body.id as string, label: body.label };
+      if (body.finding !== undefined) {
+        const finding = findingProblem(body.finding);
+        if (finding) return { refused: finding };
+        if (!FINDING_LABELS.includes(body.label as FindingLabel)) return { refused: `a finding's decision must be one of ${FINDING_LABELS.join(', ')}` };
+      }
+      const decided = { type: 'adjudicate' as const, id: body.id as string, label: body.label, ...(body.finding !== undefined ? { finding: body.finding as string } : {}) };
+      if (body.reason === undefined) return decided;
       if (typeof body.reason !== 'string' || body.reason.length > MAX_REASON_LENGTH) return { refused: `reason must be a string of at most ${MAX_REASON_LENGTH} characters` };
-      return { type: 'adjudicate', id: body.id as string, label: body.label, reason: body.reason };
+      return { ...decided, reason: body.reason };
     }
     case 'studyQueue':
       if (body.queue !== 'read' && body.queue !== 'adjudicate') return { refused: 'queue must be read or adjudicate' };

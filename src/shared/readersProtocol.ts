@@ -3,10 +3,17 @@
 
 /** An item's readings as this reader may see them (a dataset with a reading study, `readers.json`). */
 export interface ItemReading {
-  /** Reader → class of each reading shown; in blind reading, none until this reader has read the item. */
+  /**
+   * Reader → class of each reading shown (multi-label: the findings they called positive); in blind reading, none
+   * until this reader has read the item.
+   */
   readers: Record<string, string>;
   /** The adjudicator's decision, when one settled the item. */
   decision?: { label: string; by: string; reason: string };
+  /** Multi-label: the findings the readers disagree on with no decision yet, finding → reader → state. */
+  findingReadings?: Record<string, Record<string, string>>;
+  /** Multi-label: the adjudicator's decisions, by finding (`label` is the state). */
+  findingDecisions?: Record<string, { label: string; by: string; reason: string }>;
   /** This reader still has to read it (assigned to them, or it has fewer readings than the study asks). */
   toRead?: true;
   /** Its readers disagree and no adjudicator has decided (the adjudication queue). */
@@ -41,7 +48,10 @@ export interface StudySummary {
 export interface AdjudicateRequest {
   type: 'adjudicate';
   id: string;
+  /** The class decided; with `finding`, the finding's state (positive, negative, uncertain, unmentioned). */
   label: string;
+  /** Multi-label: the finding decided. */
+  finding?: string;
   reason?: string;
 }
 

@@ -61,6 +61,8 @@ export function consensusOf(rule: ConsensusRule, votes: Votes): Outcome {
 
 export interface Unsettled {
   item: string;
+  /** Multi-label: the finding left unsettled. */
+  finding?: string;
   reason: string;
   readings: Record<string, string>;
 }

@@ -1,6 +1,6 @@
 // Readers of a dataset: each reader's own readings and the consensus rules that turn them into one label.
 export { datasetReadings, importedReadings, journalReadings } from './readings';
-export type { DatasetReadings, Decision, JournalReadings, Reading } from './readings';
+export type { DatasetReadings, Decision, FindingDecision, JournalReadings, Reading } from './readings';
 export { adjudicator, applyConsensus, consensusOf, DEFAULT_CONSENSUS, formatConsensusRule, majority, parseConsensusRule, single, unanimous } from './consensus';
 export type { ConsensusResult, ConsensusRule, Outcome, Unsettled, Votes } from './consensus';
 export { consensusState, readConsensusRule, readReadersConfig, READERS_FILE_NAME, unsettledWarning, writeConsensusRule, writeReadersConfig } from './readersConfig';

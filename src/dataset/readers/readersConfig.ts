@@ -118,12 +118,13 @@ export function consensusState(state: JournalState, entries: readonly JournalEnt
     }
   }
   for (const [finding, byItem] of findingVotes) {
-    const result = applyConsensus(rule, byItem as ReadonlyMap<string, Votes>);
+    const decided = new Map(readings.findingDecisions.filter((d) => d.finding === finding).map((d) => [d.item, d.state]));
+    const result = applyConsensus(rule, byItem as ReadonlyMap<string, Votes>, decided);
     for (const [id, value] of result.settled) {
       const override = overrides.get(id) ?? {};
       overrides.set(id, { ...override, findings: { ...override.findings, [finding]: value as FindingState } });
     }
-    unsettled.push(...result.unsettled.map((u) => ({ ...u, reason: `${finding}: ${u.reason}` })));
+    unsettled.push(...result.unsettled.map((u) => ({ ...u, finding })));
   }
   return { state: { overrides, moves: state.moves }, unsettled };
 }
@@ -137,7 +138,10 @@ function voteOf(votes: Map<string, Map<string, string>>, item: string): Map<stri
 /** The dataset warning about items the rule left unsettled: how many, and the first few with the reason. */
 export function unsettledWarning(rule: ConsensusRule, unsettled: readonly Unsettled[]): string | null {
   if (unsettled.length === 0) return null;
-  const named = unsettled.slice(0, NAMED_UNSETTLED).map((u) => `${u.item} (${u.reason})`).join(', ');
+  const named = unsettled.slice(0, NAMED_UNSETTLED).map((u) => `${u.item} (${u.finding ? `${u.finding}: ` : ''}${u.reason})`).join(', ');
   const more = unsettled.length > NAMED_UNSETTLED ? `, and ${unsettled.length - NAMED_UNSETTLED} more` : '';
-  return `${unsettled.length} item(s) without a ${formatConsensusRule(rule)} consensus of their readers keep their folder or manifest label: ${named}${more}`;
+  const findings = unsettled.some((u) => u.finding !== undefined);
+  const what = findings ? 'label(s)' : 'item(s)';
+  const kept = findings ? "keep their folder, manifest or label file's value" : 'keep their folder or manifest label';
+  return `${unsettled.length} ${what} without a ${formatConsensusRule(rule)} consensus of their readers ${kept}: ${named}${more}`;
 }

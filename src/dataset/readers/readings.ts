@@ -2,7 +2,7 @@
 // imported multi-label files that keep one row per reader (VinDr-CXR's `rad_id`).
 import type { JournalEntry } from '../journalEntry';
 import { importMultiLabel } from '../multilabel/importMultiLabel';
-import type { Findings, MultiLabelOptions } from '../multilabel/types';
+import type { Findings, FindingState, MultiLabelOptions } from '../multilabel/types';
 import type { Dataset } from '../types';
 
 /** One reader's reading of one item: a class name, or (multi-label) the findings this reader stated. */
@@ -14,7 +14,7 @@ export interface Reading<V> {
 
 export type DatasetReadings =
   | { kind: 'single-label'; classes: string[]; readings: Reading<string>[]; decisions?: Decision[] }
-  | { kind: 'multi-label'; findings: string[]; readings: Reading<Findings>[] };
+  | { kind: 'multi-label'; findings: string[]; readings: Reading<Findings>[]; decisions?: FindingDecision[] };
 
 /** An adjudicator's decision on an item its readers disagree about. */
 export interface Decision {
@@ -26,12 +26,20 @@ export interface Decision {
   time: string;
 }
 
+/** An adjudicator's decision on one finding of a multi-label item. */
+export interface FindingDecision extends Omit<Decision, 'label'> {
+  finding: string;
+  state: FindingState;
+}
+
 /** What the journal says each reader read, by the items' current ids, and the adjudicators' decisions. */
 export interface JournalReadings {
   labels: Reading<string>[];
   findings: Reading<Findings>[];
   /** The latest decision per item that was not undone. */
   decisions: Decision[];
+  /** The latest decision per item and finding that was not undone. */
+  findingDecisions: FindingDecision[];
 }
 
 /**
@@ -65,9 +73,13 @@ export function journalReadings(entries: readonly JournalEntry[]): JournalReadin
   const labels = new Map<string, Reading<string>>();
   const findings = new Map<string, Reading<Findings>>();
   const decisions = new Map<string, Decision>();
+  const findingDecisions = new Map<string, FindingDecision>();
   for (const { entry, item } of live.values()) {
     const key = JSON.stringify([item.id, entry.user]);
-    if (entry.adjudication) {
+    if (entry.adjudication && entry.kind === 'finding') {
+      const decision = { item: item.id, reader: entry.user, finding: entry.finding!, state: entry.new as FindingState, reason: entry.adjudication.reason, time: entry.time };
+      findingDecisions.set(JSON.stringify([item.id, entry.finding]), decision);
+    } else if (entry.adjudication) {
       if (typeof entry.new === 'string') decisions.set(item.id, { item: item.id, reader: entry.user, label: entry.new, reason: entry.adjudication.reason, time: entry.time });
       else decisions.delete(item.id);
     } else if (entry.kind === 'relabel') {
@@ -79,7 +91,7 @@ export function journalReadings(entries: readonly JournalEntry[]): JournalReadin
       reading.value[entry.finding!] = entry.new as Findings[string];
     }
   }
-  return { labels: [...labels.values()], findings: [...findings.values()], decisions: [...decisions.values()] };
+  return { labels: [...labels.values()], findings: [...findings.values()], decisions: [...decisions.values()], findingDecisions: [...findingDecisions.values()] };
 }
 
 /**
@@ -116,5 +128,6 @@ export async function datasetReadings(dataset: Dataset, journal: readonly Journa
     const earlier = merged.get(key);
     merged.set(key, earlier ? { ...earlier, value: { ...earlier.value, ...reading.value } } : reading);
   }
-  return { kind: 'multi-label', findings: [...dataset.multiLabel.findings], readings: [...merged.values()] };
+  const decisions = fromJournal.findingDecisions.filter((d) => usable.has(d.item));
+  return { kind: 'multi-label', findings: [...dataset.multiLabel.findings], readings: [...merged.values()], ...(decisions.length ? { decisions } : {}) };
 }

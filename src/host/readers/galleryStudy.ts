@@ -41,17 +41,18 @@ export class GalleryStudy {
   /** Records the decision; without a reason in the request the user is asked, with the readings' summary offered. */
   async adjudicate(request: AdjudicateRequest, edits: GalleryEdits): Promise<DoneReply> {
     const view = this.requireView();
-    const offered = view.proposedReason(request.id, request.label);
+    const { id, label, finding } = request;
+    const offered = view.proposedReason(id, label, finding);
     const reason =
       request.reason ??
       (await vscode.window.showInputBox({
-        title: `Adjudicate ${request.id} as ${request.label}`,
+        title: finding === undefined ? `Adjudicate ${id} as ${label}` : `Adjudicate ${finding} of ${id} as ${label}`,
         prompt: 'The reason is journalled with the decision (Enter keeps the one offered, Escape cancels)',
         value: offered,
         ignoreFocusOut: true,
       }));
     if (reason === undefined) return { type: 'done', entries: 0 };
-    return edits.adjudicate(request.id, request.label, reason.trim() || offered);
+    return edits.adjudicate(id, label, reason.trim() || offered, finding);
   }
 
   private requireView(): StudyView {

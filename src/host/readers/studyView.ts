@@ -3,7 +3,7 @@
 // Blinding happens on the host: a blinded item's label, prediction, scores, note and others' readings are never sent.
 import type { DatasetItem, JournalEntry } from '../../dataset';
 import { formatConsensusRule, journalReadings, readingOrder, waitsFor } from '../../dataset/readers';
-import type { Decision, ReadersConfig } from '../../dataset/readers';
+import type { Decision, FindingDecision, ReadersConfig } from '../../dataset/readers';
 import { consensusOf } from '../../dataset/readers/consensus';
 import type { DetailReply, GalleryItem, ItemList, ItemReading, StudySummary } from '../../shared/protocol';
 
@@ -14,6 +14,9 @@ export class StudyView {
   /** Item → the readers who read it (a class or any finding). */
   private readBy = new Map<string, Set<string>>();
   private decisions = new Map<string, Decision>();
+  /** Multi-label: item → finding → reader → state, and item → finding → the adjudicator's decision. */
+  private findingVotes = new Map<string, Map<string, Map<string, string>>>();
+  private findingDecisions = new Map<string, Map<string, FindingDecision>>();
   /** `summary`'s count of images waiting for this reader, until the journal or the items change. */
   private toReadCount: { items: readonly DatasetItem[]; count: number } | undefined;
 
@@ -43,6 +46,22 @@ export class StudyView {
       readers.add(reader);
     }
     this.decisions = new Map(readings.decisions.map((d) => [d.item, d]));
+    this.findingVotes = new Map();
+    for (const { item, reader, value } of readings.findings) {
+      let byFinding = this.findingVotes.get(item);
+      if (!byFinding) this.findingVotes.set(item, (byFinding = new Map()));
+      for (const [finding, state] of Object.entries(value)) {
+        let votes = byFinding.get(finding);
+        if (!votes) byFinding.set(finding, (votes = new Map()));
+        votes.set(reader, state);
+      }
+    }
+    this.findingDecisions = new Map();
+    for (const decision of readings.findingDecisions) {
+      let byFinding = this.findingDecisions.get(decision.item);
+      if (!byFinding) this.findingDecisions.set(decision.item, (byFinding = new Map()));
+      byFinding.set(decision.finding, decision);
+    }
     this.toReadCount = undefined;
   }
 
@@ -126,7 +145,7 @@ export class StudyView {
       throw new Error(`${study.adjudicator} adjudicates this study; this window reads as ${this.reader} (xrayCurator.journalUser)`);
     }
     const open = this.disagreements().filter((id) => !this.blinded(id));
-    const unsettled = new Set(open.filter((id) => consensusOf(rule, this.labels.get(id)!).value === null));
+    const unsettled = new Set(open.filter((id) => this.unsettledBy(rule, id)));
     const ids = [...readingOrder(open.filter((id) => unsettled.has(id))), ...readingOrder(open.filter((id) => !unsettled.has(id)))];
     const ruleText = formatConsensusRule(rule);
     return { kind: 'adjudicate', title: `${ids.length} image(s) the readers disagree on (${unsettled.size} left unsettled by ${ruleText})`, ids };
@@ -136,11 +155,11 @@ export class StudyView {
    * The reason offered for deciding `label`: which readers it sides with, and what the rule would have given.
    * Throws when the item may not be adjudicated by this reader (blinded, or nobody has read it).
    */
-  proposedReason(id: string, label: string): string {
+  proposedReason(id: string, label: string, finding?: string): string {
     const { rule } = this.requireStudy();
     if (this.blinded(id)) throw new Error(`${id}: read it first (blind reading), or adjudicate as the study's adjudicator`);
-    const votes = this.labels.get(id);
-    if (!votes || votes.size === 0) throw new Error(`${id} has no readings to adjudicate`);
+    const votes = finding === undefined ? this.labels.get(id) : this.findingVotes.get(id)?.get(finding);
+    if (!votes || votes.size === 0) throw new Error(`${id} has no readings${finding === undefined ? '' : ` of ${finding}`} to adjudicate`);
     const sides = [...votes].filter(([, value]) => value === label).map(([reader]) => reader).sort();
     const outcome = consensusOf(rule, votes);
     const ruleText = outcome.value === null ? `${formatConsensusRule(rule)} left it unsettled (${outcome.reason})` : `${formatConsensusRule(rule)} gave ${outcome.value}`;
@@ -153,13 +172,43 @@ export class StudyView {
     if (blinded) return { readers: {}, ...(toRead ? { toRead: true as const } : {}), blinded: true };
     const votes = this.labels.get(id);
     const decision = this.decisions.get(id);
-    const disagree = !decision && votes !== undefined && new Set(votes.values()).size > 1;
+    const open = this.disagreeingFindings(id);
+    const disagree = (!decision && votes !== undefined && new Set(votes.values()).size > 1) || open.length > 0;
+    const decided = this.findingDecisions.get(id);
     return {
-      readers: Object.fromEntries(votes ?? []),
+      readers: votes ? Object.fromEntries(votes) : this.positiveFindings(id),
       ...(decision ? { decision: { label: decision.label, by: decision.reader, reason: decision.reason } } : {}),
+      ...(open.length ? { findingReadings: Object.fromEntries(open.map((f) => [f, Object.fromEntries(this.findingVotes.get(id)!.get(f)!)])) } : {}),
+      ...(decided?.size ? { findingDecisions: Object.fromEntries([...decided].map(([f, d]) => [f, { label: d.state, by: d.reader, reason: d.reason }])) } : {}),
       ...(toRead ? { toRead: true as const } : {}),
       ...(disagree ? { disagree: true as const } : {}),
     };
+  }
+
+  /** Multi-label: reader → the findings they called positive ("no finding" when none). */
+  private positiveFindings(id: string): Record<string, string> {
+    const byReader = new Map<string, string[]>();
+    for (const [finding, votes] of this.findingVotes.get(id) ?? []) {
+      for (const [reader, state] of votes) {
+        const list = byReader.get(reader) ?? [];
+        if (state === 'positive') list.push(finding);
+        byReader.set(reader, list);
+      }
+    }
+    return Object.fromEntries([...byReader].map(([reader, list]) => [reader, list.length ? list.sort().join(', ') : 'no finding']));
+  }
+
+  /** The findings of an item whose readers disagree, with no decision yet. */
+  private disagreeingFindings(id: string): string[] {
+    const decided = this.findingDecisions.get(id);
+    return [...(this.findingVotes.get(id) ?? [])].filter(([finding, votes]) => !decided?.has(finding) && new Set(votes.values()).size > 1).map(([finding]) => finding).sort();
+  }
+
+  /** Whether the rule leaves the item (single-label) or one of its disagreeing findings unsettled. */
+  private unsettledBy(rule: ReadersConfig['rule'], id: string): boolean {
+    const votes = this.labels.get(id);
+    if (votes && !this.decisions.has(id) && new Set(votes.values()).size > 1 && consensusOf(rule, votes).value === null) return true;
+    return this.disagreeingFindings(id).some((finding) => consensusOf(rule, this.findingVotes.get(id)!.get(finding)!).value === null);
   }
 
   private waitsForMe(id: string): boolean {
@@ -167,10 +216,11 @@ export class StudyView {
     return !readers?.has(this.reader) && waitsFor(this.reader, id, readers?.size ?? 0, this.config!.study);
   }
 
-  /** Items with readings that differ and no decision. */
+  /** Items with readings that differ and no decision (multi-label: on some finding). */
   private disagreements(): string[] {
     const ids: string[] = [];
     for (const [id, votes] of this.labels) if (!this.decisions.has(id) && new Set(votes.values()).size > 1) ids.push(id);
+    for (const id of this.findingVotes.keys()) if (this.disagreeingFindings(id).length) ids.push(id);
     return ids;
   }
 

@@ -17,7 +17,7 @@ export interface ConsensusSummary {
   rule: string;
   /** Items (multi-label: item findings) the rule settles, with those an adjudicator decided. */
   settled: number;
-  /** Of the settled: those an adjudicator decided (single-label). */
+  /** Of the settled: those an adjudicator decided. */
   adjudicated?: number;
   /** The others, with each reader's reading; multi-label: `finding` says which. */
   unsettled: (Unsettled & { finding?: string })[];
@@ -69,16 +69,19 @@ export function buildAgreementReport(input: AgreementReportInput): AgreementRepo
     }
   } else {
     let settled = 0;
+    let adjudicated = 0;
     const unsettled: ConsensusSummary['unsettled'] = [];
     const byFinding = new Map<string, ReadonlyMap<string, string>>();
     for (const finding of readings.findings) {
       const votes = votesByItem(readings.readings.flatMap((r) => (r.value[finding] === undefined ? [] : [[r.item, r.reader, r.value[finding]] as const])));
-      const result = applyConsensus(rule, votes);
+      const decided = new Map((readings.decisions ?? []).filter((d) => d.finding === finding).map((d) => [d.item, d.state]));
+      const result = applyConsensus(rule, votes, decided);
       settled += result.settled.size;
+      adjudicated += decided.size;
       byFinding.set(finding, result.settled);
       unsettled.push(...result.unsettled.map((u) => ({ ...u, finding })));
     }
-    consensus = { rule: formatConsensusRule(rule), settled, unsettled };
+    consensus = { rule: formatConsensusRule(rule), settled, ...(adjudicated ? { adjudicated } : {}), unsettled };
     if (input.findingPredictions) versus = findingsVsReaders({ model: input.findingPredictions, readings: readings.readings, consensus: byFinding }, options);
     else if (input.predictions) warnings.push("a multi-label dataset is measured against its findings model's probabilities, not a class model's");
   }

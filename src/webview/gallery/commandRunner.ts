@@ -1,5 +1,6 @@
 // What each keyboard command does, given the gallery's actions: the one place a `GalleryCommand` is carried out
 // (keys arrive in main.ts; which key is which command is keyboard.ts).
+import type { FindingLabel } from '../../shared/protocol';
 import type { Edits } from './edits';
 import type { Verdict } from './issueQueue';
 import type { HelpOverlay } from './help';
@@ -33,6 +34,8 @@ export interface GalleryActions {
   studyQueue(queue: 'read' | 'adjudicate'): void;
   /** 1…9 in a study queue (a reading, or the adjudicator's decision); false elsewhere. */
   studyClassKey(label: string): boolean;
+  /** p, n, m in the adjudication queue: the decision on a finding; false elsewhere. */
+  studyFindingKey(finding: string, state: FindingLabel): boolean;
   showError(text: string): void;
 }
 
@@ -58,7 +61,8 @@ export function runCommand(command: GalleryCommand, a: GalleryActions): void {
     case 'setFinding': {
       const finding = a.activeFinding();
       if (finding === undefined) return a.showError('This dataset has no findings to set: p, n and m set the findings of a multi-label dataset (NIH, CheXpert, MIMIC-CXR, VinDr-CXR, PadChest files).');
-      return a.edits.setFinding(finding, command.state);
+      if (!a.studyFindingKey(finding, command.state)) a.edits.setFinding(finding, command.state);
+      return;
     }
     case 'toggleFlag':
       return a.edits.toggleFlag();

@@ -26,6 +26,7 @@ import { PageIntake } from './pageIntake';
 import { element, loadTileImage, releaseTileImage, renderTile } from './tile';
 import { Toolbar } from './toolbar';
 import { batchPerFrame, statusLine } from './statusLine';
+import { findingsToDecide } from './readers/readingText';
 import { StudyQueues } from './readers/studyQueues';
 import { MAX_SAVED_SELECTION, restoreUiState } from './uiState';
 import { VirtualGrid } from './virtualGrid';
@@ -286,6 +287,12 @@ const study = new StudyQueues({
   focusGrid: () => gridHost.focus(),
   canEdit: () => edits.canEdit(),
   relabel: (label) => edits.relabel(label),
+  findingsToDecide: (id) => findingsToDecide(store.get(id)),
+  pickFinding: (finding) => {
+    ui.finding = finding;
+    saveUi();
+    showStatus();
+  },
   request: (body, timeoutMs) => messages.sendRequest(body, timeoutMs),
   showError,
 });
@@ -340,6 +347,7 @@ const actions: GalleryActions = {
   leaveList: () => modes.leaveList(),
   studyQueue: (queue) => void study.open(queue),
   studyClassKey: (label) => study.classKey(label),
+  studyFindingKey: (finding, state) => study.findingKey(finding, state),
   showError,
 };
 
@@ -355,7 +363,10 @@ function selectionChanged(): void {
   grid.refreshAll();
   ui.focus = selection.focus;
   // In the issue queue, p, n and m act on the finding the focused issue is about.
-  if (ui.issueQueue) ui.finding = queueFinding(selection.focus === undefined ? undefined : store.get(selection.focus)) ?? ui.finding;
+  const focused = selection.focus === undefined ? undefined : store.get(selection.focus);
+  if (ui.issueQueue) ui.finding = queueFinding(focused) ?? ui.finding;
+  // In the adjudication queue, p, n and m decide the first finding the readers disagree on.
+  else if (ui.filter.list?.kind === 'adjudicate') ui.finding = findingsToDecide(focused)[0] ?? ui.finding;
   ui.selected = selection.selected.size <= MAX_SAVED_SELECTION ? [...selection.selected] : [];
   saveUi();
   showStatus();

@@ -93,6 +93,7 @@ describe('protocol: edit and detail requests', () => {
     assert.deepEqual((parse({ type: 'saliency', id: 'COVID/x y.png', extra: true }) as { body: unknown }).body, { type: 'saliency', id: 'COVID/x y.png' });
     assert.deepEqual((parse({ type: 'adjudicate', id: 'COVID/a.png', label: 'NORMAL', by: 'x' }) as { body: unknown }).body, { type: 'adjudicate', id: 'COVID/a.png', label: 'NORMAL' });
     assert.deepEqual((parse({ type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' }) as { body: unknown }).body, { type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' });
+    assert.deepEqual((parse({ type: 'adjudicate', id: 'i/a.png', label: 'negative', finding: 'Pneumonia' }) as { body: unknown }).body, { type: 'adjudicate', id: 'i/a.png', label: 'negative', finding: 'Pneumonia' });
     assert.deepEqual((parse({ type: 'studyQueue', queue: 'adjudicate' }) as { body: unknown }).body, { type: 'studyQueue', queue: 'adjudicate' });
   });
 
@@ -124,6 +125,8 @@ describe('protocol: edit and detail requests', () => {
     ['an adjudication without a label', { type: 'adjudicate', id: 'a.png', label: '' }],
     ['an adjudication reason that is not a string', { type: 'adjudicate', id: 'a.png', label: 'COVID', reason: 3 }],
     ['an over-long adjudication reason', { type: 'adjudicate', id: 'a.png', label: 'COVID', reason: 'x'.repeat(2001) }],
+    ["a finding's decision that is not a state", { type: 'adjudicate', id: 'a.png', label: 'COVID', finding: 'Pneumonia' }],
+    ['a decision on a finding that is not a string', { type: 'adjudicate', id: 'a.png', label: 'positive', finding: ['Pneumonia'] }],
     ['a study queue that is not one of the two', { type: 'studyQueue', queue: 'all' }],
     ['more thumbnails than a screen holds', { type: 'thumbnails', ids: Array.from({ length: 2001 }, (_, i) => `${i}.png`) }],
   ];

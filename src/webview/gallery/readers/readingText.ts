@@ -11,8 +11,22 @@ export function readersLine(item: GalleryItem): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([reader, label]) => `${reader} ${label}`);
   if (reading.decision) parts.push(`⚖ ${reading.decision.label} (${reading.decision.by})`);
-  else if (reading.toRead) parts.push('yours to read');
+  for (const [finding, d] of Object.entries(reading.findingDecisions ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`⚖ ${finding} ${d.label} (${d.by})`);
+  if (!reading.decision && reading.toRead) parts.push('yours to read');
   return parts.join(' · ');
+}
+
+/** The findings of an item its readers disagree on, undecided, in name order (multi-label). */
+export function findingsToDecide(item: GalleryItem | undefined): string[] {
+  return Object.keys(item?.reading?.findingReadings ?? {}).sort();
+}
+
+/** "Pneumonia: ana positive, ben negative" for each finding to decide. */
+function findingDisagreements(item: GalleryItem): string[] {
+  return findingsToDecide(item).map((finding) => {
+    const votes = Object.entries(item.reading!.findingReadings![finding]).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `${finding}: ${votes.map(([reader, state]) => `${reader} ${state}`).join(', ')}`;
+  });
 }
 
 /** The status line's part: who reads, how, and the two queues. */
@@ -32,8 +46,12 @@ export function studyListParts(list: ItemList, shown: readonly GalleryItem[], fo
   }
   if (list.kind === 'adjudicate') {
     const decided = shown.filter((item) => item.reading?.decision).length;
-    const about = focused?.reading && !focused.reading.blinded ? [readersLine(focused)] : [];
-    return [`${decided} of ${shown.length} decided`, ...about, '1 … 9 decide (the reason is asked for)'];
+    const open = focused?.reading && !focused.reading.blinded ? focused : undefined;
+    if (open?.findings) {
+      const decidedFindings = shown.filter((item) => item.reading && !item.reading.disagree).length;
+      return [`${decidedFindings} of ${shown.length} settled`, ...findingDisagreements(open), 'p n m decide the finding ([ ] pick it; the reason is asked for)'];
+    }
+    return [`${decided} of ${shown.length} decided`, ...(open ? [readersLine(open)] : []), '1 … 9 decide (the reason is asked for)'];
   }
   return [];
 }

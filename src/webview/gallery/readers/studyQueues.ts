@@ -1,7 +1,7 @@
 // The reading study's two queues in the gallery: `r` shows the images waiting for this reader (1…9 is their
 // reading, as anywhere), `d` the readers' disagreements, where 1…9 is the adjudicator's decision. The host asks for
 // the reason, journals the decision, and sends the item back with it; then the focus moves on.
-import type { FromWebviewBody, ReadingQueueKind, ToWebviewBody } from '../../../shared/protocol';
+import type { FindingLabel, FromWebviewBody, ReadingQueueKind, ToWebviewBody } from '../../../shared/protocol';
 import type { GalleryModes } from '../modes';
 import type { SelectionState } from '../keyboard';
 
@@ -17,6 +17,10 @@ export interface StudyQueueHost {
   /** Gives the keys back to the grid (the reason box took them). */
   focusGrid(): void;
   canEdit(): boolean;
+  /** The findings of an image its readers disagree on, undecided (multi-label). */
+  findingsToDecide(id: string): string[];
+  /** Makes `finding` the one p, n and m act on. */
+  pickFinding(finding: string): void;
   /** This reader's reading of the focused (and selected) images. */
   relabel(label: string): void;
   request(body: FromWebviewBody, timeoutMs?: number): Promise<ToWebviewBody>;
@@ -49,6 +53,13 @@ export class StudyQueues {
     }
   }
 
+  /** p, n, m in the adjudication queue: the decision on `finding` of the focused image. */
+  findingKey(finding: string, state: FindingLabel): boolean {
+    if (this.g.listKind() !== 'adjudicate') return false;
+    void this.decide(state, finding);
+    return true;
+  }
+
   async open(queue: ReadingQueueKind): Promise<void> {
     try {
       const reply = await this.g.request({ type: 'studyQueue', queue });
@@ -59,14 +70,19 @@ export class StudyQueues {
     }
   }
 
-  /** The adjudicator decides `label` for the focused image; the focus moves on once it is journalled. */
-  async decide(label: string): Promise<void> {
+  /**
+   * The adjudicator decides `label` for the focused image (with `finding`: that finding's state); once it is
+   * journalled the focus moves on, unless other findings of the image are still to decide.
+   */
+  async decide(label: string, finding?: string): Promise<void> {
     const id = this.g.selection().focus;
     if (id === undefined || !this.g.canEdit()) return;
     try {
-      const reply = await this.g.request({ type: 'adjudicate', id, label }, REASON_TIMEOUT_MS);
+      const reply = await this.g.request({ type: 'adjudicate', id, label, ...(finding !== undefined ? { finding } : {}) }, REASON_TIMEOUT_MS);
       if (reply.type !== 'done') throw new Error(`unexpected reply ${reply.type}`);
-      if (reply.entries > 0) this.moveOn(id);
+      const others = finding === undefined ? [] : this.g.findingsToDecide(id).filter((f) => f !== finding);
+      if (reply.entries > 0 && others.length === 0) this.moveOn(id);
+      else if (reply.entries > 0) this.g.pickFinding(others[0]);
     } catch (error) {
       this.g.showError(`Not decided: ${messageOf(error)}`);
     } finally {

@@ -46,7 +46,7 @@ describe("multi-label: the readers' consensus per finding", () => {
     assert.equal(findings.Pneumonia, 'negative');
     assert.equal(findings.Edema, 'negative', "the file's label: NIH's row does not list Edema");
     assert.equal(findings.Atelectasis, 'positive', 'a finding nobody read keeps the file label');
-    assert.match(warnings.join('\n'), /1 item\(s\) without a majority consensus .*images\/00000150_002\.png \(Edema: tie: positive 1, uncertain 1\)/);
+    assert.match(warnings.join('\n'), /^1 label\(s\) without a majority consensus of their readers keep their folder, manifest or label file's value: images\/00000150_002\.png \(Edema: tie: positive 1, uncertain 1\)$/);
   });
 
   it('unanimous: neither is settled; reader:R1 takes R1\'s findings', async () => {
@@ -76,5 +76,20 @@ describe("multi-label: the readers' consensus per finding", () => {
     const reader = (name: string) => versus.readers.find((r) => r.reader === name)!;
     assert.equal(pneumonia(reader('R1').perClass).specificity, 1);
     assert.equal(pneumonia(reader('R3').perClass).specificity, 0);
+  });
+
+  it("an adjudicator's decision on a finding (label --adjudicate ITEM:FINDING=STATE) settles the tie", async () => {
+    await writeConsensusRule(nih.root, parseConsensusRule('majority'));
+    const run = await runCli(['label', nih.root, '--reader', 'DR', '--adjudicate', `${ITEM}:Edema=positive`, '--reason', 'interstitial edema on the film']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /finding images\/00000150_002\.png Edema: .* → positive \(adjudicated: interstitial edema on the film\)/);
+    const { findings, warnings } = await findingsOf();
+    assert.equal(findings.Edema, 'positive');
+    assert.deepEqual(warnings, [], 'nothing is left unsettled');
+    const out = path.join(nih.root, 'agreement-decided.json');
+    assert.equal((await runCli(['agreement', nih.root, '--out', out, '--iterations', '20'])).code, 0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as AgreementReport;
+    assert.equal(report.consensus.adjudicated, 1);
+    assert.ok(!report.readers.includes('DR'), 'a decision is not a reading');
   });
 });

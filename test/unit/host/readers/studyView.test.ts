@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LabelJournal, openDataset, readJournal } from '../../../../src/dataset';
-import type { DatasetItem } from '../../../../src/dataset';
+import type { DatasetItem, JournalEntry } from '../../../../src/dataset';
+import { consensusState } from '../../../../src/dataset/readers';
 import type { ReadersConfig } from '../../../../src/dataset/readers';
 import { StudyView } from '../../../../src/host/readers/studyView';
 import type { DetailReply, GalleryItem } from '../../../../src/shared/protocol';
@@ -126,5 +127,48 @@ describe('the reading study as one window sees it', () => {
     cy.update(config, entries);
     assert.deepEqual(cy.adjudicationQueue().ids, []);
     assert.throws(() => cy.proposedReason('COVID/img0.png', 'COVID'), /read it first \(blind reading\)/);
+  });
+
+  it('multi-label: the findings the readers disagree on, the queue, a decision per finding, and the consensus it settles', () => {
+    let n = 0;
+    const finding = (user: string, item: string, name: string, state: string, reason?: string): JournalEntry => ({
+      version: 3, id: `e${++n}`, group: `g${n}`, time: `2026-12-03T00:00:0${n}Z`, user, kind: 'finding', item, hash: null, old: null, new: state, finding: name,
+      ...(reason ? { adjudication: { reason } } : {}),
+    });
+    const entries = [
+      finding('ann', 'images/a.png', 'Pneumonia', 'positive'),
+      finding('ann', 'images/a.png', 'Edema', 'negative'),
+      finding('bob', 'images/a.png', 'Pneumonia', 'negative'),
+      finding('bob', 'images/a.png', 'Edema', 'negative'),
+      finding('ann', 'images/b.png', 'Edema', 'positive'),
+      finding('bob', 'images/b.png', 'Edema', 'positive'),
+    ];
+    const config: ReadersConfig = { rule: { kind: 'majority' }, study: { blind: false, adjudicator: 'dr' } };
+    const dr = new StudyView('dr');
+    dr.update(config, entries);
+    const item = (id: string): GalleryItem => ({ id, label: null, flagged: false, findings: { positive: [], uncertain: [] } }) as unknown as GalleryItem;
+    assert.deepEqual(dr.shown(item('images/a.png')).reading, {
+      readers: { ann: 'Pneumonia', bob: 'no finding' },
+      findingReadings: { Pneumonia: { ann: 'positive', bob: 'negative' } },
+      disagree: true,
+    });
+    assert.deepEqual(dr.shown(item('images/b.png')).reading, { readers: { ann: 'Edema', bob: 'Edema' } });
+    const queue = dr.adjudicationQueue();
+    assert.deepEqual(queue.ids, ['images/a.png']);
+    assert.match(queue.title, /1 image\(s\) the readers disagree on \(1 left unsettled by majority\)/);
+    assert.equal(dr.proposedReason('images/a.png', 'negative', 'Pneumonia'), 'sides with bob; majority left it unsettled (tie: negative 1, positive 1)');
+    assert.throws(() => dr.proposedReason('images/b.png', 'negative', 'Pneumonia'), /no readings of Pneumonia to adjudicate/);
+
+    const decided = [...entries, finding('dr', 'images/a.png', 'Pneumonia', 'negative', 'no consolidation')];
+    dr.update(config, decided);
+    assert.deepEqual(dr.adjudicationQueue().ids, []);
+    assert.deepEqual(dr.shown(item('images/a.png')).reading, {
+      readers: { ann: 'Pneumonia', bob: 'no finding' },
+      findingDecisions: { Pneumonia: { label: 'negative', by: 'dr', reason: 'no consolidation' } },
+    });
+    // The decision is nobody's reading, and it settles the finding the majority left open.
+    const { state, unsettled } = consensusState({ overrides: new Map(), moves: new Map() }, decided, config.rule);
+    assert.deepEqual(state.overrides.get('images/a.png')?.findings, { Pneumonia: 'negative', Edema: 'negative' });
+    assert.deepEqual(unsettled, []);
   });
 });
