@@ -30,6 +30,12 @@ export class Galleries extends Disposable {
         },
       }),
     );
+    // Another reader name: each open gallery opens again as that reader (blind reading and the queues follow).
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('xrayCurator.journalUser')) this.reopenAll();
+      }),
+    );
   }
 
   open(datasetRoot: string): GalleryPanel {
@@ -69,6 +75,13 @@ export class Galleries extends Disposable {
     for (const map of this.maps.values()) map.dispose();
     for (const panel of this.panels.values()) panel.dispose();
     super.dispose();
+  }
+
+  private reopenAll(): void {
+    for (const [root, panel] of [...this.panels]) {
+      panel.dispose();
+      this.open(root);
+    }
   }
 
   private track(panel: GalleryPanel): GalleryPanel {
