@@ -113,7 +113,8 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     const issues = Number(/(\d+) finding labels likely wrong, 0 uncertain to resolve/.exec(text)?.[1]);
     assert.ok(issues > 0, text);
     const preview = await workbench.webviewFrame('h2:has-text("Label issues per finding")');
-    assert.match((await preview.locator('body').textContent()) ?? '', /Pneumonia[\s\S]*Not audited: the shortcut audit is per class/);
+    // Each checked finding gets its own shortcut audit, on NIH's sex, view and image columns.
+    assert.match((await preview.locator('body').textContent()) ?? '', /Source shortcuts per finding[\s\S]*Pneumonia[\s\S]*Metadata alone gives \d+% balanced accuracy over 2 classes/);
     const toast = workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: /finding labels likely wrong/ }).first();
     await toast.getByRole('button', { name: 'Review in Gallery' }).click();
     const gallery = await workbench.webviewFrame('.issue-queue:has-text("Issue 1 of")');

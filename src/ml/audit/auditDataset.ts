@@ -37,6 +37,11 @@ export function auditSummary(report: AuditReport): string {
   return (
     `${report.items} items audited: ${labelIssueCount(report)} label issues, ${report.duplicates.clusters.length} duplicate clusters ` +
     `(${leakage.acrossSplits.length} across splits, ${leakage.acrossClasses.length} across classes, ${leakage.acrossPatients.length} across patients), ` +
-    `${report.shortcuts?.findings.length ?? 0} shortcut findings`
+    `${shortcutFindingsOf(report).length} shortcut findings`
   );
+}
+
+/** The shortcut audit's findings in plain words; multi-label: every finding's, each named by its finding. */
+export function shortcutFindingsOf(report: AuditReport): string[] {
+  return report.shortcuts?.findings ?? (report.findingShortcuts ?? []).flatMap(({ finding, shortcuts }) => shortcuts.findings.map((text) => `${finding}: ${text}`));
 }

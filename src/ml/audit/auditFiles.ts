@@ -19,7 +19,7 @@ export async function latestAudit(root: string): Promise<{ file: string; report:
   const report = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<AuditReport>;
   const issues = report.labelIssues ?? report.findingIssues;
   const version: unknown = report.version;
-  if ((version !== 1 && version !== 2 && version !== 3) || typeof issues?.scores !== 'object' || !Array.isArray(issues.issues)) {
+  if (![1, 2, 3, 4].includes(version as number) || typeof issues?.scores !== 'object' || !Array.isArray(issues.issues)) {
     throw new Error(`${newest}: not an audit this version reads`);
   }
   return { file, report: report as AuditReport };

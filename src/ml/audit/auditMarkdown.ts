@@ -81,9 +81,26 @@ function duplicates(report: AuditReport): string {
   ].join('\n\n');
 }
 
+/** Multi-label: each checked finding, positive against not: what was found, and the finding's counts by source. */
+function findingShortcuts(report: AuditReport): string {
+  const audited = report.findingShortcuts ?? [];
+  if (audited.length === 0) return '## Source shortcuts\n\nNo metadata to audit (the label file gives no source or other metadata columns).';
+  return [
+    '## Source shortcuts per finding',
+    'Each finding checked for label issues, positive against not: can it be told from metadata alone, and does the classifier hold up per source and on a source it never saw.',
+    ...audited.map(({ finding, shortcuts: s }) =>
+      [
+        `### ${md(finding)}`,
+        s.findings.length ? s.findings.map((f) => `- ${md(f)}`).join('\n') : 'Nothing found.',
+        s.classBySource.length ? table(['source', `no ${md(finding)}`, md(finding)], s.classBySource.map((row) => [md(row.source), ...row.counts.map(String)])) : '',
+      ].filter(Boolean).join('\n\n'),
+    ),
+  ].join('\n\n');
+}
+
 function shortcuts(report: AuditReport): string {
   const s = report.shortcuts;
-  if (!s && report.findingIssues) return '## Source shortcuts\n\nNot audited: the shortcut audit is per class, and this dataset is multi-label.';
+  if (!s && report.findingIssues) return findingShortcuts(report);
   if (!s) return '## Source shortcuts\n\nNo metadata to audit (the manifest has no source or other metadata columns).';
   const classes = report.classes.map(md);
   return [

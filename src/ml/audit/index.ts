@@ -28,9 +28,9 @@ export { auditShortcuts, encodeAttribute, type MetadataAttribute, type ShortcutR
 
 /**
  * Version of the audit report format: 2 added `findingIssues` (multi-label datasets, where `labelIssues` is null);
- * 3 added each label issue's `kind` and `evidence`, and orders the issues by kind.
+ * 3 added each label issue's `kind` and `evidence`, and orders the issues by kind; 4 added `findingShortcuts`.
  */
-export const AUDIT_REPORT_VERSION = 3;
+export const AUDIT_REPORT_VERSION = 4;
 
 /** The item fields the audit reads (a `DatasetItem` has them all). */
 export interface AuditItem {
@@ -85,6 +85,8 @@ export interface AuditReport {
   duplicates: DuplicatesSection;
   leakage: LeakageSection;
   shortcuts: ShortcutReport | null;
+  /** Multi-label datasets: the source-shortcut audit of each checked finding, positive against not. */
+  findingShortcuts?: { finding: string; shortcuts: ShortcutReport }[];
   warnings: string[];
   /** Milliseconds per stage. */
   timings: Record<string, number>;
@@ -189,7 +191,11 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const leakage = findLeakage(clusters, { labels, classes, patients, splits: items.map((item) => item.metadata.split || null) });
 
   const context: IssueContext = { input, labels, projection, search, groups, folds, seed, warnings, timed };
-  const { labelIssues, shortcuts, findingIssues } = input.multiLabel ? await perFindingIssues(context, input.multiLabel) : await perClassIssues(context);
+  const { labelIssues, shortcuts, findingIssues, findingShortcuts, shortcutMs } = input.multiLabel ? await perFindingIssues(context, input.multiLabel) : await perClassIssues(context);
+  if (shortcutMs !== undefined) {
+    timings.shortcuts = Math.round(shortcutMs);
+    timings.labelIssues -= timings.shortcuts;
+  }
   const id = (i: number): string => items[i].id;
   const ids = (list: readonly number[]): string[] => list.map(id);
   const groupMembers = new Map<string, number[]>();
@@ -202,6 +208,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     items: n,
     labelIssues,
     ...(findingIssues ? { findingIssues } : {}),
+    ...(findingShortcuts ? { findingShortcuts } : {}),
     duplicates: {
       thresholds: { maxDhashDistance: MAX_DHASH_DISTANCE, minCosine: MIN_COSINE },
       clusters: clusters.map((c) => ({
@@ -242,6 +249,9 @@ interface IssueSections {
   labelIssues: LabelIssuesSection | null;
   shortcuts: ShortcutReport | null;
   findingIssues?: FindingIssuesSection;
+  findingShortcuts?: { finding: string; shortcuts: ShortcutReport }[];
+  /** Multi-label: the part of the label-issue stage spent on the shortcut audits. */
+  shortcutMs?: number;
 }
 
 /** Label issues over the classes, and the source-shortcut audit that reuses their out-of-fold probabilities. */
@@ -299,10 +309,33 @@ async function perClassIssues({ input, labels, projection, search, groups, folds
   };
 }
 
-/** Label issues per finding of a multi-label dataset. The shortcut audit is per class, so it is not run here. */
+/**
+ * Label issues per finding of a multi-label dataset, and the source-shortcut audit of each checked finding (positive
+ * against not) on the same out-of-fold probabilities.
+ */
 async function perFindingIssues({ input, projection, search, groups, folds, seed, warnings, timed }: IssueContext, multiLabel: NonNullable<AuditInput['multiLabel']>): Promise<IssueSections> {
   const { items } = input;
   const config = resolveMultiLabelConfig(multiLabel.config);
+  const attributes = metadataAttributes(items, input.fingerprints);
+  const findingShortcuts: { finding: string; shortcuts: ShortcutReport }[] = [];
+  let shortcutMs = 0;
+  const auditFinding = async (finding: string, rows: readonly number[], y: readonly number[], softmax: readonly (readonly number[])[]): Promise<void> => {
+    if (attributes.length === 0) return;
+    const started = performance.now();
+    const shortcuts = await auditShortcuts({
+      classes: [`no ${finding}`, finding],
+      labels: y,
+      attributes: attributes.map((a) => ({ name: a.name, columns: a.columns.map((c) => ({ kind: c.kind, values: rows.map((i) => c.values[i]) })) })),
+      features: selectRows(projection.scores, rows),
+      probabilities: softmax,
+      groups: rows.map((i) => groups[i]),
+      seed,
+      // What the embeddings reveal does not depend on the finding: found once.
+      ...(findingShortcuts.length ? { metadataFromEmbeddings: findingShortcuts[0].shortcuts.metadataFromEmbeddings } : {}),
+    });
+    findingShortcuts.push({ finding, shortcuts });
+    shortcutMs += performance.now() - started;
+  };
   const findingIssues = await timed('labelIssues', () =>
     findFindingIssues({
       ids: items.map((item) => item.id),
@@ -314,13 +347,13 @@ async function perFindingIssues({ input, projection, search, groups, folds, seed
       config,
       folds,
       seed,
+      onChecked: auditFinding,
     }),
   );
   for (const left of findingIssues.leftOut) {
     warnings.push(`${left.finding}: not checked for label issues (${left.positives} positive, ${left.negatives} negative labels; each side needs ${Math.max(config.minPositives, folds)}).`);
   }
-  warnings.push('Source shortcuts are audited per class; this multi-label dataset was checked for label issues, duplicates and leakage only.');
-  return { labelIssues: null, shortcuts: null, findingIssues };
+  return { labelIssues: null, shortcuts: null, findingIssues, ...(findingShortcuts.length ? { findingShortcuts, shortcutMs } : {}) };
 }
 
 /** The metadata the shortcut audit tries: manifest categories, image size, original size, format, channels, depth. */

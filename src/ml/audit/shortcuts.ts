@@ -28,6 +28,11 @@ export interface ShortcutInput {
   /** Groups for every cross-validation here (patients and duplicate clusters). */
   groups: readonly GroupId[];
   seed?: number;
+  /**
+   * The attributes as predicted from the embeddings, when already known: they do not depend on the labels, so the
+   * audit of each finding of a multi-label set computes them once.
+   */
+  metadataFromEmbeddings?: readonly AttributePrediction[];
 }
 
 export interface ClassPrediction {
@@ -136,8 +141,8 @@ export async function auditShortcuts(input: ShortcutInput): Promise<ShortcutRepo
   // Models fitted only to answer a question (does the embedding know the source?) train on a seeded sample
   // of at most MAX_FIT_ITEMS items: thousands more items would not change the answer, only the time.
   const sample = n > MAX_FIT_ITEMS ? seededSample(n, MAX_FIT_ITEMS, seed) : Array.from({ length: n }, (_, i) => i);
-  const metadataFromEmbeddings: AttributePrediction[] = [];
-  for (const attribute of useful.filter((a) => new Set(a.category).size <= MAX_PREDICTED_CATEGORIES)) {
+  const metadataFromEmbeddings: AttributePrediction[] = [...(input.metadataFromEmbeddings ?? [])];
+  for (const attribute of input.metadataFromEmbeddings ? [] : useful.filter((a) => new Set(a.category).size <= MAX_PREDICTED_CATEGORIES)) {
     const prediction = await predictAttribute(attribute.name, attribute.category, input.features, input.groups, seed, sample);
     if (prediction) metadataFromEmbeddings.push(prediction);
   }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { openDataset } from '../../dataset';
 import type { Dataset } from '../../dataset';
-import { auditDataset, auditSummary } from '../audit/auditDataset';
+import { auditDataset, auditSummary, shortcutFindingsOf } from '../audit/auditDataset';
 import { auditsDir, latestAudit } from '../audit/auditFiles';
 import { renderAuditMarkdown } from '../audit/auditMarkdown';
 import type { AuditSection } from '../audit/auditMarkdown';
@@ -153,7 +153,7 @@ export async function auditDatasetJob(params: DatasetJobParams & { section?: Aud
     labelIssues: labelIssueCount(report),
     ...(report.findingIssues ? { toResolve: report.findingIssues.toResolve.length } : {}),
     duplicateClusters: report.duplicates.clusters.length,
-    shortcutFindings: report.shortcuts?.findings ?? [],
+    shortcutFindings: shortcutFindingsOf(report),
     marks: labelIssueMarks(report),
   };
 }

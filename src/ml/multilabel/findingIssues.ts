@@ -69,6 +69,11 @@ export interface FindingIssuesInput {
   config: Pick<MultiLabelTrainConfig, 'unmentioned' | 'minPositives'>;
   folds: number;
   seed: number;
+  /**
+   * Called for each checked finding with its labelled rows (indices of `x`), their sides (1 positive) and the
+   * grouped out-of-fold softmax probabilities: the shortcut audit per finding reuses them.
+   */
+  onChecked?: (finding: string, rows: readonly number[], y: readonly number[], softmax: readonly (readonly number[])[]) => Promise<void>;
 }
 
 export const FINDING_ISSUES_METHOD =
@@ -99,6 +104,7 @@ export async function findFindingIssues(input: FindingIssuesInput): Promise<Find
     const softmax = await crossValidatedProbabilities(xs, y, 2, { groups: labelled.map((i) => groups[i]), folds, seed });
     const probabilities = softmax.map((row, r) => row.map((p, c) => (p + knn[labelled[r]][c]) / 2));
     const confident = findLabelIssues(probabilities, y);
+    await input.onChecked?.(finding, labelled, y, softmax);
     labelled.forEach((i, r) => raise(ids[i], confident.scores[r]));
     for (const issue of confident.issues) {
       const i = labelled[issue.index];

@@ -99,6 +99,42 @@ describe('label issues per finding (multi-label audit)', () => {
     assert.match(page, /## Label issues per finding/);
     assert.match(page, /Not checked \(too few labels on one side\): C \(3 positive, 397 negative\)/);
     assert.match(page, /### Uncertain labels to resolve/);
-    assert.match(page, /Not audited: the shortcut audit is per class/);
+    // No source or other metadata: each checked finding is audited, and only the grouped-splits remedy has a figure.
+    assert.match(page, /## Source shortcuts per finding[\s\S]*### A\n\n- grouped-splits[\s\S]*### B\n\n- grouped-splits/);
+    assert.deepEqual((await audit).findingShortcuts?.map((f) => [f.finding, f.shortcuts.findings.filter((text) => !text.startsWith('grouped-splits'))]), [['A', []], ['B', []]]);
+  });
+});
+
+// The source-shortcut audit per finding: a finding that one source holds nearly all of is told apart by the source
+// alone; a finding spread over the sources is not.
+describe('source shortcuts per finding (multi-label audit)', () => {
+  const n = 400;
+  const dim = 16;
+  const { features, states } = syntheticFindings(n, dim, ['A', 'B'], 11);
+  // A's positives come from the ICU scanner, all but every tenth; B's are spread over both sources.
+  const items: AuditItem[] = states.map((findings, i) => ({
+    id: `img/${i}.png`,
+    label: null,
+    hash: null,
+    metadata: { source: (findings.A === 'positive') !== (i % 10 === 0) ? 'icu' : 'clinic' },
+    findings,
+  }));
+  const audit = runAudit({ dataset: 'synthetic', classes: [], items, features: { data: Float64Array.from(features), rows: n, cols: dim }, multiLabel: { findings: ['A', 'B'] } });
+
+  it("finds that A is told apart by its source alone and B is not, and says so in the report", async () => {
+    const report = await audit;
+    assert.deepEqual(report.findingShortcuts?.map((f) => f.finding), ['A', 'B']);
+    const bySource = (finding: string) => report.findingShortcuts!.find((f) => f.finding === finding)!.shortcuts.classFromMetadata.find((p) => p.from === 'source')!.balancedAccuracy!;
+    assert.ok(bySource('A') >= 0.85, `A from the source alone: ${bySource('A')}`);
+    assert.ok(bySource('B') < 0.65, `B from the source alone: ${bySource('B')}`);
+    const [a, b] = report.findingShortcuts!.map((f) => f.shortcuts);
+    assert.ok(a.findings.some((text) => /^no A and A are told apart by source alone/.test(text)), a.findings.join('\n'));
+    assert.ok(!b.findings.some((text) => /told apart by source alone/.test(text)), b.findings.join('\n'));
+    // What the embeddings reveal of the source is found once and shared.
+    assert.deepEqual(b.metadataFromEmbeddings, a.metadataFromEmbeddings);
+    assert.ok(report.timings.shortcuts >= 0 && report.timings.labelIssues >= 0);
+    const page = renderAuditMarkdown(report);
+    assert.match(page, /## Source shortcuts per finding[\s\S]*### A\n\n- no A and A are told apart by source alone[\s\S]*### B/);
+    assert.ok(!report.warnings.some((w) => /audited per class/.test(w)));
   });
 });
