@@ -5,8 +5,8 @@ import type { WebviewMessage } from './protocol';
 
 /** One way of colouring the points: a category per point (`codes`, 255 = none), or a value in [0, 1] (`values`, NaN = none). */
 export interface MapColouring {
-  /** `finding:<name>`: a multi-label dataset's state of that finding. */
-  name: 'label' | 'prediction' | 'correctness' | 'source' | 'flag' | 'split' | 'issue' | `finding:${string}`;
+  /** `finding:<name>`: a multi-label dataset's state of that finding; `findings`: whether any is positive. */
+  name: 'label' | 'prediction' | 'correctness' | 'findings' | 'source' | 'flag' | 'split' | 'issue' | `finding:${string}`;
   /** What the menu says, e.g. "Label". */
   title: string;
   categories?: string[];

@@ -226,6 +226,11 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     await workbench.runCommand('X-Ray Curator: Open Dataset Map');
     const map = await workbench.webviewFrame('body[data-points]', 120_000);
     const points = Number(await map.locator('body').getAttribute('data-points'));
+    // No class on NIH's set: the map offers no class colourings, and colours by whether any finding is positive first.
+    const options = await map.locator('select[aria-label="Colour the points by"] option').allTextContents();
+    assert.equal(options[0], 'Colour: Any finding', options.join(' | '));
+    assert.ok(!options.some((o) => ['Colour: Label', 'Colour: Prediction', 'Colour: Right or wrong'].includes(o)), options.join(' | '));
+    assert.match((await map.locator('.legend').textContent()) ?? '', /a finding positive \(\d+\)[\s\S]*no finding \(\d+\)/);
     // A finding no test above edited, so NIH's file still gives its positives.
     const edited = new Set(journalOnDisk<{ kind: string; finding?: string }>(path.join(workbench.root, '.xray-curator')).map((e) => e.finding));
     const finding = ['Effusion', 'Infiltration', 'Atelectasis'].find((f) => !edited.has(f))!;

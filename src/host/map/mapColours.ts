@@ -1,6 +1,6 @@
 // The ways the dataset map colours its points, from what the gallery shows of each item: label, prediction, right or
-// wrong, source, flag, split, label-issue score and, on a multi-label dataset, each finding's state. Pure (no
-// vscode), so tests call it directly.
+// wrong, source, flag, split, label-issue score; on a multi-label dataset, which has no class, whether any finding is
+// positive and each finding's state instead of the class colourings. Pure (no vscode), so tests call it directly.
 import type { MapColouring } from '../../shared/mapProtocol';
 import type { GalleryItem } from '../../shared/protocol';
 
@@ -34,10 +34,15 @@ export function mapColourings(items: readonly (GalleryItem | undefined)[], class
   items.forEach((item, i) => {
     if (item?.issueScore !== undefined) issue[i] = Math.min(1, Math.max(0, item.issueScore));
   });
+  const byClass = findings.length
+    ? [categorical('findings', 'Any finding', anyFinding, ['a finding positive', 'uncertain only', 'no finding'])]
+    : [
+        categorical('label', 'Label', (item) => item.label ?? 'unlabelled', [...classes, 'unlabelled']),
+        categorical('prediction', 'Prediction', (item) => item.prediction?.predicted, classes),
+        categorical('correctness', 'Right or wrong', (item) => (item.prediction && item.label !== null ? (item.prediction.predicted === item.label ? 'correct' : 'misclassified') : undefined), ['correct', 'misclassified']),
+      ];
   return [
-    categorical('label', 'Label', (item) => item.label ?? 'unlabelled', [...classes, 'unlabelled']),
-    categorical('prediction', 'Prediction', (item) => item.prediction?.predicted, classes),
-    categorical('correctness', 'Right or wrong', (item) => (item.prediction && item.label !== null ? (item.prediction.predicted === item.label ? 'correct' : 'misclassified') : undefined), ['correct', 'misclassified']),
+    ...byClass,
     categorical('source', 'Source', (item) => item.metadata?.source),
     categorical('flag', 'Flag', (item) => (item.flagged ? 'flagged' : 'not flagged'), ['not flagged', 'flagged']),
     categorical('split', 'Split', (item) => item.split),
@@ -46,6 +51,12 @@ export function mapColourings(items: readonly (GalleryItem | undefined)[], class
       categorical(`finding:${finding}`, `Finding ${finding}`, (item) => findingState(item, finding), ['positive', 'uncertain', 'negative or not mentioned']),
     ),
   ];
+}
+
+function anyFinding(item: GalleryItem): string | undefined {
+  if (!item.findings) return undefined;
+  if (item.findings.positive.length) return 'a finding positive';
+  return item.findings.uncertain.length ? 'uncertain only' : 'no finding';
 }
 
 function findingState(item: GalleryItem, finding: string): string | undefined {

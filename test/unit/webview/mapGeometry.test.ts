@@ -70,7 +70,13 @@ describe('the dataset map: geometry, colours and messages', () => {
     assert.equal(edema.title, 'Finding Edema');
     assert.deepEqual(edema.categories, ['positive', 'uncertain', 'negative or not mentioned']);
     assert.deepEqual([...edema.codes!], [0, 1, 2, 255]);
-    assert.equal(mapColourings(items, ['A', 'B']).filter((c) => c.name.startsWith('finding:')).length, 0, 'none without findings');
+    assert.equal(mapColourings(items, ['A', 'B']).filter((c) => c.name.startsWith('finding')).length, 0, 'none without findings');
+    // No class on a multi-label set: no class colourings, whether any finding is positive instead, shown first.
+    const names = mapColourings(items, [], ['Edema', 'Mass']).map((c) => c.name);
+    assert.deepEqual(names.slice(0, 2), ['findings', 'source']);
+    assert.ok(!names.some((name) => ['label', 'prediction', 'correctness'].includes(name)), names.join());
+    const any = mapColourings(items, [], ['Edema', 'Mass'])[0];
+    assert.deepEqual([any.categories, [...any.codes!]], [['a finding positive', 'uncertain only', 'no finding'], [0, 1, 0, 255]]);
   });
 
   it('folds categories past 254 into "other"', () => {
