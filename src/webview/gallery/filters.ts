@@ -1,5 +1,6 @@
 // Filters, sort and search over the gallery's items: plain functions over data (no DOM), tested in Node.
 import type { GalleryFilterRequest, GalleryItem, ItemList } from '../../shared/protocol';
+import { SearchIndex } from './searchIndex';
 import { listItems, restoreList } from './itemList';
 import { compareIds, isSortedById } from '../../shared/itemOrder';
 import { findingsAgree } from './findings/findingMarks';
@@ -64,38 +65,31 @@ export function searchWords(search: string): string[] {
   return search.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
-/** Each item's searchable text, made once per item object (a changed item arrives as a new object). */
-const haystacks = new WeakMap<GalleryItem, string>();
-
-function haystackOf(item: GalleryItem): string {
-  let haystack = haystacks.get(item);
-  if (haystack === undefined) {
-    const findings = item.findings ? [...item.findings.positive, ...item.findings.uncertain] : [];
-    haystack = [item.id, item.label ?? 'unlabelled', ...findings, item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
-    haystacks.set(item, haystack);
-  }
-  return haystack;
+/** An item's searchable text: name, label, findings, note, split and metadata, lower case. */
+function searchText(item: GalleryItem): string {
+  const findings = item.findings ? [...item.findings.positive, ...item.findings.uncertain] : [];
+  return [item.id, item.label ?? 'unlabelled', ...findings, item.note ?? '', item.split ?? '', ...Object.values(item.metadata ?? {})].join('\n').toLowerCase();
 }
+
+/** The search text of items looked at one by one (a host's list), made once per item object (a changed item is a new object). */
+const haystacks = new WeakMap<GalleryItem, string>();
 
 export function matchesSearch(item: GalleryItem, words: readonly string[]): boolean {
   if (words.length === 0) return true;
-  const haystack = haystackOf(item);
+  let haystack = haystacks.get(item);
+  if (haystack === undefined) haystacks.set(item, (haystack = searchText(item)));
   return words.every((word) => haystack.includes(word));
 }
 
-/**
- * Makes the search text of `items` ahead of the first search, a slice per idle moment, so that search answers
- * as fast the first time as the next (at 400,000 items the first pass is most of a second).
- */
-export function prepareSearch(items: readonly GalleryItem[], slice = 20_000): void {
-  let next = 0;
-  const step = (): void => {
-    const end = Math.min(items.length, next + slice);
-    for (; next < end; next++) haystackOf(items[next]);
-    if (next < items.length) setTimeout(step, 0);
-  };
-  setTimeout(step, 0);
+/** Every item's search text at once, for the search over all of them. */
+const searchIndex = new SearchIndex(searchText);
+
+/** Makes the search text of `items` ahead of the first search, so that search answers as fast the first time as the next. */
+export function prepareSearch(items: readonly GalleryItem[]): void {
+  searchIndex.prepare(items);
 }
+
+const NO_WORDS: readonly string[] = [];
 
 export function matchesFilter(item: GalleryItem, filter: FilterState, words: readonly string[]): boolean {
   if (filter.label !== undefined && item.label !== filter.label) return false;
@@ -128,7 +122,9 @@ export function applyFilter(items: readonly GalleryItem[], filter: FilterState, 
   }
   const noFilter = filter.label === undefined && filter.predicted === undefined && filter.agreement === 'any' && filter.flagged === 'any' && !filter.changedOnly;
   const everything = noFilter && filter.confidenceMin <= 0 && filter.confidenceMax >= 1 && filter.split === undefined && filter.source === undefined && filter.finding === undefined && words.length === 0;
-  const shown = everything ? items.slice() : items.filter((item) => matchesFilter(item, filter, words));
+  // The words are looked up in all items' text at once; the other filters then go item by item.
+  const hits = words.length ? searchIndex.matches(items, words) : undefined;
+  const shown = everything ? items.slice() : items.filter((item, i) => (!hits || hits[i] === 1) && matchesFilter(item, filter, NO_WORDS));
   if (!isSortedById(shown)) shown.sort(compareIds);
   if (filter.sort === 'name') return filter.descending ? shown.reverse() : shown;
   return sortedBy(shown, sortValue(filter.sort, filter.finding), filter.descending);
