@@ -162,4 +162,19 @@ describe('UI: a blind reading study in two windows, adjudication and agreement',
     assert.equal(report.consensus.adjudicated, 1);
     await ben.screenshot('readers-agreement');
   });
+
+  it('Set Up Reading Study again can end the study: the latest edit is the label again, every reading kept', async () => {
+    const lines = journal().length;
+    await ana.runCommand('xrayCurator.setUpReadingStudy');
+    await ana.pick(/^End the study/);
+    await ana.notification(/the reading study has ended/);
+    assert.ok(!fs.existsSync(path.join(stateDirOf(root), 'readers.json')));
+    await anaGallery.waitForFunction(() => !/reading as/.test(document.querySelector('.counts')?.textContent ?? ''));
+    // Out of the (now empty) adjudication queue: the adjudicator's decision was the latest edit of the misread image.
+    await anaGallery.locator('.grid-host').focus();
+    await ana.page.keyboard.press('x');
+    await anaGallery.locator(`.tile[data-id="${misread}"]:not([hidden]) .label`, { hasText: 'NORMAL' }).waitFor();
+    assert.equal(await anaGallery.locator('.tile:not([hidden]) .readers:not([hidden])').count(), 0, 'no study, no readers line');
+    assert.equal(journal().length, lines);
+  });
 });

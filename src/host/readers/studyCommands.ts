@@ -18,10 +18,26 @@ const TITLE = 'Set Up Reading Study';
 
 /**
  * Asks for the study step by step, each answer offered from the current `readers.json`, and writes it; every open
- * gallery on the dataset follows at once. Escape at any step changes nothing.
+ * gallery on the dataset follows at once. A study under way can also be ended (back to: the latest edit wins).
+ * Escape at any step changes nothing. Resolves with the study written, null when ended.
  */
-export async function setUpReadingStudy(root: string): Promise<ReadersConfig | undefined> {
+export async function setUpReadingStudy(root: string): Promise<ReadersConfig | null | undefined> {
   const before = await readReadersConfig(root).catch(() => null);
+  if (before) {
+    const what = await vscode.window.showQuickPick(
+      [
+        { label: 'Change the study', description: `now: ${describe(before)}`, end: false },
+        { label: 'End the study', description: "every reading stays in the journal; the latest edit is the label again, and nothing is blinded", end: true },
+      ],
+      { title: TITLE, ignoreFocusOut: true },
+    );
+    if (!what) return undefined;
+    if (what.end) {
+      await writeReadersConfig(root, null);
+      void vscode.window.showInformationMessage('X-Ray Curator: the reading study has ended; the latest edit is the label again.');
+      return null;
+    }
+  }
   const readersText = await vscode.window.showInputBox({
     title: `${TITLE} (1/4): readers`,
     prompt: "The readers who share the images, comma-separated: each one's xrayCurator.journalUser. Empty: whoever labels.",
@@ -57,12 +73,17 @@ export async function setUpReadingStudy(root: string): Promise<ReadersConfig | u
   };
   const config = { rule, study };
   await writeReadersConfig(root, config);
-  const who = readers.length ? `${readers.length} readers` : 'any reader';
-  const perItem = study.readersPerItem ? `, ${study.readersPerItem} per image` : '';
   void vscode.window.showInformationMessage(
-    `X-Ray Curator: reading study set up (${who}${perItem}, ${blind.blind ? 'blind' : 'open'}, ${formatConsensusRule(rule)} consensus). In the gallery, R shows your reading queue and D the disagreements to adjudicate.`,
+    `X-Ray Curator: reading study set up (${describe(config)}). In the gallery, R shows your reading queue and D the disagreements to adjudicate.`,
   );
   return config;
+}
+
+/** "2 readers, 2 per image, blind, majority consensus". */
+function describe({ rule, study }: ReadersConfig): string {
+  const who = study.readers?.length ? `${study.readers.length} readers` : 'any reader';
+  const perItem = study.readersPerItem ? `, ${study.readersPerItem} per image` : '';
+  return `${who}${perItem}, ${study.blind ? 'blind' : 'open'}, ${formatConsensusRule(rule)} consensus`;
 }
 
 /** The consensus rule; a rule that names a reader asks for the name. */
