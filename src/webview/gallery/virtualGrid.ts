@@ -141,7 +141,6 @@ export class VirtualGrid<T> {
   private layout(settleNow = true): void {
     this.scrolled = false;
     if (!this.width) this.measure();
-    const scrollTop = (this.scrollTop = this.viewport.scrollTop);
     const width = this.width || this.tileSize;
     const columns = Math.max(1, Math.floor((width + GAP) / (this.tileSize + GAP)));
     // Every index moves when the column count changes.
@@ -149,6 +148,9 @@ export class VirtualGrid<T> {
     this.columnCount = columns;
     const rows = Math.ceil(this.items.length / this.columnCount);
     const sizerHeight = rows * this.rowHeight;
+    // Fewer items than before (a filter) leave the scroll position past the new end until the browser clamps it, a
+    // frame later: clamped here, the last rows show at once instead of an empty grid.
+    const scrollTop = (this.scrollTop = Math.min(this.viewport.scrollTop, Math.max(0, sizerHeight - this.height)));
     if (sizerHeight !== this.sizerHeight) {
       this.sizerHeight = sizerHeight;
       this.sizer.style.height = `${sizerHeight}px`;
