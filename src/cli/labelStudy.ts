@@ -1,7 +1,7 @@
 // `label`'s reading-study options: the consensus rule and the study (`--readers`, `--readers-per-item`, `--blind` or
 // `--open`, `--adjudicator`) written to `readers.json`, each option changing only what it names.
 import * as fs from 'node:fs/promises';
-import { DEFAULT_CONSENSUS, formatConsensusRule, parseConsensusRule, readReadersConfig, writeConsensusRule, writeReadersConfig } from '../dataset/readers';
+import { DEFAULT_CONSENSUS, describeReadersConfig, formatConsensusRule, parseConsensusRule, readerNames, readReadersConfig, writeConsensusRule, writeReadersConfig } from '../dataset/readers';
 import type { ConsensusRule, ReadingStudy } from '../dataset/readers';
 import { UsageError } from './command';
 
@@ -36,7 +36,7 @@ export async function applyStudyOptions(root: string, options: StudyOptions): Pr
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
-  process.stdout.write(`${describeStudy(chosen, study)}\n`);
+  process.stdout.write(`reading study: ${describeReadersConfig({ rule: chosen, study })}\n`);
   return true;
 }
 
@@ -45,7 +45,7 @@ function studyChanges(options: StudyOptions): Partial<ReadingStudy> | undefined 
   if (options.blind && options.open) throw new UsageError('--blind and --open contradict each other');
   const changes: Partial<ReadingStudy> = {};
   if (options.blind || options.open) changes.blind = options.blind === true;
-  if (options.readers !== undefined) changes.readers = options.readers.split(',').map((name) => name.trim()).filter(Boolean);
+  if (options.readers !== undefined) changes.readers = readerNames(options.readers);
   if (options['readers-per-item'] !== undefined) {
     const k = Number(options['readers-per-item']);
     if (!Number.isInteger(k) || k < 1) throw new UsageError(`--readers-per-item must be a whole number of at least 1, got "${options['readers-per-item']}"`);
@@ -66,11 +66,4 @@ function consensusOption(text: string): ConsensusRule | null {
   } catch (error) {
     throw new UsageError(`--consensus: ${(error as Error).message}`);
   }
-}
-
-function describeStudy(rule: ConsensusRule, study: ReadingStudy): string {
-  const readers = study.readers?.length ? `${study.readers.length} readers (${study.readers.join(', ')})` : 'any reader';
-  const perItem = study.readersPerItem ? `, ${study.readersPerItem} per image` : '';
-  const adjudicator = study.adjudicator ? `, adjudicator ${study.adjudicator}` : '';
-  return `reading study: ${readers}${perItem}, ${study.blind ? 'blind' : 'open'} reading${adjudicator}; labels: the ${formatConsensusRule(rule)} consensus`;
 }

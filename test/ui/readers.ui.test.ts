@@ -78,7 +78,7 @@ describe('UI: a blind reading study in two windows, adjudication and agreement',
     await ana.answer('');
     await ana.pick(/^Blind/);
     await ana.pick(/^Majority/);
-    await ana.notification(/reading study set up \(2 readers, blind, majority consensus\)/);
+    await ana.notification(/reading study set up \(2 readers \(ana, ben\), blind, majority consensus\)/);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDirOf(root), 'readers.json'), 'utf8')), { version: 2, consensus: 'majority', blind: true, readers: ['ana', 'ben'] });
 
     // The gallery follows readers.json at once: every tile is blinded, shows its file's base name and no prediction.

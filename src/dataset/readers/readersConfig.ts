@@ -56,6 +56,23 @@ export async function readReadersConfig(root: string): Promise<ReadersConfig | n
   return { rule, study };
 }
 
+/** The study in words: "3 readers (R1, R2, R3), 2 per image, blind, adjudicator dr, majority consensus". */
+export function describeReadersConfig({ rule, study }: ReadersConfig): string {
+  const parts = [study.readers?.length ? `${study.readers.length} readers (${study.readers.join(', ')})` : 'any reader'];
+  if (study.readersPerItem) parts.push(`${study.readersPerItem} per image`);
+  parts.push(study.blind ? 'blind' : 'open');
+  if (study.adjudicator) parts.push(`adjudicator ${study.adjudicator}`);
+  return `${parts.join(', ')}, ${formatConsensusRule(rule)} consensus`;
+}
+
+/** Reader names as typed: comma-separated, blanks dropped. */
+export function readerNames(text: string): string[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 /** The dataset's consensus rule, or null (no file: the latest edit wins). Throws on a damaged file. */
 export async function readConsensusRule(root: string): Promise<ConsensusRule | null> {
   return (await readReadersConfig(root))?.rule ?? null;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { DEFAULT_CONSENSUS, formatConsensusRule, readReadersConfig, studyProblems, writeReadersConfig } from '../../dataset/readers';
+import { DEFAULT_CONSENSUS, describeReadersConfig, readerNames, readReadersConfig, studyProblems, writeReadersConfig } from '../../dataset/readers';
 import type { ConsensusRule, ReadersConfig, ReadingStudy } from '../../dataset/readers';
 import { parseAgreementReport, renderAgreementHtml } from '../../ml/agreement';
 import type { AgreementReport } from '../../ml/agreement';
@@ -26,7 +26,7 @@ export async function setUpReadingStudy(root: string): Promise<ReadersConfig | n
   if (before) {
     const what = await vscode.window.showQuickPick(
       [
-        { label: 'Change the study', description: `now: ${describe(before)}`, end: false },
+        { label: 'Change the study', description: `now: ${describeReadersConfig(before)}`, end: false },
         { label: 'End the study', description: "every reading stays in the journal; the latest edit is the label again, and nothing is blinded", end: true },
       ],
       { title: TITLE, ignoreFocusOut: true },
@@ -43,10 +43,10 @@ export async function setUpReadingStudy(root: string): Promise<ReadersConfig | n
     prompt: "The readers who share the images, comma-separated: each one's xrayCurator.journalUser. Empty: whoever labels.",
     value: before?.study.readers?.join(', ') ?? '',
     ignoreFocusOut: true,
-    validateInput: (text) => studyProblems({ blind: false, readers: namesOf(text) })[0],
+    validateInput: (text) => studyProblems({ blind: false, readers: readerNames(text) })[0],
   });
   if (readersText === undefined) return undefined;
-  const readers = namesOf(readersText);
+  const readers = readerNames(readersText);
   const perItemText = await vscode.window.showInputBox({
     title: `${TITLE} (2/4): readers per image`,
     prompt: readers.length ? `How many of the ${readers.length} readers read each image (empty: all of them)` : 'How many readings each image gets before it leaves the reading queue (empty: every reader reads every image)',
@@ -74,16 +74,9 @@ export async function setUpReadingStudy(root: string): Promise<ReadersConfig | n
   const config = { rule, study };
   await writeReadersConfig(root, config);
   void vscode.window.showInformationMessage(
-    `X-Ray Curator: reading study set up (${describe(config)}). In the gallery, R shows your reading queue and D the disagreements to adjudicate.`,
+    `X-Ray Curator: reading study set up (${describeReadersConfig(config)}). In the gallery, R shows your reading queue and D the disagreements to adjudicate.`,
   );
   return config;
-}
-
-/** "2 readers, 2 per image, blind, majority consensus". */
-function describe({ rule, study }: ReadersConfig): string {
-  const who = study.readers?.length ? `${study.readers.length} readers` : 'any reader';
-  const perItem = study.readersPerItem ? `, ${study.readersPerItem} per image` : '';
-  return `${who}${perItem}, ${study.blind ? 'blind' : 'open'}, ${formatConsensusRule(rule)} consensus`;
 }
 
 /** The consensus rule; a rule that names a reader asks for the name. */
@@ -110,13 +103,6 @@ async function pickRule(current: ConsensusRule, adjudicator: string | undefined)
     validateInput: (text) => (text.trim() ? undefined : 'a name is needed'),
   });
   return name === undefined ? undefined : { kind, reader: name.trim() };
-}
-
-function namesOf(text: string): string[] {
-  return text
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
 }
 
 /** Show Reading Queue / Show Adjudication Queue: the study's queue as a list in the dataset's gallery. */

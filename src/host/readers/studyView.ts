@@ -32,7 +32,9 @@ export class StudyView {
   /** Takes the study and the journal as they are now (after every journal change). */
   update(config: ReadersConfig | null, entries: readonly JournalEntry[]): void {
     this.config = config;
-    const readings = journalReadings(entries);
+    this.toReadCount = undefined;
+    // Without a study nothing is shown of the readings: the journal is not replayed on every edit.
+    const readings = config ? journalReadings(entries) : { labels: [], findings: [], decisions: [], findingDecisions: [] };
     this.labels = new Map();
     this.readBy = new Map();
     for (const { item, reader, value } of readings.labels) {
@@ -62,7 +64,6 @@ export class StudyView {
       if (!byFinding) this.findingDecisions.set(decision.item, (byFinding = new Map()));
       byFinding.set(decision.finding, decision);
     }
-    this.toReadCount = undefined;
   }
 
   /** Whether blind reading withholds this item from this reader: not read by them, and they are not the adjudicator. */

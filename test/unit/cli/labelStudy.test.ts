@@ -22,7 +22,7 @@ describe('xray-curator label: the reading study and adjudication', function () {
   it('writes the study the options name, and each later option changes only what it names', async () => {
     const setUp = await runCli(['label', data.root, '--readers', 'R1, R2,R3', '--readers-per-item', '2', '--blind', '--consensus', 'majority']);
     assert.equal(setUp.code, 0, setUp.stderr);
-    assert.match(setUp.stdout, /3 readers \(R1, R2, R3\), 2 per image, blind reading; labels: the majority consensus/);
+    assert.match(setUp.stdout, /^reading study: 3 readers \(R1, R2, R3\), 2 per image, blind, majority consensus$/m);
     assert.deepEqual(readersFile(), { version: 2, consensus: 'majority', blind: true, readersPerItem: 2, readers: ['R1', 'R2', 'R3'] });
 
     assert.equal((await runCli(['label', data.root, '--open'])).code, 0);
