@@ -33,8 +33,7 @@ export class GalleryEdits {
         return this.edit(body.ids, (item) => ({ kind: body.flagged ? 'flag' : 'unflag', item }));
       case 'setFinding': {
         const { finding, state } = body;
-        const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
-        if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset${known.length ? ` (${known.join(', ')})` : ': it has no multi-label file'}`);
+        await this.requireFinding(finding);
         return this.edit(body.ids, (item) => {
           if (!item.findings) throw new Error(`${item.id} has no row in the label file, so its findings cannot be set`);
           return { kind: 'finding', item, finding, value: state };
@@ -74,8 +73,7 @@ export class GalleryEdits {
   /** The adjudicator's decision on one item (or, with `finding`, one of its findings), with its reason (one undo step). */
   async adjudicate(id: string, label: string, reason: string, finding?: string): Promise<DoneReply> {
     if (finding !== undefined) {
-      const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
-      if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset`);
+      await this.requireFinding(finding);
       return this.edit([id], (item) => ({ kind: 'finding', item, finding, value: label, adjudication: { reason } }));
     }
     const problem = classNameProblem(label);
@@ -83,6 +81,11 @@ export class GalleryEdits {
     const { dataset } = await this.editable();
     if (!dataset.classes.includes(label)) throw new Error(`${JSON.stringify(label)} is not a class of this dataset (${dataset.classes.join(', ')})`);
     return this.edit([id], (item) => ({ kind: 'relabel', item, value: label, adjudication: { reason } }));
+  }
+
+  private async requireFinding(finding: string): Promise<void> {
+    const known = (await this.editable()).dataset.multiLabel?.findings ?? [];
+    if (!known.includes(finding)) throw new Error(`${JSON.stringify(finding)} is not a finding of this dataset${known.length ? ` (${known.join(', ')})` : ': it has no multi-label file'}`);
   }
 
   /** Records one edit per item as one journal group (one undo step). */
