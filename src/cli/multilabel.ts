@@ -1,6 +1,7 @@
 // `train` and `evaluate` on a multi-label dataset (NIH, CheXpert, MIMIC-CXR, VinDr-CXR, PadChest files): the
 // commands dispatch here when the folder, or the model version, is multi-label.
 import type { Dataset } from '../dataset';
+import { backboneLocation } from '../ml/modelVersions';
 import { evaluateMultiLabelItems } from '../ml/multilabel/evaluateMultiLabel';
 import { trainMultiLabel } from '../ml/multilabel/trainMultiLabel';
 import { latestMultiLabelVersion, readMultiLabelVersion } from '../ml/multilabel/versionStore';
@@ -24,14 +25,16 @@ export interface MultiLabelTrainArgs {
 
 /** Trains the next multi-label version of `dataset` and prints it with its per-finding validation metrics. */
 export async function trainMultiLabelCommand(dataset: Dataset, values: MultiLabelTrainArgs): Promise<number> {
-  for (const option of ['classes', 'augment-views', 'fine-tune-blocks'] as const) {
+  for (const option of ['classes', 'augment-views'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option} does not apply to a multi-label dataset (use --findings A,B)`);
   }
   const findings = values.findings?.split(',').map((f) => f.trim());
   if (findings?.some((f) => f === '')) throw new UsageError(`--findings has an empty name: ${values.findings}`);
-  const config = { findings, epochs: intOption('epochs', values.epochs), seed: intOption('seed', values.seed, 0) };
+  const config = { findings, epochs: intOption('epochs', values.epochs), seed: intOption('seed', values.seed, 0), fineTuneBlocks: intOption('fine-tune-blocks', values['fine-tune-blocks'], 0) };
   const previous = await latestMultiLabelVersion(stateDirOf(dataset.root));
-  const session = await openSession(dataset.root, chooseBackbone(values.backbone, previous?.info.backbone.location), values['backbone-sha256']);
+  // A new version starts from the base backbone, not from a previous version's fine-tuned one.
+  const previousBase = previous?.info.backbone.fineTunedFrom?.location ?? previous?.info.backbone.location;
+  const session = await openSession(dataset.root, chooseBackbone(values.backbone, previousBase), values['backbone-sha256']);
   try {
     const version = await trainMultiLabel(session, dataset.items, { findings: dataset.multiLabel!.findings, config, onProgress: stderrProgress() });
     printTrained(session, version, MULTILABEL_TRAIN_OUTPUT_VERSION, { kind: version.info.kind, findings: version.info.findings, leftOut: version.info.leftOut });
@@ -53,7 +56,7 @@ export async function evaluateMultiLabelCommand(dataset: Dataset, values: MultiL
   if (!dataset.multiLabel) throw new Error(`${dataset.root} has no multi-label file (NIH, CheXpert, MIMIC-CXR, VinDr-CXR or PadChest) to evaluate a multi-label model on`);
   const version = await readMultiLabelVersion(values.model);
   const { backbone } = version.info;
-  const session = await openSession(dataset.root, chooseBackbone(values.backbone, backbone.location), values['backbone-sha256'] ?? backbone.digest);
+  const session = await openSession(dataset.root, chooseBackbone(values.backbone, backboneLocation(version)), values['backbone-sha256'] ?? backbone.digest);
   try {
     const report = await evaluateMultiLabelItems(session, version, dataset.items, { onProgress: stderrProgress() });
     await writeJson(values.out, report);

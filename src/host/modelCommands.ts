@@ -54,7 +54,7 @@ async function train(ctx: CuratorContext, root: string, title: string, extra: Pa
   const from = summary.parent ? `, ${summary.warmStarted ? 'warm-started' : 'child'} from v${summary.parent}` : '';
   void vscode.window
     .showInformationMessage(
-      `X-Ray Curator: model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${from}; validation balanced accuracy ${ba}.`,
+      `X-Ray Curator: model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${fineTunedNote(summary)}${from}; validation balanced accuracy ${ba}.`,
       'Open Report',
       'Show Misclassified',
     )
@@ -65,6 +65,11 @@ async function train(ctx: CuratorContext, root: string, title: string, extra: Pa
   return summary;
 }
 
+/** ` with its last K backbone blocks fine-tuned`, for a version that fine-tuned them. */
+function fineTunedNote({ fineTunedBlocks }: { fineTunedBlocks: number }): string {
+  return fineTunedBlocks > 0 ? ` with its last ${fineTunedBlocks === 1 ? 'backbone block' : `${fineTunedBlocks} backbone blocks`} fine-tuned` : '';
+}
+
 /** What a multi-label retrain says: the mean AUC, the findings left out, and the per-finding report to open. */
 function trainedFindings(root: string, summary: MultiLabelRetrainSummary): void {
   const { estimate, low, high } = summary.meanAuc;
@@ -73,7 +78,7 @@ function trainedFindings(root: string, summary: MultiLabelRetrainSummary): void 
   const leftOut = summary.leftOut.length ? `; left out: ${summary.leftOut.map((l) => l.finding).join(', ')}` : '';
   void vscode.window
     .showInformationMessage(
-      `X-Ray Curator: findings model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${from} on ${summary.findings.length} findings; validation mean AUC ${auc}${leftOut}.`,
+      `X-Ray Curator: findings model v${summary.modelVersion} trained in ${summary.trainSeconds.toFixed(1)} s${fineTunedNote(summary)}${from} on ${summary.findings.length} findings; validation mean AUC ${auc}${leftOut}.`,
       'Open Report',
       'Show Disagreements',
     )

@@ -92,6 +92,16 @@ export function check(ok: boolean, message: string): void {
 /** The head-training fields every head (single- and multi-label) shares. */
 export type HeadTrainingFields = Pick<TrainConfig, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'dropout' | 'validationFraction' | 'patience' | 'minDelta'>;
 
+/** The fine-tuning fields both training configs (single- and multi-label) share. */
+export type FineTuneFields = Pick<TrainConfig, 'fineTuneBlocks' | 'fineTuneLearningRate' | 'fineTuneEpochs'>;
+
+/** Rejects fine-tuning values that cannot work. */
+export function checkFineTuning(c: FineTuneFields): void {
+  check(Number.isInteger(c.fineTuneBlocks) && c.fineTuneBlocks >= 0, `fineTuneBlocks must be a non-negative integer, got ${c.fineTuneBlocks}`);
+  check(c.fineTuneLearningRate > 0 && Number.isFinite(c.fineTuneLearningRate), `fineTuneLearningRate must be positive, got ${c.fineTuneLearningRate}`);
+  check(Number.isInteger(c.fineTuneEpochs) && c.fineTuneEpochs >= 1, `fineTuneEpochs must be a positive integer, got ${c.fineTuneEpochs}`);
+}
+
 /** Rejects head-training values that cannot work. */
 export function checkHeadTraining(c: HeadTrainingFields): void {
   check(Number.isInteger(c.epochs) && c.epochs >= 1, `epochs must be a positive integer, got ${c.epochs}`);
@@ -109,9 +119,7 @@ export function resolveTrainConfig(partial: Partial<Omit<TrainConfig, 'augment'>
   const c: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...partial, augment: { ...DEFAULT_AUGMENT_CONFIG, ...partial.augment } };
   checkHeadTraining(c);
   check(Number.isInteger(c.augmentViews) && c.augmentViews >= 0, `augmentViews must be a non-negative integer, got ${c.augmentViews}`);
-  check(Number.isInteger(c.fineTuneBlocks) && c.fineTuneBlocks >= 0, `fineTuneBlocks must be a non-negative integer, got ${c.fineTuneBlocks}`);
-  check(c.fineTuneLearningRate > 0 && Number.isFinite(c.fineTuneLearningRate), `fineTuneLearningRate must be positive, got ${c.fineTuneLearningRate}`);
-  check(Number.isInteger(c.fineTuneEpochs) && c.fineTuneEpochs >= 1, `fineTuneEpochs must be a positive integer, got ${c.fineTuneEpochs}`);
+  checkFineTuning(c);
   check(Number.isSafeInteger(c.seed), `seed must be an integer, got ${c.seed}`);
   const a = c.augment;
   check(a.rotationRange >= 0 && a.rotationRange <= 180, `augment.rotationRange must be in [0, 180], got ${a.rotationRange}`);

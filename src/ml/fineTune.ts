@@ -23,16 +23,31 @@ export const DEFAULT_FINE_TUNE_CONFIG: Readonly<FineTuneConfig> = {
   seed: 42,
 };
 
-/** Cached activations at the cut point (`[n, h, w, c]`, see {@link cutPointModel}) and their class indices. */
-export interface CutActivations {
+/** Cached activations at the cut point (`[n, h, w, c]`, see {@link cutPointModel}) and what the model should output. */
+export type CutActivations = ClassActivations | FindingActivations;
+
+/** For a softmax head: each image's class index (categorical cross-entropy). */
+export interface ClassActivations {
   activations: tf.Tensor4D;
   labels: readonly number[];
+}
+
+/**
+ * For a sigmoid (findings) head: `n × k` targets (1 positive, 0 negative) and the mask of the labels that count,
+ * row-major as a multi-label `LabelMatrix` holds them. The loss is binary cross-entropy over the counted labels, each
+ * finding's positives weighted by `positiveWeights` (as the head was trained).
+ */
+export interface FindingActivations {
+  activations: tf.Tensor4D;
+  targets: Float32Array;
+  mask: Float32Array;
+  positiveWeights: readonly number[];
 }
 
 export interface FineTuneInputs {
   /** The full backbone; it is not modified (the trained blocks are copies). */
   backbone: tf.LayersModel;
-  /** The classifier head: pooled `[featureDim]` embedding → class probabilities (softmax). It is not modified. */
+  /** The head: pooled `[featureDim]` embedding → class probabilities (softmax) or finding probabilities (sigmoid). Not modified. */
   head: tf.LayersModel;
   /** Activations cached at the cut of `splitBackboneAtBlock(backbone, config.blocks)`. */
   train: CutActivations;
@@ -44,7 +59,7 @@ export interface FineTuneEpochLogs {
   epoch: number;
   /** Mean training cross-entropy over the epoch's steps. */
   loss: number;
-  /** Validation cross-entropy and accuracy, when validation data was given. */
+  /** Validation cross-entropy, and accuracy for a class head, when validation data was given. */
   valLoss?: number;
   valAccuracy?: number;
 }
@@ -210,18 +225,24 @@ function resolveConfig(config: Partial<FineTuneConfig>): FineTuneConfig {
   return resolved;
 }
 
-function checkData(what: string, data: CutActivations, tail: tf.LayersModel, numClasses: number): void {
+function checkData(what: string, data: CutActivations, tail: tf.LayersModel, outputs: number): void {
   const expected = tail.inputs[0].shape.slice(1);
   const actual = data.activations.shape.slice(1);
   if (data.activations.rank !== 4 || actual.some((size, i) => size !== expected[i])) {
     throw new Error(`${what} activations have shape [n, ${actual.join(', ')}], the cut needs [n, ${expected.join(', ')}]`);
   }
-  if (data.labels.length !== data.activations.shape[0]) {
-    throw new Error(`${what} has ${data.activations.shape[0]} activations but ${data.labels.length} labels`);
+  const n = data.activations.shape[0];
+  if (n === 0) throw new Error(`${what} is empty`);
+  if ('labels' in data) {
+    if (data.labels.length !== n) throw new Error(`${what} has ${n} activations but ${data.labels.length} labels`);
+    const bad = data.labels.find((label) => !Number.isInteger(label) || label < 0 || label >= outputs);
+    if (bad !== undefined) throw new Error(`${what} label ${bad} is not a class index below ${outputs}`);
+    return;
   }
-  const bad = data.labels.find((label) => !Number.isInteger(label) || label < 0 || label >= numClasses);
-  if (bad !== undefined) throw new Error(`${what} label ${bad} is not a class index below ${numClasses}`);
-  if (data.labels.length === 0) throw new Error(`${what} is empty`);
+  if (data.targets.length !== n * outputs || data.mask.length !== n * outputs) {
+    throw new Error(`${what} has ${n} activations but ${data.targets.length / outputs} rows of ${outputs} finding targets`);
+  }
+  if (data.positiveWeights.length !== outputs) throw new Error(`${what} has ${data.positiveWeights.length} positive weights for ${outputs} findings`);
 }
 
 /** Seeded Fisher–Yates shuffle (mulberry32), so a seed reproduces the batch order. */
@@ -247,30 +268,55 @@ function predict(tail: tf.LayersModel, head: tf.LayersModel, activations: tf.Ten
   return head.apply(tf.mean(features, [1, 2]), { training }) as tf.Tensor2D;
 }
 
-function crossEntropy(probabilities: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
-  return tf.mean(tf.metrics.categoricalCrossentropy(tf.oneHot(labels, numClasses), probabilities)) as tf.Scalar;
+/** Probabilities are clipped this far from 0 and 1 before the logarithm (Keras' epsilon). */
+const EPSILON = 1e-7;
+
+/** The loss of a batch of probabilities for the images `rows` of `data`. */
+function batchLoss(probabilities: tf.Tensor2D, data: CutActivations, rows: Int32Array): tf.Scalar {
+  const outputs = probabilities.shape[1];
+  if ('labels' in data) {
+    const labels = tf.oneHot(tf.tensor1d(Array.from(rows, (i) => data.labels[i]), 'int32'), outputs);
+    return tf.mean(tf.metrics.categoricalCrossentropy(labels, probabilities)) as tf.Scalar;
+  }
+  const pick = (values: Float32Array): tf.Tensor2D => {
+    const out = new Float32Array(rows.length * outputs);
+    rows.forEach((i, r) => out.set(values.subarray(i * outputs, (i + 1) * outputs), r * outputs));
+    return tf.tensor2d(out, [rows.length, outputs]);
+  };
+  const y = pick(data.targets);
+  const mask = pick(data.mask);
+  const p = tf.clipByValue(probabilities, EPSILON, 1 - EPSILON);
+  const positive = y.mul(tf.tensor1d([...data.positiveWeights])).mul(tf.log(p));
+  const negative = tf.onesLike(y).sub(y).mul(tf.log(tf.onesLike(p).sub(p)));
+  return positive.add(negative).neg().mul(mask).sum().div(tf.maximum(mask.sum(), 1)) as tf.Scalar;
 }
 
-function evaluate(tail: tf.LayersModel, head: tf.LayersModel, data: CutActivations, batchSize: number, numClasses: number): { loss: number; accuracy: number } {
+function rangeOf(start: number, size: number): Int32Array {
+  return Int32Array.from({ length: size }, (_, i) => start + i);
+}
+
+function evaluate(tail: tf.LayersModel, head: tf.LayersModel, data: CutActivations, batchSize: number): { loss: number; accuracy?: number } {
   let lossSum = 0;
   let correct = 0;
-  const count = data.labels.length;
+  const count = data.activations.shape[0];
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
     const [loss, hits] = tf.tidy(() => {
-      const labels = tf.tensor1d(data.labels.slice(start, start + size), 'int32');
+      const rows = rangeOf(start, size);
       const probabilities = predict(tail, head, data.activations.slice(start, size), false);
-      return [crossEntropy(probabilities, labels, numClasses).mul(size), tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, 1), labels), 'int32'))];
+      const classes = 'labels' in data ? tf.tensor1d(Array.from(rows, (i) => data.labels[i]), 'int32') : undefined;
+      return [batchLoss(probabilities, data, rows).mul(size), classes ? tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, 1), classes), 'int32')) : tf.scalar(0, 'int32')];
     });
     lossSum += (loss.dataSync() as Float32Array)[0];
     correct += (hits.dataSync() as Int32Array)[0];
     tf.dispose([loss, hits]);
   }
-  return { loss: lossSum / count, accuracy: correct / count };
+  return 'labels' in data ? { loss: lossSum / count, accuracy: correct / count } : { loss: lossSum / count };
 }
 
 /**
- * Trains the last `config.blocks` backbone blocks and the head with Adam on cached cut activations. BatchNorm layers
+ * Trains the last `config.blocks` backbone blocks and the head with Adam on cached cut activations, on the loss of
+ * the head's kind (see {@link CutActivations}). BatchNorm layers
  * keep their moving statistics and affine parameters; every other weight of those blocks (convolution kernels) and the
  * head's weights train. Returns trained copies; the caller owns and disposes them.
  */
@@ -280,18 +326,18 @@ export async function fineTune(inputs: FineTuneInputs, config: Partial<FineTuneC
   const head = await modelWithWeightsOf(inputs.head.toJSON(null, false) as ModelTopology, inputs.head);
   const optimizer = tf.train.adam(settings.learningRate);
   try {
-    const numClasses = head.outputs[0].shape[1];
+    const outputs = head.outputs[0].shape[1];
     const featureDim = tail.outputs[0].shape[3];
-    if (typeof numClasses !== 'number' || head.outputs[0].shape.length !== 2) throw new Error('head must output [batch, classes] probabilities');
+    if (typeof outputs !== 'number' || head.outputs[0].shape.length !== 2) throw new Error('head must output [batch, classes] probabilities');
     if (head.inputs[0].shape[1] !== featureDim) {
       throw new Error(`head takes ${head.inputs[0].shape[1]} features but the backbone pools ${featureDim}`);
     }
-    checkData('training data', inputs.train, tail, numClasses);
-    if (inputs.validation) checkData('validation data', inputs.validation, tail, numClasses);
+    checkData('training data', inputs.train, tail, outputs);
+    if (inputs.validation) checkData('validation data', inputs.validation, tail, outputs);
 
     const variables = [...tail.trainableWeights, ...head.trainableWeights].map((weight) => weight.read() as tf.Variable);
     const history: FineTuneEpochLogs[] = [];
-    const count = inputs.train.labels.length;
+    const count = inputs.train.activations.shape[0];
     for (let epoch = 0; epoch < settings.epochs; epoch++) {
       const order = shuffledIndices(count, settings.seed, epoch);
       let lossSum = 0;
@@ -299,10 +345,8 @@ export async function fineTune(inputs: FineTuneInputs, config: Partial<FineTuneC
         if (options.signal?.aborted) throw new Error('fine-tuning was cancelled');
         const batch = order.subarray(start, Math.min(start + settings.batchSize, count));
         const cost = tf.tidy(() => {
-          const indices = tf.tensor1d(batch, 'int32');
-          const activations = tf.gather(inputs.train.activations, indices);
-          const labels = tf.tensor1d(Array.from(batch, (i) => inputs.train.labels[i]), 'int32');
-          return optimizer.minimize(() => crossEntropy(predict(tail, head, activations, true), labels, numClasses), true, variables) as tf.Scalar;
+          const activations = tf.gather(inputs.train.activations, tf.tensor1d(batch, 'int32'));
+          return optimizer.minimize(() => batchLoss(predict(tail, head, activations, true), inputs.train, batch), true, variables) as tf.Scalar;
         });
         lossSum += cost.dataSync()[0] * batch.length;
         tf.dispose(cost);
@@ -311,9 +355,9 @@ export async function fineTune(inputs: FineTuneInputs, config: Partial<FineTuneC
       }
       const logs: FineTuneEpochLogs = { epoch, loss: lossSum / count };
       if (inputs.validation) {
-        const scores = evaluate(tail, head, inputs.validation, settings.batchSize, numClasses);
+        const scores = evaluate(tail, head, inputs.validation, settings.batchSize);
         logs.valLoss = scores.loss;
-        logs.valAccuracy = scores.accuracy;
+        if (scores.accuracy !== undefined) logs.valAccuracy = scores.accuracy;
       }
       history.push(logs);
       await options.onEpochEnd?.(logs);

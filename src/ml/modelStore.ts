@@ -52,7 +52,7 @@ export async function saveVersion(
 }
 
 /** Saves a fine-tuned backbone inside a version folder; returns the version's record of it. */
-async function saveFineTunedBackbone(versionDir: string, backbone: SavedBackbone): Promise<BackboneRecord> {
+export async function saveFineTunedBackbone(versionDir: string, backbone: SavedBackbone): Promise<BackboneRecord> {
   const dir = path.join(versionDir, BACKBONE_SUBDIR);
   await fs.promises.mkdir(dir);
   await saveModelToDir(backbone.model, dir);

@@ -4,22 +4,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadBackbone } from './backbone';
 import { cutPointModel, fineTune, splitBackboneAtBlock, withTailWeights } from './fineTune';
-import type { CutActivations } from './fineTune';
+import type { ClassActivations, CutActivations, FindingActivations } from './fineTune';
 import { registerWasmGradientKernels } from './kernels';
 import { decodeToInput, scaleToInput } from './preprocess';
+import type { FineTuneFields } from './config';
+import type { MlSession, RunOptions } from './session';
 
 /** Images per trunk forward pass. */
 const BATCH = 16;
 
-export interface FineTuneSide {
-  paths: readonly string[];
-  labels: readonly number[];
-}
+/** The images of one side and their targets: class indices, or finding targets with their mask and weights. */
+export type FineTuneSide = { paths: readonly string[] } & (Omit<ClassActivations, 'activations'> | Omit<FindingActivations, 'activations'>);
 
 export interface FineTuneRun {
   backboneDir: string;
   backboneDigest: string;
-  /** The head trained on frozen features: the starting point. Not modified. */
+  /** The head trained on frozen features (class softmax or findings sigmoid): the starting point. Not modified. */
   head: tf.LayersModel;
   blocks: number;
   seed: number;
@@ -36,7 +36,7 @@ export interface FineTunedModel {
   backbone: tf.LayersModel;
   /** The fine-tuned head; the caller disposes it. */
   head: tf.LayersModel;
-  /** `validation.paths.length × classes` probabilities of the fine-tuned model. */
+  /** `validation.paths.length × outputs` probabilities (classes or findings) of the fine-tuned model. */
   validationProbs: Float32Array;
   epochs: number;
 }
@@ -55,13 +55,14 @@ async function cutActivations(trunk: tf.LayersModel, side: FineTuneSide, inputSi
       parts.push(tf.tidy(() => (trunk.predict(tf.tensor4d(input, [paths.length, height, width, 3])) as tf.Tensor[])[0] as tf.Tensor4D));
       run.onProgress?.('embed', done + start + paths.length, total);
     }
-    return { activations: tf.concat(parts, 0), labels: side.labels };
+    const { paths: _paths, ...targets } = side;
+    return { ...targets, activations: tf.concat(parts, 0) };
   } finally {
     tf.dispose(parts);
   }
 }
 
-/** Fine-tunes `run.blocks` backbone blocks with the head; every intermediate tensor is released. */
+/** Fine-tunes `run.blocks` backbone blocks with the head (softmax or sigmoid); every intermediate tensor is released. */
 export async function trainFineTuned(run: FineTuneRun): Promise<FineTunedModel> {
   const base = await loadBackbone(run.backboneDir, { sha256: run.backboneDigest });
   if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
@@ -92,4 +93,26 @@ export async function trainFineTuned(run: FineTuneRun): Promise<FineTunedModel> 
     split.tail.dispose();
     base.model.dispose();
   }
+}
+
+/** The fine-tuning phase of a training run: `config`'s blocks, learning rate and epochs on the session's backbone. */
+export function fineTunePhase(
+  session: Pick<MlSession, 'backbone'>,
+  head: tf.LayersModel,
+  config: FineTuneFields & { seed: number },
+  sides: Pick<FineTuneRun, 'train' | 'validation'>,
+  options: RunOptions,
+): Promise<FineTunedModel> {
+  return trainFineTuned({
+    backboneDir: session.backbone.dir,
+    backboneDigest: session.backbone.digest,
+    head,
+    blocks: config.fineTuneBlocks,
+    seed: config.seed,
+    learningRate: config.fineTuneLearningRate,
+    epochs: config.fineTuneEpochs,
+    ...sides,
+    signal: options.signal,
+    onProgress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
+  });
 }

@@ -10,7 +10,7 @@ import type { ModelVersion } from './modelStore';
 import { predictProbabilities } from './predict';
 import type { EmbeddableItem, MlSession, RunOptions } from './session';
 import { stratifiedGroupSplit, withoutOversizedGroups } from './splits';
-import { trainFineTuned } from './trainFineTuned';
+import { fineTunePhase } from './trainFineTuned';
 import type { FineTunedModel } from './trainFineTuned';
 import { trainHead } from './trainHead';
 
@@ -112,19 +112,10 @@ export async function trainModel(session: MlSession, items: readonly TrainableIt
     let probs = toRows(predictProbabilities(head, valFeatures, dim), classes.length);
     if (config.fineTuneBlocks > 0) {
       // Second phase: the last blocks and the head at a low learning rate, on the real training images.
-      fineTuned = await trainFineTuned({
-        backboneDir: session.backbone.dir,
-        backboneDigest: session.backbone.digest,
-        head,
-        blocks: config.fineTuneBlocks,
-        seed: config.seed,
-        learningRate: config.fineTuneLearningRate,
-        epochs: config.fineTuneEpochs,
+      fineTuned = await fineTunePhase(session, head, config, {
         train: { paths: trainItems.map((item) => item.absPath), labels: split.train.map((i) => labels[i]) },
         validation: { paths: split.validation.map((i) => labelled[i].absPath), labels: Array.from(valLabels) },
-        signal: options.signal,
-        onProgress: (phase, done, total) => options.onProgress?.({ phase, done, total }),
-      });
+      }, options);
       probs = toRows(fineTuned.validationProbs, classes.length);
     }
     const metrics = evaluate(probs, Array.from(valLabels), classes, {

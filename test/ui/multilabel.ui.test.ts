@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findingPredictionsPath } from '../../src/ml/multilabel/findingPredictions';
 import { findingsUncertainty } from '../../src/ml/nextQueue/uncertainty';
 import { journalOnDisk } from '../support/journalOnDisk';
 import { runCli } from '../support/runCli';
@@ -15,7 +16,7 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
   let workbench: Workbench;
 
   before(async () => {
-    workbench = await Workbench.open(NIH14_DIR, { mirror: 'writable' });
+    workbench = await Workbench.open(NIH14_DIR, { mirror: 'writable', settings: { 'xrayCurator.fineTuneEpochs': 1 } });
   });
 
   after(async () => {
@@ -190,6 +191,7 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     assert.equal(await gallery.locator(`button[aria-label="Grad-CAM of ${top}"]`).getAttribute('aria-pressed'), 'false');
     await workbench.screenshot('nih-finding-gradcam');
     await workbench.page.keyboard.press('Escape');
+    await gallery.locator('.detail').waitFor({ state: 'hidden' });
   });
 
   it('Next Images to Label ranks the unreviewed images by the findings model\'s uncertainty, mean over findings', async () => {
@@ -245,5 +247,21 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     assert.equal(count('positive'), positives, legend);
     assert.equal(count('positive') + count('negative or not mentioned'), points, legend);
     await workbench.screenshot('nih-map-effusion');
+  });
+
+  it('Fine-Tune Backbone fine-tunes the last block with the findings head and re-scores the gallery through it', async () => {
+    const models = path.join(workbench.root, '.xray-curator', 'models-multilabel');
+    const next = Math.max(...fs.readdirSync(models).map((name) => Number(/^v(\d+)$/.exec(name)?.[1] ?? 0))) + 1;
+    await workbench.runCommand('xrayCurator.fineTuneBackbone');
+    await workbench.answer('1');
+    const text = await workbench.notification(new RegExp(`findings model v${next} trained`), 300_000);
+    assert.match(text, /with its last backbone block fine-tuned/);
+    const info = JSON.parse(fs.readFileSync(path.join(models, `v${next}`, 'version.json'), 'utf8')) as { backbone: { fineTunedBlocks: number; location: string } };
+    assert.equal(info.backbone.fineTunedBlocks, 1);
+    assert.ok(fs.existsSync(path.join(models, `v${next}`, info.backbone.location, 'model.json')), 'the fine-tuned backbone is saved with the version');
+    assert.match(await workbench.statusBarText('xray-curator.xray-curator.xrayCurator.model'), new RegExp(`findings v${next} · mean AUC 0\\.\\d\\d`));
+    const scored = JSON.parse(fs.readFileSync(findingPredictionsPath(workbench.root, next), 'utf8')) as { modelVersion: number; items: unknown[] };
+    assert.deepEqual([scored.modelVersion, scored.items.length], [next, 321], 'every image re-scored through the fine-tuned backbone');
+    await workbench.runCommand('Notifications: Clear All Notifications');
   });
 });

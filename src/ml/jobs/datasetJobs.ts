@@ -58,6 +58,8 @@ export interface RetrainSummary extends ScoreSummary {
   balancedAccuracy: number | null;
   macroAuc: number | null;
   warmStarted: boolean;
+  /** Backbone blocks fine-tuned in this version (0: the head alone). */
+  fineTunedBlocks: number;
   trainSeconds: number;
   /** The validation report written after training (HTML; JSON and Markdown beside it). */
   report: string;
@@ -81,9 +83,10 @@ export async function scoreDataset(params: DatasetJobParams, ctx: JobContext): P
 export async function retrainDataset(params: RetrainParams, ctx: JobContext): Promise<RetrainSummary | MultiLabelRetrainSummary> {
   const dataset = await readDataset(params, ctx);
   if (dataset.multiLabel) {
-    // Said, not skipped: a head-only version made under "Fine-Tune Backbone" would pass for a fine-tuned one.
-    if (params.train?.fineTuneBlocks) throw new Error('Fine-Tune Backbone works on class folders only so far; on this multi-label dataset, Retrain Model trains the findings head on the frozen backbone');
-    return retrainMultiLabelDataset(dataset, params, ctx);
+    // Fine-Tune Backbone asks through `train`, as for class folders; the findings model takes the same three settings.
+    const { fineTuneBlocks, fineTuneLearningRate, fineTuneEpochs } = params.train ?? {};
+    const fineTuning = Object.fromEntries(Object.entries({ fineTuneBlocks, fineTuneLearningRate, fineTuneEpochs }).filter(([, value]) => value !== undefined));
+    return retrainMultiLabelDataset(dataset, { ...params, findingsTrain: { ...params.findingsTrain, ...fineTuning } }, ctx);
   }
   const started = performance.now();
   let trainSeconds = 0;
@@ -113,6 +116,7 @@ export async function retrainDataset(params: RetrainParams, ctx: JobContext): Pr
     balancedAccuracy: metrics.balancedAccuracy.estimate,
     macroAuc: metrics.macroAuc.estimate,
     warmStarted,
+    fineTunedBlocks: version.info.backbone.fineTunedBlocks ?? 0,
     trainSeconds,
     report: paths.html,
   };

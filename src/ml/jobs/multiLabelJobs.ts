@@ -3,6 +3,7 @@
 // and the per-finding report beside the single-label ones.
 import * as path from 'node:path';
 import type { Dataset } from '../../dataset';
+import { backboneLocation } from '../modelVersions';
 import { predictMultiLabel } from '../multilabel/evaluateMultiLabel';
 import { writeFindingPredictions } from '../multilabel/findingPredictions';
 import type { MultiLabelTrainConfig } from '../multilabel/config';
@@ -31,6 +32,8 @@ export interface MultiLabelRetrainSummary extends ScoreSummary {
   /** Findings not trained (too few positives), with the reason. */
   leftOut: { finding: string; reason: string }[];
   warmStarted: boolean;
+  /** Backbone blocks fine-tuned in this version (0: the head alone). */
+  fineTunedBlocks: number;
   trainSeconds: number;
   /** The per-finding report (HTML; its JSON beside it). */
   report: string;
@@ -40,7 +43,7 @@ export interface MultiLabelRetrainSummary extends ScoreSummary {
 export async function retrainMultiLabelDataset(dataset: Dataset, params: MultiLabelRetrainParams, ctx: JobContext): Promise<MultiLabelRetrainSummary> {
   const started = performance.now();
   let trainSeconds = 0;
-  const { version, scored } = await withSession(params, params.backbone, ctx, async (session) => {
+  const { version, scored: scoredHere } = await withSession(params, params.backbone, ctx, async (session) => {
     const trained = await trainMultiLabel(session, dataset.items, {
       findings: dataset.multiLabel!.findings,
       config: params.findingsTrain,
@@ -49,8 +52,11 @@ export async function retrainMultiLabelDataset(dataset: Dataset, params: MultiLa
     });
     trainSeconds = (performance.now() - started) / 1000;
     throwIfCancelled(ctx.signal);
-    return { version: trained, scored: await scoreFindings(params.root, session, trained, dataset.items, ctx, 0.8) };
+    // A fine-tuned version sees images through its own backbone; the others through this session's.
+    const fineTuned = backboneLocation(trained) !== params.backbone;
+    return { version: trained, scored: fineTuned ? undefined : await scoreFindings(params.root, session, trained, dataset.items, ctx, 0.8) };
   });
+  const scored = scoredHere ?? (await withSession(params, backboneLocation(version), ctx, (session) => scoreFindings(params.root, session, version, dataset.items, ctx, 0.8)));
   ctx.progress({ message: 'writing the report', fraction: 0.95 });
   const { info } = version;
   const parent = info.parent === null ? undefined : await readMultiLabelVersion(path.join(multiLabelModelsDir(stateDirOf(params.root)), `v${info.parent}`)).catch(() => undefined);
@@ -63,6 +69,7 @@ export async function retrainMultiLabelDataset(dataset: Dataset, params: MultiLa
     findings: info.findings,
     leftOut: info.leftOut.map(({ finding, reason }) => ({ finding, reason })),
     warmStarted: info.warmStarted.length > 0,
+    fineTunedBlocks: info.backbone.fineTunedBlocks ?? 0,
     trainSeconds,
     report: report.html,
   };
@@ -71,7 +78,7 @@ export async function retrainMultiLabelDataset(dataset: Dataset, params: MultiLa
 /** Score Dataset on a multi-label dataset: every item through the latest multi-label version (embedding only without one). */
 export async function scoreMultiLabelDataset(dataset: Dataset, params: DatasetJobParams, ctx: JobContext): Promise<ScoreSummary> {
   const version = await latestMultiLabelVersion(stateDirOf(params.root));
-  return withSession(params, params.backbone, ctx, async (session) => {
+  return withSession(params, version ? backboneLocation(version) : params.backbone, ctx, async (session) => {
     if (version) return scoreFindings(params.root, session, version, dataset.items, ctx, 0);
     return embedOnly(session, dataset.items, ctx);
   });

@@ -1,7 +1,7 @@
 // Every tunable of multi-label training, with its default stated once here (JSDoc) and applied by
 // `resolveMultiLabelConfig`.
-import { check, checkHeadTraining } from '../config';
-import type { OptimizerName } from '../config';
+import { check, checkFineTuning, checkHeadTraining, DEFAULT_TRAIN_CONFIG } from '../config';
+import type { FineTuneFields, OptimizerName } from '../config';
 
 /** What an uncertain label (CheXpert / MIMIC-CXR `-1`) becomes in training. */
 export type UncertaintyPolicy = 'ignore' | 'positive' | 'negative';
@@ -12,7 +12,12 @@ export type UncertaintyPolicy = 'ignore' | 'positive' | 'negative';
  */
 export const DEFAULT_UNCERTAINTY: Readonly<Record<string, UncertaintyPolicy>> = Object.freeze({ Atelectasis: 'positive', Edema: 'positive' });
 
-export interface MultiLabelTrainConfig {
+/**
+ * The fine-tuning fields (`fineTuneBlocks`, `fineTuneLearningRate`, `fineTuneEpochs`) mean what they mean for the class
+ * model, with its defaults: after the sigmoid head, the last blocks and the head train on the same weighted binary
+ * cross-entropy.
+ */
+export interface MultiLabelTrainConfig extends FineTuneFields {
   /** Findings to train, in model order. Default: every finding of the dataset with enough positives. */
   findings?: string[];
   /** Policy per finding name for uncertain labels. Default {@link DEFAULT_UNCERTAINTY} (U-Ones for Atelectasis, Edema). */
@@ -81,6 +86,9 @@ export const DEFAULT_MULTILABEL_CONFIG: Readonly<MultiLabelTrainConfig> = Object
   threshold: 'youden' as const,
   warmStart: true,
   seed: 42,
+  fineTuneBlocks: DEFAULT_TRAIN_CONFIG.fineTuneBlocks,
+  fineTuneLearningRate: DEFAULT_TRAIN_CONFIG.fineTuneLearningRate,
+  fineTuneEpochs: DEFAULT_TRAIN_CONFIG.fineTuneEpochs,
 });
 
 const POLICIES: readonly string[] = ['ignore', 'positive', 'negative'];
@@ -95,6 +103,7 @@ export function resolveMultiLabelConfig(partial: Partial<MultiLabelTrainConfig> 
   check(Number.isInteger(c.minPositives) && c.minPositives >= 1, `minPositives must be a positive integer, got ${c.minPositives}`);
   check(c.maxPositiveWeight >= 1, `maxPositiveWeight must be >= 1, got ${c.maxPositiveWeight}`);
   checkHeadTraining(c);
+  checkFineTuning(c);
   check(c.threshold === 'youden' || (typeof c.threshold === 'number' && c.threshold >= 0 && c.threshold <= 1), `threshold must be 'youden' or in [0, 1], got ${String(c.threshold)}`);
   check(Number.isSafeInteger(c.seed), `seed must be an integer, got ${c.seed}`);
   if (c.findings) check(new Set(c.findings).size === c.findings.length && c.findings.length > 0, `findings must be distinct and not empty: ${c.findings.join(',')}`);

@@ -1,13 +1,15 @@
 // Trains a new multi-label version from cached embeddings: items with findings -> targets under the uncertainty
 // policy -> patient-grouped split (the dataset's own, or iterative stratification) -> findings with enough
-// positives -> sigmoid head warm-started from the previous version -> thresholds and per-finding metrics on the
-// validation side -> `models-multilabel/vN/`.
+// positives -> sigmoid head warm-started from the previous version -> optionally the last backbone blocks fine-tuned
+// with it -> thresholds and per-finding metrics on the validation side -> `models-multilabel/vN/`.
 import type * as tf from '@tensorflow/tfjs';
 import type { Findings } from '../../dataset/multilabel/types';
 import { readHeadWeights } from '../head';
 import { labelsFingerprint } from '../modelVersions';
 import type { EmbeddableItem, MlSession, RunOptions } from '../session';
 import { withoutOversizedGroups } from '../splits';
+import { fineTunePhase } from '../trainFineTuned';
+import type { FineTunedModel } from '../trainFineTuned';
 import type { Split } from '../splits';
 import { resolveMultiLabelConfig } from './config';
 import type { MultiLabelTrainConfig } from './config';
@@ -106,21 +108,30 @@ export async function trainMultiLabel(session: MlSession, items: readonly MultiL
   const compatible = config.warmStart && previous && previous.info.backbone.digest === session.backbone.digest;
   const parentHead: tf.LayersModel | undefined = compatible ? await loadMultiLabelHead(previous.dir) : undefined;
   let head: tf.Sequential | undefined;
+  let fineTuned: FineTunedModel | undefined;
   try {
     const parent = parentHead && previous ? { findings: previous.info.findings, weights: readHeadWeights(parentHead) } : undefined;
     const { weights, warmStarted } = initialWeights(dim, findings, config.seed, parent);
     const valFeatures = rowsOf(features, dim, split.validation);
+    const trainLabels = selectRows(matrix, split.train);
+    const valLabels = selectRows(matrix, split.validation);
     const trained = await trainSigmoidHead({
       featureDim: dim,
-      train: { features: rowsOf(features, dim, split.train), labels: selectRows(matrix, split.train) },
-      validation: { features: valFeatures, labels: selectRows(matrix, split.validation) },
+      train: { features: rowsOf(features, dim, split.train), labels: trainLabels },
+      validation: { features: valFeatures, labels: valLabels },
       config,
       initial: weights,
       signal: options.signal,
       onEpoch: (log) => options.onProgress?.({ phase: 'train', done: log.epoch, total: config.epochs }),
     });
     head = trained.head;
-    const probs = predictSigmoid(head, valFeatures, dim);
+    let probs = predictSigmoid(head, valFeatures, dim);
+    if (config.fineTuneBlocks > 0) {
+      // Second phase, as for class models: the last blocks and the head on the real images, same weighted loss.
+      const side = (rows: number[], labels: LabelMatrix) => ({ paths: rows.map((i) => usable[i].absPath), targets: labels.targets, mask: labels.mask, positiveWeights: trained.positiveWeights });
+      fineTuned = await fineTunePhase(session, head, config, { train: side(split.train, trainLabels), validation: side(split.validation, valLabels) }, options);
+      probs = fineTuned.validationProbs;
+    }
     const valItems = split.validation.map((i) => usable[i]);
     const k = findings.length;
     const groups = valItems.map((item) => item.metadata[PATIENT_COLUMN] || null);
@@ -138,7 +149,7 @@ export async function trainMultiLabel(session: MlSession, items: readonly MultiL
     });
     const counts = labelCounts(matrix);
     const perFinding = Object.fromEntries(findings.map((finding, f) => [finding, { positives: counts.positives[f], negatives: counts.counted[f] - counts.positives[f], ignored: matrix.rows - counts.counted[f] }]));
-    return await saveMultiLabelVersion(session.stateDir, head, {
+    return await saveMultiLabelVersion(session.stateDir, fineTuned?.head ?? head, {
       parent: previous?.info.modelVersion ?? null,
       findings,
       leftOut,
@@ -158,9 +169,11 @@ export async function trainMultiLabel(session: MlSession, items: readonly MultiL
       ids: valItems.map((item) => item.id),
       probs: valItems.map((_, r) => Array.from(probs.subarray(r * k, (r + 1) * k))),
       states: valItems.map((item) => findings.map((f) => item.findings![f] ?? 'unmentioned')),
-    });
+    }, fineTuned && { model: fineTuned.backbone, base: session.backboneRecord(), blocks: config.fineTuneBlocks });
   } finally {
     parentHead?.dispose();
     head?.dispose();
+    fineTuned?.backbone.dispose();
+    fineTuned?.head.dispose();
   }
 }

@@ -7,7 +7,8 @@ import type { Backbone } from '../../../src/ml/backbone';
 import { initEngine } from '../../../src/ml/engine';
 import { createHead } from '../../../src/ml/head';
 import { cutPointModel, fineTune, splitBackboneAtBlock, withTailWeights } from '../../../src/ml/fineTune';
-import type { CutActivations } from '../../../src/ml/fineTune';
+import type { ClassActivations, FindingActivations } from '../../../src/ml/fineTune';
+import { createSigmoidHead, initialWeights } from '../../../src/ml/multilabel/sigmoidHead';
 import { registerWasmGradientKernels } from '../../../src/ml/kernels';
 import { decodeToInput, scaleToInput } from '../../../src/ml/preprocess';
 import { BACKBONE_DIR, CXR_DIR, requireShared } from '../../support/shared';
@@ -39,7 +40,7 @@ function makeHead(featureDim: number): tf.LayersModel {
 }
 
 /** Accuracy of `head` on pooled held-out features. */
-function heldOutAccuracy(head: tf.LayersModel, heldOut: { features: tf.Tensor2D; cut: CutActivations }): number {
+function heldOutAccuracy(head: tf.LayersModel, heldOut: { features: tf.Tensor2D; cut: ClassActivations }): number {
   return tf.tidy(() => {
     const predicted = tf.argMax(head.predict(heldOut.features) as tf.Tensor, 1);
     return tf.mean(tf.cast(tf.equal(predicted, tf.tensor1d([...heldOut.cut.labels], 'int32')), 'float32')).dataSync()[0];
@@ -50,7 +51,7 @@ describe('backbone fine-tuning', function () {
   this.timeout(120_000);
   let backbone: Backbone;
   /** Cut activations at the input of the last block for 32 synthetic images, and labels. */
-  let data: CutActivations;
+  let data: ClassActivations;
 
   before(async () => {
     assert.equal((await initEngine(['wasm'])).backend, 'wasm');
@@ -74,7 +75,7 @@ describe('backbone fine-tuning', function () {
    * Cut activations (at the input of the last block) of `perTrain` + `perHeldOut` images per class of the shared
    * cxr set, chosen by content hash, patient-disjoint; the held-out side also as pooled backbone features.
    */
-  async function realActivations(perTrain: number, perHeldOut: number): Promise<{ train: CutActivations; heldOut: { cut: CutActivations; features: tf.Tensor2D } }> {
+  async function realActivations(perTrain: number, perHeldOut: number): Promise<{ train: ClassActivations; heldOut: { cut: ClassActivations; features: tf.Tensor2D } }> {
     // The scan of a mirror: opening a dataset writes its state folder, never into ../shared.
     const mirror = mirrorFolder(CXR_DIR);
     try {
@@ -84,7 +85,7 @@ describe('backbone fine-tuning', function () {
     }
   }
 
-  async function activationsOf(dataset: Dataset, perTrain: number, perHeldOut: number): Promise<{ train: CutActivations; heldOut: { cut: CutActivations; features: tf.Tensor2D } }> {
+  async function activationsOf(dataset: Dataset, perTrain: number, perHeldOut: number): Promise<{ train: ClassActivations; heldOut: { cut: ClassActivations; features: tf.Tensor2D } }> {
     const classes = ['COVID', 'NORMAL', 'PNEUMONIA'];
     const sides = { train: [] as DatasetItem[], heldOut: [] as DatasetItem[] };
     const sideOfPatient = new Map<string, keyof typeof sides>();
@@ -105,7 +106,7 @@ describe('backbone fine-tuning', function () {
     tail.dispose();
     const trunk = cutPointModel(backbone.model, cutLayerName);
     const [height, width] = backbone.inputSize;
-    const embed = async (items: readonly DatasetItem[]): Promise<{ cut: CutActivations; features: tf.Tensor2D }> => {
+    const embed = async (items: readonly DatasetItem[]): Promise<{ cut: ClassActivations; features: tf.Tensor2D }> => {
       const input = new Float32Array(items.length * height * width * 3);
       for (let i = 0; i < items.length; i++) scaleToInput(await decodeToInput(items[i].absPath, width, height), input, i * height * width * 3);
       const [activations, features] = tf.tidy(() => {
@@ -214,6 +215,53 @@ describe('backbone fine-tuning', function () {
     result.tail.dispose();
     result.head.dispose();
     assert.equal(tf.memory().numTensors, tensorsBefore, 'fine-tuning leaked tensors');
+    head.dispose();
+  });
+
+  it('fine-tunes a findings (sigmoid) head on binary cross-entropy over the counted labels, positives weighted', async () => {
+    const k = 3;
+    const n = data.activations.shape[0];
+    const head = createSigmoidHead(initialWeights(backbone.featureDim, ['A', 'B', 'C'], 5).weights, 0.2);
+    const targets = Float32Array.from({ length: n * k }, (_, i) => ((i * 7) % 5 < 2 ? 1 : 0));
+    const mask = Float32Array.from({ length: n * k }, (_, i) => (i % 4 === 3 ? 0 : 1));
+    const positiveWeights = [1, 2, 4];
+    const findings: FindingActivations = { activations: data.activations, targets, mask, positiveWeights };
+    const tensorsBefore = tf.memory().numTensors;
+
+    // The untouched model's loss, by hand: −(w·y·log p + (1 − y)·log(1 − p)) averaged over counted labels.
+    const split = await splitBackboneAtBlock(backbone.model, 1);
+    const probs = tf.tidy(() => (head.predict(tf.mean(split.tail.predict(data.activations) as tf.Tensor4D, [1, 2])) as tf.Tensor).dataSync() as Float32Array);
+    split.tail.dispose();
+    let sum = 0;
+    let counted = 0;
+    probs.forEach((p, i) => {
+      if (!mask[i]) return;
+      const y = targets[i];
+      sum -= y * positiveWeights[i % k] * Math.log(p) + (1 - y) * Math.log(1 - p);
+      counted++;
+    });
+    const still = await fineTune({ backbone: backbone.model, head, train: findings, validation: findings }, { epochs: 1, learningRate: 1e-12 });
+    assert.ok(Math.abs(still.history[0].valLoss! - sum / counted) < 1e-4, `validation loss ${still.history[0].valLoss} vs ${sum / counted} by hand`);
+    assert.equal(still.history[0].valAccuracy, undefined, 'no accuracy for findings');
+    still.tail.dispose();
+    still.head.dispose();
+
+    // A masked label does not count: flipping its target leaves the loss as it was.
+    const flippedMasked = Float32Array.from(targets, (y, i) => (mask[i] ? y : 1 - y));
+    const same = await fineTune({ backbone: backbone.model, head, train: findings, validation: { ...findings, targets: flippedMasked } }, { epochs: 1, learningRate: 1e-12 });
+    assert.ok(Math.abs(same.history[0].valLoss! - sum / counted) < 1e-4);
+    same.tail.dispose();
+    same.head.dispose();
+
+    const trained = await fineTune({ backbone: backbone.model, head, train: findings, validation: findings }, { epochs: 4, learningRate: 1e-3 });
+    const losses = trained.history.map((log) => log.valLoss!);
+    assert.ok(losses[3] < losses[0] * 0.9, `validation loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`);
+    trained.tail.dispose();
+    trained.head.dispose();
+
+    await assert.rejects(fineTune({ backbone: backbone.model, head, train: { ...findings, targets: targets.subarray(k) } }), /32 activations but 31 rows of 3 finding targets/);
+    await assert.rejects(fineTune({ backbone: backbone.model, head, train: { ...findings, positiveWeights: [1, 2] } }), /2 positive weights for 3 findings/);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'fine-tuning findings leaked tensors');
     head.dispose();
   });
 

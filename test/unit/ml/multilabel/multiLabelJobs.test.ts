@@ -65,14 +65,6 @@ describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/da
     assert.equal(await latestFindingPredictions(nih.root, 'v2'), undefined, 'the version shown is not parsed again');
   });
 
-  it('refuses Fine-Tune Backbone rather than pass a head-only version off as fine-tuned', async () => {
-    await assert.rejects(
-      retrainDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR), train: { fineTuneBlocks: 1 } }, ctx),
-      /Fine-Tune Backbone works on class folders only so far; on this multi-label dataset, Retrain Model trains the findings head/,
-    );
-    assert.ok(!fs.existsSync(path.join(stateDirOf(nih.root), 'models-multilabel', 'v3')), 'no version made');
-  });
-
   it('explains one finding with Grad-CAM under the findings model, without leaking tensors', async () => {
     const versionDir = path.join(stateDirOf(nih.root), 'models-multilabel', 'v2');
     const file = path.join(nih.root, 'images', '00000150_002.png');
@@ -93,12 +85,42 @@ describe('Retrain Model and Score Dataset on a multi-label dataset (../shared/da
   });
 
   it('refuses a damaged findings predictions file with its path, rather than showing wrong colours', async () => {
-    const target = findingPredictionsPath(nih.root, 3);
-    fs.writeFileSync(target, JSON.stringify({ version: 1, kind: 'findings', modelVersion: 3, findings: ['A'], thresholds: [0.5], items: [{ id: 'x', probs: [0.1, 0.2] }] }));
+    const target = findingPredictionsPath(nih.root, 9);
+    fs.writeFileSync(target, JSON.stringify({ version: 1, kind: 'findings', modelVersion: 9, findings: ['A'], thresholds: [0.5], items: [{ id: 'x', probs: [0.1, 0.2] }] }));
     try {
       await assert.rejects(latestFindingPredictions(nih.root), new RegExp(`${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a findings predictions file`));
     } finally {
       fs.rmSync(target);
     }
+  });
+
+  it('Fine-Tune Backbone trains the last block with the findings head, saves that backbone, and scores through it', async () => {
+    const before = (await latestFindingPredictions(nih.root))!;
+    const summary = (await retrainDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR), train: { fineTuneBlocks: 1, fineTuneEpochs: 1 } }, ctx)) as MultiLabelRetrainSummary;
+    assert.equal(summary.kind, 'findings');
+    assert.equal(summary.modelVersion, 3);
+    assert.ok(progress.some((m) => m.startsWith('training the head')));
+    const versionDir = path.join(stateDirOf(nih.root), 'models-multilabel', 'v3');
+    const info = JSON.parse(fs.readFileSync(path.join(versionDir, 'version.json'), 'utf8')) as { backbone: { fineTunedBlocks?: number; location: string; digest: string; fineTunedFrom?: { digest: string } }; trainConfig: { fineTuneBlocks: number } };
+    assert.equal(info.backbone.fineTunedBlocks, 1);
+    assert.equal(info.backbone.location, 'backbone');
+    assert.equal(info.trainConfig.fineTuneBlocks, 1);
+    assert.ok(fs.existsSync(path.join(versionDir, 'backbone', 'model.json')), 'the fine-tuned backbone is saved with the version');
+    assert.notEqual(info.backbone.digest, info.backbone.fineTunedFrom?.digest);
+    // Every item is scored through the fine-tuned backbone: the probabilities are v3's, not v2's head on old features.
+    const after = (await latestFindingPredictions(nih.root))!;
+    assert.equal(after.modelVersion, 3);
+    assert.equal(after.items.length, 321);
+    assert.equal(summary.predicted, 321);
+    const previous = new Map(before.items.map((item) => [item.id, item.probs]));
+    assert.ok(after.items.some((item) => item.probs.some((p, f) => Math.abs(p - previous.get(item.id)![before.findings.indexOf(after.findings[f])]) > 1e-3)), 'probabilities changed');
+    // Score Dataset later opens the version's own backbone (the configured one would not match its digest).
+    fs.rmSync(findingPredictionsPath(nih.root, 3));
+    const scored = await scoreDataset({ root: nih.root, backbone: requireShared(BACKBONE_DIR) }, ctx);
+    assert.equal(scored.modelVersion, 3);
+    assert.equal(scored.predicted, 321);
+    const again = (await latestFindingPredictions(nih.root))!;
+    const first = new Map(after.items.map((item) => [item.id, item.probs]));
+    assert.ok(again.items.every((item) => item.probs.every((p, f) => Math.abs(p - first.get(item.id)![f]) < 1e-4)), 'the same probabilities as the retrain wrote');
   });
 });

@@ -64,4 +64,30 @@ describe('xray-curator train / evaluate on a multi-label folder (NIH layout)', f
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--classes does not apply to a multi-label dataset/);
   });
+
+  it('fine-tunes with --fine-tune-blocks, evaluates through the version\'s own backbone, and the next train starts from the base one', async function () {
+    this.timeout(300_000);
+    const root = path.join(work.root, 'nih');
+    const args = ['--files', path.join(work.root, 'train.txt'), '--findings', 'Pneumonia,Infiltration,Atelectasis', '--seed', '7'];
+    const train = await runCli(['train', root, ...args, '--backbone', BACKBONE_DIR, '--fine-tune-blocks', '1']);
+    assert.equal(train.code, 0, train.stderr);
+    const trained = JSON.parse(train.stdout) as { modelVersion: number; dir: string; backbone: string };
+    assert.equal(trained.modelVersion, 2);
+    assert.match(trained.backbone, /-ft1@/);
+    assert.ok(fs.existsSync(path.join(trained.dir, 'backbone', 'model.json')));
+
+    const out = path.join(work.root, 'evaluation-ft.json');
+    const evaluate = await runCli(['evaluate', '--model', trained.dir, root, '--files', path.join(work.root, 'test.txt'), '--out', out]);
+    assert.equal(evaluate.code, 0, evaluate.stderr);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { modelVersion: number; n: number; meanAuc: { estimate: number } };
+    assert.deepEqual([report.modelVersion, report.n], [2, fs.readFileSync(path.join(work.root, 'test.txt'), 'utf8').split('\n').length]);
+    assert.ok(report.meanAuc.estimate > 0.5, `fine-tuned held-out mean AUC ${report.meanAuc.estimate}`);
+    process.stderr.write(`      held-out patients after fine-tuning the last block: mean AUC ${report.meanAuc.estimate.toFixed(3)}\n`);
+
+    const next = await runCli(['train', root, ...args]);
+    assert.equal(next.code, 0, next.stderr);
+    const plain = JSON.parse(next.stdout) as { modelVersion: number; backbone: string };
+    assert.equal(plain.modelVersion, 3);
+    assert.doesNotMatch(plain.backbone, /-ft/, 'a new version starts from the base backbone');
+  });
 });

@@ -29,6 +29,14 @@ describe('ml/multilabel targets and split', () => {
     assert.deepEqual(labelCounts(matrix), { positives: [1, 1], counted: [2, 1] });
   });
 
+  it('fine-tunes no backbone block unless asked, at the class model\'s rate and epochs, and refuses settings that cannot work', () => {
+    const { fineTuneBlocks, fineTuneLearningRate, fineTuneEpochs } = resolveMultiLabelConfig();
+    assert.deepEqual([fineTuneBlocks, fineTuneLearningRate, fineTuneEpochs], [0, 1e-5, 5]);
+    assert.equal(resolveMultiLabelConfig({ fineTuneBlocks: 2 }).fineTuneBlocks, 2);
+    assert.throws(() => resolveMultiLabelConfig({ fineTuneBlocks: -1 }), /fineTuneBlocks must be a non-negative integer, got -1/);
+    assert.throws(() => resolveMultiLabelConfig({ fineTuneEpochs: 0 }), /fineTuneEpochs must be a positive integer, got 0/);
+  });
+
   it('refuses an uncertainty policy that is not ignore, positive or negative, naming the finding (the setting\'s error)', () => {
     assert.throws(() => resolveMultiLabelConfig({ uncertainty: { Edema: 'maybe' as never } }), /uncertainty\.Edema must be ignore, positive or negative, got maybe/);
     assert.throws(() => resolveMultiLabelConfig({ uncertainDefault: 'yes' as never }), /uncertainDefault must be ignore, positive or negative, got yes/);
