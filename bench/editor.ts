@@ -85,6 +85,14 @@ async function filterLatency(frame: Frame, change: string): Promise<{ totalMs: n
   }, change);
 }
 
+/** The gallery's JavaScript heap (Chromium's `performance.memory`): what of the renderer is the page's own data. */
+async function webviewHeapMB(frame: Frame): Promise<number | null> {
+  return frame.evaluate(() => {
+    const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    return heap ? heap.usedJSHeapSize / 2 ** 20 : null;
+  });
+}
+
 /** The most memory the extension host and the largest renderer held, sampled every 250 ms while the benchmark runs. */
 function samplePeaks(workbench: Workbench): { stop(): { extensionHostMB: number; rendererLargestMB: number } } {
   const peak = { extensionHostMB: 0, rendererLargestMB: 0 };
@@ -126,6 +134,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
     const cold = await openGallery(workbench, count);
     const frame = cold.frame;
     const afterOpen = memory(workbench);
+    const heapAfterOpen = await webviewHeapMB(cold.frame);
     // The scan goes on behind the first tiles; the rest is measured once it is done (and its snapshot saved).
     const scanColdMs = (await (
       await frame.waitForFunction(() => (document.querySelector<HTMLElement>('.loading')?.hidden ? performance.now() : null), undefined, { timeout: 900_000, polling: 200 })
@@ -168,6 +177,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
       }
     }
     const settled = memory(workbench);
+    const heapSettled = await webviewHeapMB(cold.frame);
 
     progress('editor', 'reopen, scan cache warm');
     // As a user closes it: not in the middle of a fling (VS Code's webview worker then waits out the abandoned
@@ -215,6 +225,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
         filterMedianMs: { label: median(latencies.label), sort: median(latencies.sort), search: median(latencies.search) },
         filterScriptMedianMs: { label: median(scriptShare.label), sort: median(scriptShare.sort), search: median(scriptShare.search) },
         memoryMB: { afterOpen, settled, reopened },
+        webviewHeapMB: { afterOpen: heapAfterOpen, settled: heapSettled },
       },
       notes: [
         'firstTile*: from the webview document starting (the panel opening) to the first tile showing its image; warm = the panel closed and opened again after the first scan ended.',

@@ -43,16 +43,16 @@ export class GalleryVectors {
     };
   }
 
-  /**
-   * What to label next by `strategy`: the unlabelled images, or when every image has a label, those no reader has
-   * labelled yet in the journal (un-reviewed), ranked in the worker.
-   */
   /** New predictions (a retrain, Score Dataset): new embeddings too, and the queue last shown is ranked again. */
   async rankAgain(): Promise<ItemList | undefined> {
     this.invalidate();
     return this.nextStrategy && this.next(this.nextStrategy);
   }
 
+  /**
+   * What to label next by `strategy`: the unlabelled images, or when every image has a label, those no reader has
+   * labelled yet in the journal (un-reviewed), ranked in the worker.
+   */
   async next(strategy: NextStrategy): Promise<ItemList> {
     const { dataset, journal } = await this.loaded();
     const usable = dataset.items.filter((item) => !item.error);

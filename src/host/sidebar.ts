@@ -119,7 +119,7 @@ function modelRows(state: ModelState): Row[] {
     const percent = (x: number | null): string => (x === null ? '–' : (x * 100).toFixed(1));
     return {
       label: `v${info.modelVersion}`,
-      description: `BA ${percent(ba.estimate)}% (${percent(ba.low)}–${percent(ba.high)})${info.parent ? ` · from v${info.parent}` : ''}`,
+      description: `BA ${percent(ba.estimate)}% (${percent(ba.low)}–${percent(ba.high)})${info.parent ? ` · from v${info.parent}` : ''}${fineTunedText(info.backbone)}`,
       tooltip: `${info.classes.join(', ')} · trained ${new Date(info.createdAt).toLocaleString()} on ${info.trainedOn.train} items, validated on ${info.trainedOn.validation}`,
       icon: info.modelVersion === state.latest?.modelVersion ? 'star-full' : 'history',
       command: { title: 'Show Metrics Report', command: 'xrayCurator.showReport', arguments: [{ root: state.root, modelVersion: info.modelVersion }] },
@@ -152,11 +152,16 @@ function findingRows(state: ModelState, dataset: Dataset, findings: readonly str
 function findingsModelRows(state: ModelState): Row[] {
   return [...state.findingsVersions].reverse().map((info) => ({
     label: `findings v${info.modelVersion}`,
-    description: `mean AUC ${estimateText(info.metrics.meanAuc, 3)}${info.parent ? ` · from v${info.parent}` : ''}`,
+    description: `mean AUC ${estimateText(info.metrics.meanAuc, 3)}${info.parent ? ` · from v${info.parent}` : ''}${fineTunedText(info.backbone)}`,
     tooltip: `${info.findings.join(', ')} · trained ${new Date(info.createdAt).toLocaleString()} on ${info.trainedOn.train} items, validated on ${info.trainedOn.validation}`,
     icon: info.modelVersion === state.findingsModel?.modelVersion ? 'star-full' : 'history',
     command: { title: 'Show Findings Report', command: 'xrayCurator.showReport', arguments: [{ root: state.root, modelVersion: info.modelVersion, findings: true }] },
   }));
+}
+
+/** ` · 2 blocks fine-tuned` for a version that fine-tuned its backbone, else nothing. */
+function fineTunedText({ fineTunedBlocks }: { fineTunedBlocks?: number }): string {
+  return fineTunedBlocks ? ` · ${fineTunedBlocks} block${fineTunedBlocks === 1 ? '' : 's'} fine-tuned` : '';
 }
 
 /** `0.82 (0.77–0.89)`, or `–` where undefined. */

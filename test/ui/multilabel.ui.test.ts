@@ -262,6 +262,14 @@ describe('UI: a multi-label set in the gallery (NIH ChestX-ray14 as distributed)
     assert.match(await workbench.statusBarText('xray-curator.xray-curator.xrayCurator.model'), new RegExp(`findings v${next} · mean AUC 0\\.\\d\\d`));
     const scored = JSON.parse(fs.readFileSync(findingPredictionsPath(workbench.root, next), 'utf8')) as { modelVersion: number; items: unknown[] };
     assert.deepEqual([scored.modelVersion, scored.items.length], [next, 321], 'every image re-scored through the fine-tuned backbone');
+    // The queue to label, still shown from the earlier test, is ranked again under the fine-tuned model.
+    const gallery = await workbench.webviewFrame('.tile img');
+    await gallery.waitForFunction((v) => document.body.textContent?.includes(`Next to label by uncertainty under model v${v}:`), next, { timeout: 60_000 });
+    // The side bar says which findings model fine-tuned its backbone.
+    const versions = workbench.page.locator('.pane', { hasText: 'Model Versions' });
+    if (!(await versions.isVisible())) await workbench.page.locator('.activitybar [aria-label^="X-Ray Curator"]').first().click();
+    await versions.locator('.monaco-list-row', { hasText: `findings v${next}` }).filter({ hasText: /· 1 block fine-tuned/ }).waitFor({ timeout: 15_000 });
+    await workbench.screenshot('nih-fine-tuned-sidebar');
     await workbench.runCommand('Notifications: Clear All Notifications');
   });
 });
