@@ -2,7 +2,9 @@
 // built-in backbone's 1,280 dimensions): index build time and query latency (k = 20) at 50,000 and 400,000 items
 // (target ≤ 100 ms per query, issue 16), and map build time (PCA + UMAP on a sample + placement of the rest).
 // Random vectors have no neighbour structure, so this measures speed only; recall is tested on structured data
-// (test/unit/ml/similarity). Options: --quick (50,000 items only), --queries N (default 100).
+// (test/unit/ml/similarity). The engine is set up as the vector-service worker sets it up (wasm, else cpu).
+// Options: --quick (50,000 items only), --queries N (default 100).
+import { initEngine } from '../src/ml/engine';
 import { computeMap } from '../src/ml/map/computeMap';
 import { SimilarityIndex } from '../src/ml/similarity/similarityIndex';
 import type { VectorTable } from '../src/ml/similarity/vectors';
@@ -34,6 +36,7 @@ function randomUnitVectors(rows: number, seed: number): VectorTable {
 runBenchmark('similarity', async ({ quick, options }) => {
   const sizes = quick ? [50_000] : [50_000, 400_000];
   const queries = Number(options.get('queries') ?? 100);
+  const engine = await initEngine(['wasm', 'cpu']);
   const metrics: Record<string, MetricValue> = {};
   const details: Record<string, unknown> = {};
   for (const n of sizes) {
@@ -60,7 +63,7 @@ runBenchmark('similarity', async ({ quick, options }) => {
   }
   return {
     metrics,
-    inputs: { dim: DIM, k: K, queries, sizes, vectors: 'seeded Gaussian, normalised to unit length', cores: 'one thread' },
+    inputs: { dim: DIM, k: K, queries, sizes, vectors: 'seeded Gaussian, normalised to unit length', cores: 'one thread', engine: engine.backend },
     details,
   };
 });

@@ -1,6 +1,7 @@
 // Entry of the vector-service worker thread (see vectorService.ts). Bundled to dist/vectorWorker.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromVectorWorker, ToVectorWorker, VectorServiceStart } from './protocol';
+import { initEngine } from '../engine';
 import { VectorState } from './vectorState';
 
 const port = parentPort;
@@ -9,8 +10,12 @@ const post = (message: FromVectorWorker, transfer: ArrayBuffer[] = []): void => 
 const { root, items } = workerData as VectorServiceStart;
 let current = 0;
 const state = new VectorState(root, items, (progress) => post({ requestId: current, progress }));
-// One query at a time, in arrival order: the first one loads what the next ones reuse.
-let chain = Promise.resolve();
+// One query at a time, in arrival order: the first one loads what the next ones reuse. The wasm engine makes the
+// projections of the index, the map and the diversity queue matrix products; without it they run as JS loops.
+let chain: Promise<void> = initEngine(['wasm', 'cpu']).then(
+  () => undefined,
+  () => undefined,
+);
 port.on('message', ({ requestId, query }: ToVectorWorker) => {
   chain = chain.then(async () => {
     current = requestId;
