@@ -51,6 +51,7 @@ function plan(quick: boolean): Planned[] {
     { name: 'quality', script: 'quality', args: mode, runs: 1 },
     { name: 'gallery', script: 'gallery', args: mode, runs: runs(3, 1) },
     { name: 'similarity', script: 'similarity', args: mode, runs: 1 },
+    { name: 'regionSearch', script: 'regionSearch', args: mode, runs: 1 },
     { name: 'mapDraw', script: 'mapDraw', args: mode, runs: 1 },
     // The real editor (code-server + Chromium) on hard-linked folders of the sizes users hold: minutes each, one run.
     { name: 'editor-50000', script: 'editor', args: [...mode, '--items', '50000'], runs: 1 },

@@ -9,6 +9,7 @@ import { GalleryEdits } from './galleryEdits';
 import { GalleryLive } from './galleryLive';
 import type { Loaded } from './galleryLoader';
 import { GalleryVectors } from './galleryVectors';
+import { RegionSearches } from './regionSearches';
 import { readSettings } from './settings';
 import { PredictionStore, summarize, toGalleryItem } from './galleryData';
 import type { LabelIssueMarks } from '../ml/audit/issueMarks';
@@ -71,6 +72,7 @@ export class GalleryPanel extends Disposable {
   /** Problems met while loading, before the webview could be told; sent with the ready reply. */
   private readonly openWarnings: string[] = [];
   private readonly details: ItemDetails;
+  private readonly regions: RegionSearches;
 
   static create(extensionUri: vscode.Uri, datasetRoot: string, storageUri?: vscode.Uri): GalleryPanel {
     const panel = vscode.window.createWebviewPanel(GALLERY_VIEW_TYPE, `X-Ray Gallery: ${path.basename(datasetRoot)}`, vscode.ViewColumn.Active, {
@@ -97,7 +99,9 @@ export class GalleryPanel extends Disposable {
     );
     this.urls = configureGalleryWebview(webview, extensionUri, datasetRoot, thumbnailRoot);
     this.vectors = new GalleryVectors(datasetRoot, () => this.current());
-    this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined, this.study);
+    const backboneCache = storageUri ? vscode.Uri.joinPath(storageUri, 'backbones').fsPath : undefined;
+    this.details = new ItemDetails(datasetRoot, this.urls, this.thumbnails, this.predictions, backboneCache, this.study);
+    this.regions = new RegionSearches(datasetRoot, backboneCache);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.messages = new MessageHandler<ToWebviewBody, FromWebviewBody>(
       (message) => void webview.postMessage(message),
@@ -243,6 +247,10 @@ export class GalleryPanel extends Disposable {
         return undefined;
       case 'similar':
         return { type: 'list', list: await this.vectors.similar(await this.item(body.id), body.k) };
+      case 'similarRegion': {
+        const list = await this.regions.find(await this.item(body.id), (await this.current()).dataset.items, body.box, body.k);
+        return list ? { type: 'list', list } : { type: 'error', message: 'the region search was cancelled' };
+      }
       case 'selection':
         this.selection = body.ids;
         this.selectionEmitter.fire(body.ids);

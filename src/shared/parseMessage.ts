@@ -1,5 +1,5 @@
 // Checks what the gallery webview sends before the host acts on it: shape, sizes and item ids.
-import type { FindingLabel, FromWebviewBody, FromWebviewMessage } from './protocol';
+import type { FindingLabel, FromWebviewBody, FromWebviewMessage, RegionBox } from './protocol';
 
 const FINDING_LABELS: readonly FindingLabel[] = ['positive', 'negative', 'uncertain', 'unmentioned'];
 
@@ -77,6 +77,14 @@ function parseBody(body: Record<string, unknown>): FromWebviewBody | { refused: 
       if (!isCount(body.k) || body.k < 1 || body.k > MAX_SIMILAR) return { refused: `k must be a whole number from 1 to ${MAX_SIMILAR}` };
       return { type: 'similar', id: body.id as string, k: body.k };
     }
+    case 'similarRegion': {
+      const problem = itemIdProblem(body.id);
+      if (problem) return { refused: problem };
+      if (!isCount(body.k) || body.k < 1 || body.k > MAX_SIMILAR) return { refused: `k must be a whole number from 1 to ${MAX_SIMILAR}` };
+      const box = parseBox(body.box);
+      if (typeof box === 'string') return { refused: box };
+      return { type: 'similarRegion', id: body.id as string, box, k: body.k };
+    }
     case 'saliency': {
       const problem = itemIdProblem(body.id);
       if (problem) return { refused: problem };
@@ -151,4 +159,15 @@ function isCount(value: unknown): value is number {
 
 function findingProblem(finding: unknown): string | undefined {
   return typeof finding !== 'string' || finding.length === 0 || finding.length > MAX_LABEL_LENGTH ? `finding must be a string of 1 to ${MAX_LABEL_LENGTH} characters` : undefined;
+}
+
+/** A box inside the image (fractions of its sides), with some area; or why not. */
+function parseBox(value: unknown): RegionBox | string {
+  if (!isRecord(value)) return 'box must be an object {x, y, w, h}';
+  const { x, y, w, h } = value;
+  const numbers = [x, y, w, h];
+  if (!numbers.every((v) => typeof v === 'number' && Number.isFinite(v))) return 'box x, y, w and h must be finite numbers';
+  const [bx, by, bw, bh] = numbers as number[];
+  if (bx < 0 || by < 0 || bw <= 0 || bh <= 0 || bx + bw > 1 + 1e-6 || by + bh > 1 + 1e-6) return 'box must lie inside the image: 0 ≤ x, y and x + w, y + h ≤ 1, with w, h > 0';
+  return { x: bx, y: by, w: bw, h: bh };
 }

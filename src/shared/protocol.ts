@@ -135,7 +135,7 @@ export interface GalleryFilterRequest {
 
 /** An ordered list of items the host picked for the gallery to show: "more like this", a selection on the map, the active-learning queue. */
 export interface ItemList {
-  kind: 'similar' | 'map' | 'next' | ReadingQueueKind;
+  kind: 'similar' | 'region' | 'map' | 'next' | ReadingQueueKind;
   /** What the banner says the list is, e.g. "20 images most like COVID/a.png (embedding cosine)". */
   title: string;
   ids: string[];
@@ -143,6 +143,16 @@ export interface ItemList {
   scores?: number[];
   /** What the scores are ("similarity", "uncertainty", "distance"). */
   scoreName?: string;
+  /** Per id, a region list's match: where on the image the searched region was found. */
+  boxes?: RegionBox[];
+}
+
+/** A box on an image in fractions of its width and height, from the top left. */
+export interface RegionBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
 /** Where the webview loads images from: webview resource URLs of the dataset folder and of the thumbnail cache. */
@@ -431,6 +441,14 @@ export interface SimilarRequest {
   k: number;
 }
 
+/** "Find this region": the `k` items holding something most like `box` drawn on item `id`. Answered with `ListReply`. */
+export interface SimilarRegionRequest {
+  type: 'similarRegion';
+  id: string;
+  box: RegionBox;
+  k: number;
+}
+
 /** The focused and selected items, as they change (the map lights them up). */
 export interface SelectionEvent {
   type: 'selection';
@@ -455,6 +473,7 @@ export type FromWebviewBody =
   | DicomTagsRequest
   | PixelsRequest
   | SimilarRequest
+  | SimilarRegionRequest
   | SelectionEvent
   | ThumbnailsEvent
   | AdjudicateRequest

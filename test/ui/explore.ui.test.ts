@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { Frame } from 'playwright-core';
 import { journalOnDisk } from '../support/journalOnDisk';
 import { makeCxrSubset } from '../support/cxrSubset';
-import { Workbench } from './workbench';
+import { tilesInReadingOrder, Workbench } from './workbench';
 
 // What to look at next, as a curator uses it: "more like this" from a tile finds a planted near-duplicate first, and
 // the active-learning queue from the palette is walked by keyboard and ranked again by Retrain Model.
@@ -33,14 +33,7 @@ describe('UI: more like this and the active-learning queue', () => {
   });
 
   const bar = (): ReturnType<Frame['locator']> => gallery.locator('.item-list');
-  /** The ids of the tiles on screen, in reading order (the grid recycles tiles, so DOM order is not the view's). */
-  const shownIds = (): Promise<string[]> =>
-    gallery.locator('.tile:not([hidden])').evaluateAll((tiles) =>
-      tiles
-        .map((t) => ({ id: (t as HTMLElement).dataset.id!, box: t.getBoundingClientRect() }))
-        .sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left)
-        .map((t) => t.id),
-    );
+  const shownIds = (): Promise<string[]> => tilesInReadingOrder(gallery);
   const tile = (id: string): ReturnType<Frame['locator']> => gallery.locator(`.tile:not([hidden])[data-id="${id}"]`);
   const counts = (text: string): Promise<unknown> => gallery.waitForFunction((t) => (document.querySelector('.counts')?.textContent ?? '').includes(t), text);
 

@@ -190,3 +190,13 @@ export class Workbench {
     this.mirror?.remove();
   }
 }
+
+/** The ids of a gallery's tiles on screen, in reading order (the grid recycles tiles, so DOM order is not the view's). */
+export function tilesInReadingOrder(gallery: Frame): Promise<string[]> {
+  return gallery.locator('.tile:not([hidden])').evaluateAll((tiles) =>
+    tiles
+      .map((t) => ({ id: (t as HTMLElement).dataset.id!, box: t.getBoundingClientRect() }))
+      .sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left)
+      .map((t) => t.id),
+  );
+}

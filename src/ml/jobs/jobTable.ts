@@ -2,6 +2,8 @@ import type { JobContext } from './jobContext';
 import { fullRangePixels } from '../../dataset/fullRangePixels';
 import { datasetAgreement, saveAgreementReport } from '../agreement';
 import { saveValidationReport } from '../report';
+import { regionSearchJob } from '../region/regionJob';
+import type { RegionSearchParams } from '../region/regionJob';
 import { explainImage } from '../saliency';
 import type { SaliencyParams } from '../saliency';
 import { auditDatasetJob, retrainDataset, scoreDataset } from './datasetJobs';
@@ -27,5 +29,6 @@ export const JOBS: Record<string, (params: unknown, ctx: JobContext) => Promise<
     const { report } = await datasetAgreement(root);
     return { report, paths: await saveAgreementReport(root, report, ctx.signal) };
   },
+  regionSearch: (params, ctx) => regionSearchJob(params as RegionSearchParams, ctx),
   fullRange: (params) => fullRangePixels((params as { file: string }).file),
 };

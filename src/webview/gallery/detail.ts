@@ -1,10 +1,12 @@
 // The detail view: an overlay over the grid with the image at full resolution (wheel zooms, drag pans,
 // right- or shift-drag sets window/level), the class probabilities, the item's journal history and metadata,
-// and on request a Grad-CAM overlay (saliencyOverlay.ts) that follows zoom and pan.
+// on request a Grad-CAM overlay (saliencyOverlay.ts) that follows zoom and pan, and a box to find a region by
+// (region/regionSelect.ts).
 // Window/level is an SVG colour transfer on the image, exact and GPU-cheap, with no pixel copies; DICOM and
 // 16-bit PNG are windowed on their full-range values instead (windowLevel.ts); DICOM tags are listed (dicomTags.ts).
-import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, ToWebviewBody } from '../../shared/protocol';
+import type { DetailReply, FindingLabel, FromWebviewBody, GalleryItem, HistoryEntry, RegionBox, ToWebviewBody } from '../../shared/protocol';
 import { readingSection } from './readers/readingDetail';
+import { RegionSelect } from './region/regionSelect';
 import { heading, paragraph } from './detailText';
 import { findingsSection } from './findings/findingDetail';
 import { tagTable } from './dicomTags';
@@ -25,6 +27,7 @@ export class DetailView {
   private readonly side = element('aside', 'detail-side');
   private readonly funcs: SVGElement[] = [];
   private readonly saliency: SaliencyOverlay;
+  private readonly region: RegionSelect;
   /** A DICOM or 16-bit PNG image's full-range values in a canvas, shown instead of the 8-bit image once they arrive. */
   private readonly windowed = new WindowedImage();
   private readonly tagsInfo = element('div', 'dicom-tags-section');
@@ -42,6 +45,8 @@ export class DetailView {
   onSetFinding: ((id: string, finding: string, state: FindingLabel) => void) | undefined;
   /** More like the shown item (the button, or `=` in the grid). */
   onMoreLikeThis: ((id: string) => void) | undefined;
+  /** Images holding something like a box drawn on the shown item ("Find region…"). */
+  onFindRegion: ((id: string, box: RegionBox) => void) | undefined;
 
   constructor(private readonly request: (body: FromWebviewBody) => Promise<ToWebviewBody>) {
     this.root.hidden = true;
@@ -52,11 +57,13 @@ export class DetailView {
     const reset = button('Reset view', () => this.resetView());
     const similar = button('More like this (=)', () => this.shownId !== undefined && this.onMoreLikeThis?.(this.shownId));
     similar.title = 'The images nearest to this one by embedding: the same marker, patient, artefact or source';
+    this.region = new RegionSelect({ stage: this.stage, view: () => this.view, size: () => this.contentSize() });
+    this.region.onFind = (box) => this.shownId !== undefined && this.onFindRegion?.(this.shownId, box);
     const close = button('Close (Esc)', () => this.onClose?.());
     close.className = 'close';
     this.burnedIn.textContent = '⚠ burned-in text';
     this.burnedIn.title = 'BurnedInAnnotation = YES: the pixels may show identifying text';
-    bar.append(this.title, this.burnedIn, this.readout, similar, this.saliency.button, reset, close);
+    bar.append(this.title, this.burnedIn, this.readout, similar, this.region.button, this.saliency.button, reset, close);
 
     this.image.className = 'full';
     this.image.draggable = false;
@@ -73,8 +80,10 @@ export class DetailView {
     this.root.append(bar, body);
   }
 
-  show(detail: DetailReply, item: GalleryItem | undefined): void {
+  /** `match`: where a region list found its region on this item. */
+  show(detail: DetailReply, item: GalleryItem | undefined, match?: RegionBox): void {
     if (detail.id !== this.shownId) this.saliency.clear();
+    this.region.showMatch(match);
     this.shownId = detail.id;
     this.root.hidden = false;
     // Blind reading: the class folder in the id would tell the label.
@@ -102,6 +111,7 @@ export class DetailView {
     this.root.hidden = true;
     this.shownId = undefined;
     this.saliency.clear();
+    this.region.arm(false);
     this.clearFullRange();
   }
 
@@ -225,6 +235,7 @@ export class DetailView {
     // The map covers the whole image (the backbone sees it squashed to a square): same size, same transform.
     const { width, height } = this.contentSize();
     this.saliency.place(width, height, transform);
+    this.region.place();
     const modality = this.windowed.windowOf(this.wl);
     if (modality) {
       this.windowed.draw(this.wl);
@@ -251,6 +262,7 @@ export class DetailView {
     if (event.button !== 0 && event.button !== 2) return;
     event.preventDefault();
     this.stage.setPointerCapture(event.pointerId);
+    if (this.region.pointerDown(event)) return;
     const start = { x: event.clientX, y: event.clientY, view: this.view, wl: this.wl };
     const span = Math.max(200, this.stage.clientWidth / 2);
     const move = (e: PointerEvent): void => {

@@ -1,9 +1,9 @@
 // A list of items the host picked (more like this, the map's selection, what to label next) as the gallery shows
 // it: plain functions over data (no DOM). The list keeps its own order; the other filters still narrow it.
-import type { GalleryItem, ItemList } from '../../shared/protocol';
+import type { GalleryItem, ItemList, RegionBox } from '../../shared/protocol';
 import { studyListParts } from './readers/readingText';
 
-const LIST_KINDS: readonly unknown[] = ['similar', 'map', 'next', 'read', 'adjudicate'];
+const LIST_KINDS: readonly unknown[] = ['similar', 'region', 'map', 'next', 'read', 'adjudicate'];
 
 /** Lists longer than this are not saved with the UI state (it is serialized on every change). */
 export const MAX_SAVED_LIST = 5000;
@@ -16,6 +16,11 @@ export function listItems(list: ItemList, lookup: (id: string) => GalleryItem | 
     if (item && keep(item)) shown.push(item);
   }
   return shown;
+}
+
+/** Where a region list found its region on item `id`, if it did. */
+export function listMatch(list: ItemList, id: string): RegionBox | undefined {
+  return list.boxes?.[list.ids.indexOf(id)];
 }
 
 /** The banner line: what the list is, how much of it the filters show, the focused item's place and score, the keys. */
@@ -38,6 +43,7 @@ export function restoreList(saved: unknown): ItemList | undefined {
   const s = saved as Partial<Record<keyof ItemList, unknown>>;
   if (!LIST_KINDS.includes(s.kind)) return undefined;
   if (typeof s.title !== 'string' || !Array.isArray(s.ids) || !s.ids.every((id) => typeof id === 'string')) return undefined;
+  const boxes = Array.isArray(s.boxes) && s.boxes.length === s.ids.length && s.boxes.every(isBox) ? (s.boxes as RegionBox[]) : undefined;
   const scores = Array.isArray(s.scores) && s.scores.length === s.ids.length && s.scores.every((v) => typeof v === 'number') ? (s.scores as number[]) : undefined;
   return {
     kind: s.kind as ItemList['kind'],
@@ -45,5 +51,12 @@ export function restoreList(saved: unknown): ItemList | undefined {
     ids: s.ids as string[],
     ...(scores ? { scores } : {}),
     ...(scores && typeof s.scoreName === 'string' ? { scoreName: s.scoreName } : {}),
+    ...(boxes ? { boxes } : {}),
   };
+}
+
+function isBox(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { x, y, w, h } = value as Record<string, unknown>;
+  return [x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v));
 }

@@ -9,7 +9,7 @@ import { DetailView } from './detail';
 import { activeFinding, cycleFinding, findingKeysHint } from './findings/activeFinding';
 import { showFindingModel } from './findings/findingFilter';
 import { FilterBar } from './filterBar';
-import { MAX_SAVED_LIST } from './itemList';
+import { listMatch, MAX_SAVED_LIST } from './itemList';
 import { MAX_IDS_PER_EDIT } from '../../shared/parseMessage';
 import type { FilterState } from './filters';
 import { HelpOverlay } from './help';
@@ -131,6 +131,7 @@ toolbar.listClose.addEventListener('click', () => {
 });
 detail.onClose = closeDetail;
 detail.onMoreLikeThis = (id) => void modes.moreLikeThis(id);
+detail.onFindRegion = (id, box) => void modes.findRegion(id, box);
 detail.onSetFinding = (id, finding, state) => edits.setFinding(finding, state, [id]);
 gridHost.addEventListener('click', (event) => {
   const id = (event.target as HTMLElement).closest<HTMLElement>('.tile')?.dataset.id;
@@ -378,7 +379,7 @@ async function openDetail(id = selection.focus, restoring = false): Promise<void
   try {
     const reply = await messages.sendRequest({ type: 'detail', id });
     if (reply.type !== 'detail') throw new Error(`unexpected reply ${reply.type}`);
-    detail.show(reply, store.get(id));
+    detail.show(reply, store.get(id), ui.filter.list && listMatch(ui.filter.list, id));
     ui.detail = id;
     saveUi();
   } catch (error) {

@@ -1,7 +1,7 @@
 // The gallery's two ways of walking a chosen set of images: the label-issue queue (the audit's suggestions, judged
 // by key) and a list the host picked (more like this, the map's selection, what to label next). Both are UI state
 // (`UiState.issueQueue`, `FilterState.list`); what they write goes through the ordinary edits.
-import type { FromWebviewBody, GalleryFilterRequest, GalleryItem, ItemList, ToWebviewBody } from '../../shared/protocol';
+import type { FromWebviewBody, GalleryFilterRequest, GalleryItem, ItemList, RegionBox, ToWebviewBody } from '../../shared/protocol';
 import type { Edits } from './edits';
 import { filterFromRequest } from './filters';
 import type { FilterState } from './filters';
@@ -96,18 +96,27 @@ export class GalleryModes {
 
   /** "More like this": the item and the images nearest to it by embedding, as a list. */
   async moreLikeThis(id = this.g.selection().focus): Promise<void> {
-    if (id === undefined) return;
+    if (id !== undefined) await this.askForList(`Finding the images most like ${id}…`, `More like ${id}`, { type: 'similar', id, k: SIMILAR_COUNT });
+  }
+
+  /** "Find this region": the item and the images holding something most like `box` on it, as a list. */
+  findRegion(id: string, box: RegionBox): Promise<void> {
+    return this.askForList(`Finding the images with a region like the box on ${id}…`, `Region of ${id}`, { type: 'similarRegion', id, box, k: SIMILAR_COUNT });
+  }
+
+  /** Asks the host for a list (the banner says `waiting` meanwhile) and shows it over the grid; `what` heads an error. */
+  private async askForList(waiting: string, what: string, body: FromWebviewBody): Promise<void> {
     const { listBar, listText } = this.g.toolbar;
     try {
-      listText.textContent = `Finding the images most like ${id}…`;
+      listText.textContent = waiting;
       listBar.style.display = '';
-      const reply = await this.g.request({ type: 'similar', id, k: SIMILAR_COUNT }, SIMILAR_TIMEOUT_MS);
+      const reply = await this.g.request(body, SIMILAR_TIMEOUT_MS);
       if (reply.type !== 'list') throw new Error(`unexpected reply ${reply.type}`);
       this.g.closeDetail();
       this.showList(reply.list, true);
     } catch (error) {
       this.g.showStatus();
-      this.g.showError(`More like ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.g.showError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

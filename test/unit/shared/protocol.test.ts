@@ -95,6 +95,12 @@ describe('protocol: edit and detail requests', () => {
     assert.deepEqual((parse({ type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' }) as { body: unknown }).body, { type: 'adjudicate', id: 'a.png', label: 'NORMAL', reason: 'sides with bob' });
     assert.deepEqual((parse({ type: 'adjudicate', id: 'i/a.png', label: 'negative', finding: 'Pneumonia' }) as { body: unknown }).body, { type: 'adjudicate', id: 'i/a.png', label: 'negative', finding: 'Pneumonia' });
     assert.deepEqual((parse({ type: 'studyQueue', queue: 'adjudicate' }) as { body: unknown }).body, { type: 'studyQueue', queue: 'adjudicate' });
+    assert.deepEqual((parse({ type: 'similarRegion', id: 'COVID/a.png', box: { x: 0.8, y: 0, w: 0.2, h: 0.1, z: 1 }, k: 24 }) as { body: unknown }).body, {
+      type: 'similarRegion',
+      id: 'COVID/a.png',
+      box: { x: 0.8, y: 0, w: 0.2, h: 0.1 },
+      k: 24,
+    });
   });
 
   const refused: [string, unknown][] = [
@@ -128,6 +134,13 @@ describe('protocol: edit and detail requests', () => {
     ["a finding's decision that is not a state", { type: 'adjudicate', id: 'a.png', label: 'COVID', finding: 'Pneumonia' }],
     ['a decision on a finding that is not a string', { type: 'adjudicate', id: 'a.png', label: 'positive', finding: ['Pneumonia'] }],
     ['a study queue that is not one of the two', { type: 'studyQueue', queue: 'all' }],
+    ['a region search of an id that climbs out', { type: 'similarRegion', id: '../a.png', box: { x: 0, y: 0, w: 0.1, h: 0.1 }, k: 5 }],
+    ['a region search without a box', { type: 'similarRegion', id: 'a.png', k: 5 }],
+    ['a region box that is not numbers', { type: 'similarRegion', id: 'a.png', box: { x: '0', y: 0, w: 0.1, h: 0.1 }, k: 5 }],
+    ['a region box of no area', { type: 'similarRegion', id: 'a.png', box: { x: 0.2, y: 0.2, w: 0, h: 0.1 }, k: 5 }],
+    ['a region box beyond the image', { type: 'similarRegion', id: 'a.png', box: { x: 0.95, y: 0, w: 0.1, h: 0.1 }, k: 5 }],
+    ['a region box with NaN', { type: 'similarRegion', id: 'a.png', box: { x: NaN, y: 0, w: 0.1, h: 0.1 }, k: 5 }],
+    ['a region search of too many', { type: 'similarRegion', id: 'a.png', box: { x: 0, y: 0, w: 0.1, h: 0.1 }, k: 1001 }],
     ['more thumbnails than a screen holds', { type: 'thumbnails', ids: Array.from({ length: 2001 }, (_, i) => `${i}.png`) }],
   ];
   for (const [what, body] of refused) {

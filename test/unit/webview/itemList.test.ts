@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { GalleryItem, ItemList } from '../../../src/shared/protocol';
 import { parseFromWebview } from '../../../src/shared/parseMessage';
 import { applyFilter, DEFAULT_FILTER, filterFromRequest, restoreFilter } from '../../../src/webview/gallery/filters';
-import { listBanner, restoreList } from '../../../src/webview/gallery/itemList';
+import { listBanner, listMatch, restoreList } from '../../../src/webview/gallery/itemList';
 import { commandForKey } from '../../../src/webview/gallery/keyboard';
 
 const item = (id: string, label: string | null, confidence?: number): GalleryItem => ({
@@ -39,6 +39,16 @@ describe('gallery lists (more like this, the map\'s selection, next to label)', 
     assert.equal(restoreList({ kind: 'other', title: 'x', ids: [] }), undefined);
     assert.deepEqual(restoreList({ kind: 'map', title: 'x', ids: ['a'], scores: [1, 2] }), { kind: 'map', title: 'x', ids: ['a'] }, 'scores of another length are dropped');
     assert.equal('list' in restoreFilter({}), false);
+  });
+
+  it("keeps a region list's match boxes through saved state, and knows each item's", () => {
+    const boxes = [{ x: 0.8, y: 0, w: 0.1, h: 0.1 }, { x: 0.1, y: 0.7, w: 0.1, h: 0.1 }];
+    const region: ItemList = { kind: 'region', title: 'r', ids: ['a', 'b'], scores: [1, 0.8], scoreName: 'region similarity', boxes };
+    assert.deepEqual(restoreList(JSON.parse(JSON.stringify(region))), region);
+    assert.deepEqual(listMatch(region, 'b'), boxes[1]);
+    assert.equal(listMatch(region, 'c'), undefined);
+    assert.equal(listMatch(list, 'A/1.png'), undefined, 'a list without boxes');
+    assert.equal(restoreList({ ...region, boxes: [boxes[0], { x: 'no' }] })?.boxes, undefined, 'malformed boxes are dropped');
   });
 
   it('= asks for more like the focused image and x leaves the list', () => {
