@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { openDataset } from '../dataset';
+import type { Dataset, DatasetItem } from '../dataset';
 import { itemVectors } from '../ml/similarity/datasetVectors';
 import { SimilarityIndex } from '../ml/similarity/similarityIndex';
-import type { Dataset, DatasetItem } from '../dataset';
 import { regionSearchJob } from '../ml/region/regionJob';
 import type { RegionBox } from '../shared/protocol';
 import type { CliCommand } from './command';

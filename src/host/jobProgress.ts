@@ -5,9 +5,9 @@ import { runJob } from '../ml/jobs/runJob';
 /**
  * Runs a worker-thread job under a cancellable progress notification. Resolves with the job's result, or
  * undefined when the user cancelled it (the job leaves no half-written files: everything it saves is written to
- * a temporary name and renamed).
+ * a temporary name and renamed; `whenCancelled` says what is kept, for a job whose caches keep what it did).
  */
-export async function runJobWithProgress<T>(title: string, kind: string, params: unknown): Promise<T | undefined> {
+export async function runJobWithProgress<T>(title: string, kind: string, params: unknown, whenCancelled = 'nothing was saved'): Promise<T | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
@@ -24,7 +24,7 @@ export async function runJobWithProgress<T>(title: string, kind: string, params:
       });
     } catch (error) {
       if (error instanceof JobCancelledError) {
-        void vscode.window.showInformationMessage(`X-Ray Curator: ${title} cancelled; nothing was saved.`);
+        void vscode.window.showInformationMessage(`X-Ray Curator: ${title} cancelled; ${whenCancelled}.`);
         return undefined;
       }
       throw error;

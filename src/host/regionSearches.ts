@@ -39,7 +39,7 @@ export class RegionSearches {
       backboneSha256: settings.backboneSha256 || undefined,
       cacheDir: this.cacheDir,
     };
-    const answer = await runJobWithProgress<RegionSearchAnswer>(`X-Ray Curator: finding the region of ${item.id}`, 'regionSearch', params);
+    const answer = await runJobWithProgress<RegionSearchAnswer>(`Finding the region of ${item.id}`, 'regionSearch', params, 'the region maps read so far are kept for the next search');
     if (!answer) return undefined;
     const unreadable = answer.unreadable.length ? `; ${answer.unreadable.length} could not be read` : '';
     return {

@@ -16,6 +16,8 @@ import type { UiState } from './uiState';
 export const SIMILAR_COUNT = 24;
 /** The first "more like this" builds the index: at 400,000 embeddings, most of a minute. */
 const SIMILAR_TIMEOUT_MS = 10 * 60_000;
+/** The first region search of a big dataset reads every image's map (the host shows its progress, with cancel). */
+const REGION_TIMEOUT_MS = 60 * 60_000;
 
 /** What the modes need of the gallery. */
 export interface ModeHost {
@@ -96,21 +98,21 @@ export class GalleryModes {
 
   /** "More like this": the item and the images nearest to it by embedding, as a list. */
   async moreLikeThis(id = this.g.selection().focus): Promise<void> {
-    if (id !== undefined) await this.askForList(`Finding the images most like ${id}…`, `More like ${id}`, { type: 'similar', id, k: SIMILAR_COUNT });
+    if (id !== undefined) await this.askForList(`Finding the images most like ${id}…`, `More like ${id}`, { type: 'similar', id, k: SIMILAR_COUNT }, SIMILAR_TIMEOUT_MS);
   }
 
   /** "Find this region": the item and the images holding something most like `box` on it, as a list. */
   findRegion(id: string, box: RegionBox): Promise<void> {
-    return this.askForList(`Finding the images with a region like the box on ${id}…`, `Region of ${id}`, { type: 'similarRegion', id, box, k: SIMILAR_COUNT });
+    return this.askForList(`Finding the images with a region like the box on ${id}…`, `Region of ${id}`, { type: 'similarRegion', id, box, k: SIMILAR_COUNT }, REGION_TIMEOUT_MS);
   }
 
   /** Asks the host for a list (the banner says `waiting` meanwhile) and shows it over the grid; `what` heads an error. */
-  private async askForList(waiting: string, what: string, body: FromWebviewBody): Promise<void> {
+  private async askForList(waiting: string, what: string, body: FromWebviewBody, timeoutMs: number): Promise<void> {
     const { listBar, listText } = this.g.toolbar;
     try {
       listText.textContent = waiting;
       listBar.style.display = '';
-      const reply = await this.g.request(body, SIMILAR_TIMEOUT_MS);
+      const reply = await this.g.request(body, timeoutMs);
       if (reply.type !== 'list') throw new Error(`unexpected reply ${reply.type}`);
       this.g.closeDetail();
       this.showList(reply.list, true);

@@ -92,6 +92,7 @@ export class RegionSelect {
 
   arm(on: boolean): void {
     this.armed = on;
+    this.button.textContent = on ? 'Drag a box on the image…' : 'Find region…';
     this.button.setAttribute('aria-pressed', String(on));
     this.geometry.stage.classList.toggle('drawing-region', on);
   }
