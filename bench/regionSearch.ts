@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { initEngine } from '../src/ml/engine';
 import { regionSearchJob } from '../src/ml/region/regionJob';
 import type { RegionSearchParams } from '../src/ml/region/regionJob';
-import { seededRandom } from '../src/ml/splits';
+import { seededRandom, shuffled } from '../src/ml/splits';
 import { plantMarker } from '../test/support/plantMarker';
 import { BACKBONE_DIR, CXR_DIR, requireShared } from '../test/support/shared';
 import { progress, runBenchmark } from './lib/child';
@@ -19,7 +19,7 @@ runBenchmark('regionSearch', async ({ work, quick }) => {
   const engine = await initEngine(['wasm', 'cpu']);
   const rows = fs.readFileSync(path.join(requireShared(CXR_DIR), 'manifest.csv'), 'utf8').trim().split('\n').slice(1);
   const random = seededRandom(7);
-  const files = [...rows].map((row) => row.slice(0, row.indexOf(','))).sort(() => random() - 0.5).slice(0, quick ? 300 : rows.length);
+  const files = shuffled(rows.map((row) => row.slice(0, row.indexOf(','))), random).slice(0, quick ? 300 : rows.length);
   const marked = quick ? 12 : 24;
   const root = path.join(work, `region-${files.length}`);
   fs.rmSync(root, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { regionSearchJob } from '../../../../src/ml/region/regionJob';
 import type { RegionSearchParams } from '../../../../src/ml/region/regionJob';
 import { boxCells } from '../../../../src/ml/region/regionSearch';
 import type { RegionBox } from '../../../../src/shared/protocol';
-import { seededRandom } from '../../../../src/ml/splits';
+import { seededRandom, shuffled } from '../../../../src/ml/splits';
 import { boxesOverlap, plantMarker } from '../../../support/plantMarker';
 import { BACKBONE_DIR, CXR_DIR, requireShared } from '../../../support/shared';
 import { linkOrCopy } from '../../../support/mirror';
@@ -34,7 +34,7 @@ describe('ml/region: find this region on real chest X-rays with planted markers'
     await initEngine(['wasm']);
     const rows = fs.readFileSync(path.join(requireShared(CXR_DIR), 'manifest.csv'), 'utf8').trim().split('\n').slice(1);
     const random = seededRandom(11);
-    const picked = [...rows].sort(() => random() - 0.5).slice(0, PLANTED + OTHERS).map((row) => row.slice(0, row.indexOf(',')));
+    const picked = shuffled(rows, random).slice(0, PLANTED + OTHERS).map((row) => row.slice(0, row.indexOf(',')));
     fixture = tempDir('region');
     fs.mkdirSync(path.join(fixture.root, 'ALL'));
     const items: RegionSearchParams['items'] = [];
