@@ -40,7 +40,7 @@ export const similarCommand: CliCommand = {
       const row = embedded.items.indexOf(item);
       if (row < 0) throw new Error(`${item.id} has no embedding: ${item.error ?? 'the image could not be read'}`);
       const started = performance.now();
-      const index = SimilarityIndex.build(embedded.table.data, embedded.table.rows, embedded.table.cols);
+      const index = SimilarityIndex.ofTable(embedded.table);
       const built = performance.now();
       const neighbours = index.nearestToRow(row, k).map((n) => ({ id: embedded.items[n.index].id, similarity: n.similarity }));
       const queried = performance.now();

@@ -9,7 +9,7 @@ import { UMAP } from 'umap-js';
 import { seededRandom } from '../splits';
 import { fitProjection, projectRows } from '../similarity/projection';
 import { TopK } from '../similarity/topK';
-import { dotAt, normaliseRows, selectVectors } from '../similarity/vectors';
+import { dotAt, selectVectors, unitRows } from '../similarity/vectors';
 import type { VectorTable } from '../similarity/vectors';
 
 export interface MapConfig {
@@ -45,7 +45,7 @@ export function computeMap(vectors: VectorTable, config: Partial<MapConfig> = {}
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   if (n === 0) return { x, y, fitted: 0 };
-  const unit = normaliseRows(vectors.data, n, vectors.cols);
+  const unit = unitRows(vectors);
   const projected = projectRows(fitProjection(unit, Math.min(c.components, vectors.cols), c.seed), unit);
   // UMAP needs more rows than neighbours; so few rows are drawn on their first two principal components.
   if (n <= 3) {

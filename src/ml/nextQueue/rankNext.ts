@@ -8,7 +8,7 @@
  * Candidates the model has not scored are left out of `uncertainty` and `mixed`. Pure: callable from a worker.
  */
 import { fitProjection, projectRows } from '../similarity/projection';
-import { normaliseRows } from '../similarity/vectors';
+import { unitRows } from '../similarity/vectors';
 import type { VectorTable } from '../similarity/vectors';
 import { kCenterGreedy } from './kCenter';
 import { findingsUncertainty, uncertainty } from './uncertainty';
@@ -68,7 +68,7 @@ function byUncertainty(input: NextInput, c: NextConfig): RankedRow[] {
 
 function diversitySpace(input: NextInput, c: NextConfig): VectorTable {
   if (!input.vectors) throw new Error('diversity needs the embeddings of the items');
-  const unit = normaliseRows(input.vectors.data, input.vectors.rows, input.vectors.cols);
+  const unit = unitRows(input.vectors);
   if (unit.rows <= c.projectAbove || unit.cols <= c.diversityComponents) return unit;
   return projectRows(fitProjection(unit, c.diversityComponents, c.seed), unit);
 }

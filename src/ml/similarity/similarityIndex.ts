@@ -3,12 +3,12 @@
  * exactly. Large ones are scanned in a principal-component space first and the best candidates re-ranked exactly:
  * for unit rows x and query q, x·q = (x−μ)·(q−μ) + μ·x + const, so the coarse score is P(x)·P(q) + μ·x (P the
  * projection of the centred row), exact when every component is kept. A 1,280-d scan of 400,000 rows takes ~800 ms
- * on one core here; 64 components take ~40 ms.
+ * on one core here; 64 components take ~30 ms (two rows per pass of the query).
  */
 import { fitProjection, projectRow, projectRows } from './projection';
 import type { Projection } from './projection';
 import { TopK } from './topK';
-import { dotAt, normaliseRows } from './vectors';
+import { dotAt, normaliseRows, unitRows } from './vectors';
 import type { VectorTable } from './vectors';
 
 export interface SimilarityConfig {
@@ -38,6 +38,8 @@ interface CoarseSpace {
   rows: VectorTable;
   /** Per row: mean·row. */
   bias: Float32Array;
+  /** Per row: the last query's coarse score (reused: 1.6 MB at 400,000 rows). */
+  scores: Float32Array;
 }
 
 export class SimilarityIndex {
@@ -50,13 +52,19 @@ export class SimilarityIndex {
 
   /** Builds the index over `rows × cols` vectors (copied and normalised; a zero vector matches nothing). Pure: callable from a worker. */
   static build(vectors: ArrayLike<number>, rows: number, cols: number, config: Partial<SimilarityConfig> = {}): SimilarityIndex {
+    return SimilarityIndex.ofTable(normaliseRows(vectors, rows, cols), config);
+  }
+
+  /** Builds the index over a table's rows, holding the table itself when its rows are already unit (no copy). */
+  static ofTable(vectors: VectorTable, config: Partial<SimilarityConfig> = {}): SimilarityIndex {
     const full = { ...DEFAULT_SIMILARITY_CONFIG, ...config };
-    const table = normaliseRows(vectors, rows, cols);
+    const table = unitRows(vectors);
+    const { rows, cols } = table;
     if (rows < full.exactBelow || rows === 0) return new SimilarityIndex(table, full, null);
     const projection = fitProjection(table, full.components, full.seed);
     const bias = new Float32Array(rows);
     for (let r = 0; r < rows; r++) bias[r] = dotAt(table.data, r * cols, projection.mean, 0, cols);
-    return new SimilarityIndex(table, full, { projection, rows: projectRows(projection, table), bias });
+    return new SimilarityIndex(table, full, { projection, rows: projectRows(projection, table), bias, scores: new Float32Array(rows) });
   }
 
   get size(): number {
@@ -107,11 +115,46 @@ export class SimilarityIndex {
     }
     const count = Math.max(this.config.minCandidates, this.config.candidatesPerResult * k);
     const top = new TopK(Math.min(count, projected.rows));
-    const p = projected.data;
+    const scores = this.coarse!.scores;
+    coarseScores(projected, q, bias, scores);
     for (let r = 0; r < projected.rows; r++) {
-      const score = dotAt(p, r * m, q, 0, m) + bias[r];
+      const score = scores[r];
       if (score > top.threshold && !exclude.has(r)) top.push(r, score);
     }
     return top.sorted().map((c) => c.index);
   }
+}
+
+/**
+ * `out[r] = rows[r]·q + bias[r]` for every row, two rows per pass so each query value loaded serves both (1.3× one
+ * row at a time with a dot call per row, at 64 components).
+ */
+function coarseScores({ data: p, rows, cols: m }: VectorTable, q: Float32Array, bias: Float32Array, out: Float32Array): void {
+  const tail = m - (m % 4);
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const a = r * m;
+    const b = a + m;
+    let a0 = 0;
+    let a1 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    for (let j = 0; j < tail; j += 4) {
+      const q0 = q[j];
+      const q1 = q[j + 1];
+      const q2 = q[j + 2];
+      const q3 = q[j + 3];
+      a0 += p[a + j] * q0 + p[a + j + 2] * q2;
+      a1 += p[a + j + 1] * q1 + p[a + j + 3] * q3;
+      b0 += p[b + j] * q0 + p[b + j + 2] * q2;
+      b1 += p[b + j + 1] * q1 + p[b + j + 3] * q3;
+    }
+    for (let j = tail; j < m; j++) {
+      a0 += p[a + j] * q[j];
+      b0 += p[b + j] * q[j];
+    }
+    out[r] = a0 + a1 + bias[r];
+    out[r + 1] = b0 + b1 + bias[r + 1];
+  }
+  if (r < rows) out[r] = dotAt(p, r * m, q, 0, m) + bias[r];
 }

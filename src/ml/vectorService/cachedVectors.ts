@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EmbeddingCache } from '../embeddingCache';
 import type { EmbeddingSpace } from '../embeddingCache';
+import { normaliseRows } from '../similarity/vectors';
 import type { VectorTable } from '../similarity/vectors';
 
 /** What a vector row needs of an item. */
@@ -18,6 +19,7 @@ export interface CachedVectors {
   ids: string[];
   /** Content hash of each row. */
   hashes: string[];
+  /** The vectors scaled to unit length (every reader wants cosines), in place: one copy of them in memory. */
   table: VectorTable;
   /** Items with no cached embedding (not yet scored, unreadable, or no content hash). */
   missing: number;
@@ -64,5 +66,5 @@ export async function cachedVectors(stateDir: string, items: readonly HashedItem
   const cols = chosen.featureDim;
   const data = new Float32Array(rows.length * cols);
   rows.forEach((row, r) => data.set(row, r * cols));
-  return { ids, hashes, table: { data, rows: rows.length, cols }, missing: items.length - ids.length, space: chosen };
+  return { ids, hashes, table: normaliseRows(data, rows.length, cols, data), missing: items.length - ids.length, space: chosen };
 }

@@ -37,7 +37,7 @@ export class VectorState {
     if (row === undefined) throw new Error(`${id} has no cached embedding yet: run X-Ray Curator: Score Dataset, then ask again`);
     if (!this.index) {
       this.progress(`indexing ${vectors.table.rows.toLocaleString('en-US')} embeddings`);
-      this.index = SimilarityIndex.build(vectors.table.data, vectors.table.rows, vectors.table.cols);
+      this.index = SimilarityIndex.ofTable(vectors.table);
     }
     const neighbours = this.index.nearestToRow(row, k).map((n) => ({ id: vectors.ids[n.index], similarity: n.similarity }));
     return { type: 'similar', neighbours, approximate: this.index.approximate, ...coverage(vectors) };

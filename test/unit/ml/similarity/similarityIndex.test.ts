@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SimilarityIndex } from '../../../../src/ml/similarity/similarityIndex';
 import { TopK } from '../../../../src/ml/similarity/topK';
+import { normaliseRows } from '../../../../src/ml/similarity/vectors';
 import { seededRandom } from '../../../../src/ml/splits';
 
 function gaussian(random: () => number): number {
@@ -88,5 +89,27 @@ describe('similarity index', function () {
     }
     const recall = found / (queries.length * 10);
     assert.ok(recall >= 0.9, `recall@10 ${recall}`);
+  });
+
+  it('ranks exactly by its projected scan when every component is kept (odd rows, components not a multiple of 4)', () => {
+    const rows = 301;
+    const cols = 7;
+    const data = clustered(rows, cols, 12, 3);
+    // One candidate per result: the coarse scores alone decide, so they must order rows as the exact cosine does.
+    const index = SimilarityIndex.build(data, rows, cols, { exactBelow: 0, components: cols, minCandidates: 1, candidatesPerResult: 1 });
+    assert.equal(index.approximate, true);
+    for (const row of [0, 150, 299, 300]) {
+      const expected = bruteForce(data, cols, row).slice(0, 5);
+      assert.deepEqual(index.nearestToRow(row, 5).map((n) => n.index), expected.map((n) => n.index), `row ${row}`);
+    }
+  });
+
+  it('holds a unit table as it is, and normalises any other', () => {
+    const raw = { data: clustered(50, dim, 5, 4), rows: 50, cols: dim };
+    const unit = normaliseRows(raw.data, raw.rows, raw.cols);
+    assert.equal(SimilarityIndex.ofTable(unit).table, unit);
+    const fromRaw = SimilarityIndex.ofTable(raw);
+    assert.notEqual(fromRaw.table.data, raw.data);
+    assert.deepEqual(fromRaw.table.data, unit.data);
   });
 });

@@ -31,12 +31,16 @@ describe('the vector service (cached embeddings, similarity, next to label, map)
   });
   after(() => data.remove());
 
-  it('reads only what is cached, in item order, and counts the rest as missing', async () => {
+  it('reads only what is cached, in item order and at unit length, and counts the rest as missing', async () => {
     assert.deepEqual(await newestSpace(stateDirOf(data.root)), SPACE);
     const vectors = await cachedVectors(stateDirOf(data.root), all);
     assert.deepEqual(vectors.ids, items.map((item) => item.id));
     assert.equal(vectors.missing, 2);
-    assert.deepEqual([...vectors.table.data.subarray(3, 6)], [...vector(1)]);
+    // Row 1 is item 1's vector at unit length.
+    const raw = vector(1);
+    const length = Math.hypot(...raw);
+    [...vectors.table.data.subarray(3, 6)].forEach((v, c) => assert.ok(Math.abs(v - raw[c] / length) < 1e-6, `value ${c}: ${v}`));
+    assert.equal(vectors.table.unit, true);
   });
 
   it('says what to do when nothing was embedded', async () => {
