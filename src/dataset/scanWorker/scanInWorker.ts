@@ -51,14 +51,17 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
   const send = (message: ToScanWorker): void => worker.postMessage(message);
   let saved: ((warning: string | null) => void) | undefined;
   let ended = false;
+  /** The cancel's grace period; cleared at the end, as its closure holds the callbacks and through them the items. */
+  let grace: NodeJS.Timeout | undefined;
   const end = (): void => {
     ended = true;
+    clearTimeout(grace);
     options.signal?.removeEventListener('abort', onAbort);
     void worker.terminate();
   };
   const onAbort = (): void => {
     send({ type: 'cancel' });
-    setTimeout(end, CANCEL_GRACE_MS).unref();
+    grace = setTimeout(end, CANCEL_GRACE_MS).unref();
   };
   return new Promise<WorkerScan>((resolve, reject) => {
     const fail = (error: Error): void => {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { openDataset, readScanSnapshot, ScanMerge, scanInWorker } from '../../../src/dataset';
 import type { DatasetItem } from '../../../src/dataset';
 import { makeCxrSubset } from '../../support/cxrSubset';
@@ -51,5 +53,25 @@ describe('scanInWorker: the scan in a worker thread, its items in parts', () => 
       }),
       /a callback failed/,
     );
+  });
+
+  it('lets go of its callbacks (and the items they hold) once it ended, also when the gallery closed during the save', async () => {
+    // A gallery closed while its snapshot was saved used to keep all its items for the cancel's 5 s grace period.
+    const controller = new AbortController();
+    const held = await (async () => {
+      const items = { note: 'what the gallery holds' };
+      const scan = await scanInWorker(root, { signal: controller.signal, onItems: () => void items });
+      const saving = scan.saveSnapshot();
+      controller.abort(new Error('the gallery was closed'));
+      await saving;
+      return new WeakRef(items);
+    })();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let k = 0; k < 20 && held.deref(); k++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      gc();
+    }
+    assert.equal(held.deref(), undefined, 'the ended scan still holds its callbacks');
   });
 });
