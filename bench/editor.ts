@@ -110,13 +110,18 @@ async function webviewHeapMB(frame: Frame): Promise<number | null> {
   });
 }
 
-/** The most memory the extension host and the largest renderer held, sampled every 250 ms while the benchmark runs. */
-function samplePeaks(workbench: Workbench): { stop(): { extensionHostMB: number; rendererLargestMB: number } } {
-  const peak = { extensionHostMB: 0, rendererLargestMB: 0 };
+/**
+ * The most memory the extension host, the largest renderer and the dataset scan's worker process held, sampled
+ * every 250 ms while the benchmark runs.
+ */
+function samplePeaks(workbench: Workbench): { stop(): { extensionHostMB: number; rendererLargestMB: number; scanProcessMB: number } } {
+  const peak = { extensionHostMB: 0, rendererLargestMB: 0, scanProcessMB: 0 };
   const timer = setInterval(() => {
     const now = memory(workbench);
     peak.extensionHostMB = Math.max(peak.extensionHostMB, now.extensionHostMB ?? 0);
     peak.rendererLargestMB = Math.max(peak.rendererLargestMB, now.rendererLargestMB ?? 0);
+    const scan = workbench.host.pid ? processesMatching(workbench.host.pid, 'scanWorker.js')[0] : undefined;
+    peak.scanProcessMB = Math.max(peak.scanProcessMB, scan?.rssMB ?? 0);
   }, 250);
   return {
     stop: () => {
@@ -252,6 +257,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
         [`editor.${count}.rendererWorkbenchMB`]: workbenchAloneMB,
         [`editor.${count}.extensionHostPeakMB`]: peak.extensionHostMB || null,
         [`editor.${count}.rendererPeakMB`]: peak.rendererLargestMB || null,
+        [`editor.${count}.scanProcessPeakMB`]: peak.scanProcessMB || null,
       },
       inputs: {
         items: count,
@@ -271,7 +277,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
       },
       notes: [
         'firstTile*: from the webview document starting (the panel opening) to the first tile showing its image; warm = the panel closed and opened again after the first scan ended.',
-        'extensionHostMB / rendererMB: the most seen right after the first open, after the scan and the interactions, and right after the reopen; *PeakMB: the most seen in samples every 250 ms from the first open until the reopen\'s background check ended (the scan\'s worker thread included).',
+        'extensionHostMB / rendererMB: the most seen right after the first open, after the scan and the interactions, and right after the reopen; *PeakMB: the most seen in samples every 250 ms from the first open until the reopen\'s background check ended (scanProcessPeakMB: the same for the scan\'s worker process, which runs beside the extension host).',
         'rendererRetainedMB: the largest renderer after the interactions, once a full garbage collection and a critical memory-pressure signal (CDP) let Chromium drop what it holds only because memory is free (uncollected garbage, decoded images, resource caches); rendererWorkbenchMB: the same, measured before the gallery opened. In code-server the workbench and its webviews share one renderer process (same origin); in desktop VS Code each webview has its own.',
         'allItems*: until every item is in the webview (provisional ones while the scan runs); scanColdMs: until the first scan ended.',
         'webviewWorkerWait*Ms: of firstTile*, the time VS Code\'s webview service worker held the webview\'s document before any of the extension\'s code ran (a reopen registers a new version of the worker, and Chromium activates it only after the old one; CDP shows it "activating" for ~1 s here).',

@@ -180,6 +180,9 @@ export class GalleryLoader {
           }),
     });
     const { dataset, changes } = scan.dataset === 'unchanged' ? { dataset: snapshot!, changes: { added: [], removed: [], changed: [] } } : merge.finish(scan.dataset);
+    // The provisional items go now, not after the snapshot's save: at 400,000 items they are a second dataset.
+    const listed = listing !== undefined;
+    listing = undefined;
     if (dataset !== snapshot) {
       applyJournalState(dataset, journal.state);
       this.current = { dataset, journal, byId: byIdOf(dataset) };
@@ -188,7 +191,7 @@ export class GalleryLoader {
     this.scan = undefined;
     this.preview = undefined;
     use();
-    if (snapshot || preview || listing) this.events.scanned(changes);
+    if (snapshot || preview || listed) this.events.scanned(changes);
     else showFirst(dataset);
     this.events.progress(undefined);
     // Saved again also when only the fingerprint changed (files touched, or a snapshot from before fingerprints).

@@ -53,8 +53,9 @@ export function mirrorFolder(source: string, options: { readOnly?: boolean } = {
     remove: () => {
       for (const folder of folders) if (fs.existsSync(folder)) fs.chmodSync(folder, 0o755);
       // A gallery just closed may still be finishing a save into the state folder: a file that appears while the tree
-      // is removed makes rmdir fail with ENOTEMPTY, which the retries outlast.
-      fs.rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // is removed makes rmdir fail with ENOTEMPTY. Its scan's process ends at most 5 s after the gallery closed
+      // (scanInWorker's grace period), and the retries outlast that.
+      fs.rmSync(parent, { recursive: true, force: true, maxRetries: 60, retryDelay: 100 });
     },
   };
 }

@@ -1,10 +1,10 @@
-// Messages between a dataset scan's worker thread (`scanWorker.ts`) and the thread that asked for it (`scanInWorker.ts`).
+// Messages between a dataset scan's worker process (`scanWorker.ts`) and the process that asked for it (`scanInWorker.ts`).
 import type { Dataset, DatasetItem } from '../types';
 
 /** A dataset without its items, which go over in parts of `ITEMS_PER_MESSAGE`. */
 export type DatasetHeader = Omit<Dataset, 'items'>;
 
-/** What the worker gets at start (as `workerData`). */
+/** What the worker gets at start (as its one argument, in JSON). */
 export interface ScanStart {
   root: string;
   /** Post the folder listing (provisional items) before reading the files. */

@@ -1,6 +1,5 @@
-// Entry of the worker thread that scans a dataset folder (see scanInWorker.ts). Bundled to dist/scanWorker.js.
-// The scan's own memory (the file-facts cache, the listing, the snapshot's JSON) lives and dies with this thread.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry of the worker process that scans a dataset folder (see scanInWorker.ts). Bundled to dist/scanWorker.js.
+// The scan's own memory (the file-facts cache, the listing, the snapshot's JSON) lives and dies with this process.
 import { openDataset } from '../openDataset';
 import { folderFingerprint } from '../scanFingerprint';
 import { saveScanSnapshot } from '../scanSnapshot';
@@ -8,13 +7,15 @@ import type { Dataset, DatasetItem } from '../types';
 import { ITEMS_PER_MESSAGE } from './protocol';
 import type { FromScanWorker, ScanStart, ToScanWorker } from './protocol';
 
-const port = parentPort;
-if (!port) throw new Error('scanWorker must run in a worker thread');
-const post = (message: FromScanWorker): void => port.postMessage(message);
+if (!process.send) throw new Error('scanWorker must run as a child process with an IPC channel');
+const scanStart = JSON.parse(process.argv[2] ?? '{}') as ScanStart;
+const post = (message: FromScanWorker): void => void process.send!(message);
 const controller = new AbortController();
 let scanned: Dataset | undefined;
 let taken: (() => void) | undefined;
-port.on('message', (message: ToScanWorker) => {
+// The extension host is gone (closed, crashed, killed): nobody waits for this scan.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message: ToScanWorker) => {
   if (message.type === 'cancel') controller.abort();
   else if (message.type === 'taken') taken?.();
   else if (message.type === 'save' && scanned) void saveScanSnapshot(scanned).then((warning) => post({ type: 'saved', warning }));
@@ -25,7 +26,7 @@ port.on('message', (message: ToScanWorker) => {
  * together (200 MB at 400,000 items), and the memory they took stayed with the process after they were read.
  */
 async function postInParts(items: readonly DatasetItem[], message: (part: DatasetItem[], last: boolean) => FromScanWorker): Promise<void> {
-  const size = (workerData as ScanStart).partSize ?? ITEMS_PER_MESSAGE;
+  const size = scanStart.partSize ?? ITEMS_PER_MESSAGE;
   for (let start = 0; start < items.length || start === 0; start += size) {
     const wasTaken = new Promise<void>((resolve) => (taken = resolve));
     post(message(items.slice(start, start + size), start + size >= items.length));
@@ -41,7 +42,7 @@ function postListing(items: readonly DatasetItem[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { root, listing, unchangedIf } = workerData as ScanStart;
+  const { root, listing, unchangedIf } = scanStart;
   if (unchangedIf && (await folderFingerprint(root, unchangedIf.sources)) === unchangedIf.fingerprint) {
     post({ type: 'unchanged' });
     return;
