@@ -17,6 +17,17 @@ export function itemPaths(root: string): (id: string) => string {
   return (id) => prefix + id;
 }
 
+/**
+ * `absPath` as `itemPaths(root)` gives it for `id` (the shared prefix, not a copy) when it is that path, else
+ * `absPath` itself: for items built elsewhere (a worker's structured clones), whose paths are whole strings.
+ */
+export function sharedItemPaths(root: string): (id: string, absPath: string) => string {
+  if (path.sep !== '/') return (_id, absPath) => absPath;
+  const pathOf = itemPaths(root);
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return (id, absPath) => (absPath.length === prefix.length + id.length && absPath.startsWith(prefix) && absPath.endsWith(id) ? pathOf(id) : absPath);
+}
+
 export function toItemId(relativePath: string): string {
   return relativePath.split(path.sep).join('/');
 }

@@ -1,4 +1,4 @@
-// A scan arriving in parts (from its worker thread), merged into the snapshot the gallery already shows: the
+// A scan arriving in parts (from its worker process), merged into the snapshot the gallery already shows: the
 // snapshot's objects stay for every unchanged item, so the thread never holds two whole datasets.
 import { compareIds } from '../shared/itemOrder';
 import type { Dataset, DatasetItem } from './types';

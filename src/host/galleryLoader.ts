@@ -67,7 +67,7 @@ export class GalleryLoader {
     private readonly events: LoaderEvents,
     /** Aborted when the gallery closes: a scan still running stops. */
     private readonly signal?: AbortSignal,
-    /** Items per part from the scan's worker (default 10,000). */
+    /** Items per part from the scan's worker (default `ITEMS_PER_MESSAGE`, 2,000). */
     private readonly partSize?: number,
     /** Saved as the dataset's DICOM identifier policy before the scan (the setting's value). */
     private readonly identifiers?: IdentifierPolicy,

@@ -30,5 +30,9 @@ export type FromScanWorker =
   | { type: 'saved'; warning: string | null }
   | { type: 'failed'; message: string; cancelled: boolean };
 
-/** Items per message: bounds what a message copies at once on either side. */
-export const ITEMS_PER_MESSAGE = 10_000;
+/**
+ * Items per message: bounds what a message copies at once on either side. Small parts (a few hundred kilobytes)
+ * reuse the memory the last one freed; at 10,000 a part, the extension host kept 140 MB more of 400,000 items'
+ * message buffers after the scan, and peaked 130 MB higher.
+ */
+export const ITEMS_PER_MESSAGE = 2_000;

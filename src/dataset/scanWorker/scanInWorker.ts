@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import { compactItem } from '../compactItem';
+import { sharedItemPaths } from '../safePath';
 import { ScanMerge } from '../scanMerge';
 import type { Dataset, DatasetItem } from '../types';
 import type { DatasetHeader, FromScanWorker, ScanStart, ToScanWorker } from './protocol';
@@ -17,7 +19,7 @@ export interface WorkerScanOptions {
   onRead?: (done: number, total: number) => void;
   /** The scanned items, in parts: the caller keeps what it needs, so no thread holds two whole datasets. */
   onItems: (items: DatasetItem[]) => void;
-  /** Items per part (default 10,000). */
+  /** Items per part (default `ITEMS_PER_MESSAGE`). */
   partSize?: number;
   /** A snapshot's fingerprint and label sources: the folder is only walked and stat'ed, and scanned when it differs. */
   unchangedIf?: { fingerprint: string; sources: string[] };
@@ -51,6 +53,9 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
   };
   // No inherited `--inspect` (a debugged extension host) or heap flags: the scan is a plain Node process.
   const worker = fork(path.join(__dirname, 'scanWorker.js'), [JSON.stringify(start)], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pathOf = sharedItemPaths(path.resolve(root));
+  /** The parts arrive as structured clones: rebuilt in one layout, their paths sharing the root (see `compactItem`). */
+  const compact = (items: DatasetItem[]): DatasetItem[] => items.map((item) => compactItem(item, pathOf(item.id, item.absPath)));
   const send = (message: ToScanWorker): void => {
     if (worker.connected) worker.send(message);
   };
@@ -83,14 +88,14 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
     const take = (message: FromScanWorker): void => {
       switch (message.type) {
         case 'listed':
-          options.onListed?.(message.items, message.last, message.total, message.counts);
+          options.onListed?.(compact(message.items), message.last, message.total, message.counts);
           send({ type: 'taken' });
           break;
         case 'read':
           options.onRead?.(message.done, message.total);
           break;
         case 'items':
-          options.onItems(message.items);
+          options.onItems(compact(message.items));
           send({ type: 'taken' });
           break;
         case 'scanned':
