@@ -7,6 +7,7 @@
 import { initEngine } from '../src/ml/engine';
 import { computeMap } from '../src/ml/map/computeMap';
 import { SimilarityIndex } from '../src/ml/similarity/similarityIndex';
+import { normaliseRows } from '../src/ml/similarity/vectors';
 import type { VectorTable } from '../src/ml/similarity/vectors';
 import { seededRandom } from '../src/ml/splits';
 import { progress, runBenchmark } from './lib/child';
@@ -20,17 +21,9 @@ const K = 20;
 function randomUnitVectors(rows: number, seed: number): VectorTable {
   const random = seededRandom(seed);
   const data = new Float32Array(rows * DIM);
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let c = 0; c < DIM; c++) {
-      const g = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-      data[r * DIM + c] = g;
-      sum += g * g;
-    }
-    const scale = 1 / Math.sqrt(sum);
-    for (let c = 0; c < DIM; c++) data[r * DIM + c] *= scale;
-  }
-  return { data, rows, cols: DIM };
+  for (let i = 0; i < data.length; i++) data[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  // Normalised in place, as the vector service holds the cached embeddings: the index keeps them with no copy.
+  return normaliseRows(data, rows, DIM, data);
 }
 
 runBenchmark('similarity', async ({ quick, options }) => {
@@ -42,7 +35,7 @@ runBenchmark('similarity', async ({ quick, options }) => {
   for (const n of sizes) {
     progress('similarity', `${n} random unit vectors of ${DIM} dimensions`);
     const table = randomUnitVectors(n, n);
-    const build = await timed(() => SimilarityIndex.build(table.data, n, DIM));
+    const build = await timed(() => SimilarityIndex.ofTable(table));
     const index = build.result;
     const random = seededRandom(7);
     const latencies: number[] = [];

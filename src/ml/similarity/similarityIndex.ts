@@ -50,12 +50,10 @@ export class SimilarityIndex {
     private readonly coarse: CoarseSpace | null,
   ) {}
 
-  /** Builds the index over `rows × cols` vectors (copied and normalised; a zero vector matches nothing). Pure: callable from a worker. */
-  static build(vectors: ArrayLike<number>, rows: number, cols: number, config: Partial<SimilarityConfig> = {}): SimilarityIndex {
-    return SimilarityIndex.ofTable(normaliseRows(vectors, rows, cols), config);
-  }
-
-  /** Builds the index over a table's rows, holding the table itself when its rows are already unit (no copy). */
+  /**
+   * Builds the index over a table's rows: the table itself when its rows are already unit, else a normalised copy
+   * (a zero vector matches nothing). Pure: callable from a worker.
+   */
   static ofTable(vectors: VectorTable, config: Partial<SimilarityConfig> = {}): SimilarityIndex {
     const full = { ...DEFAULT_SIMILARITY_CONFIG, ...config };
     const table = unitRows(vectors);

@@ -59,7 +59,7 @@ describe('similarity: planted near-duplicates of real X-rays', function () {
     } finally {
       await session.close();
     }
-    index = SimilarityIndex.build(table.data, table.rows, table.cols);
+    index = SimilarityIndex.ofTable(table);
   });
 
   after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -74,7 +74,7 @@ describe('similarity: planted near-duplicates of real X-rays', function () {
         const rows = items.flatMap((item, r) => (['orig', 'other', kind].includes(folder(item)) ? [r] : []));
         const subset = selectVectors(table, rows);
         const config = mode === 'projected' ? { exactBelow: 0, components: 8, minCandidates: 3, candidatesPerResult: 1 } : {};
-        const sub = SimilarityIndex.build(subset.data, subset.rows, subset.cols, config);
+        const sub = SimilarityIndex.ofTable(subset, config);
         const copies = rows.flatMap((r, i) => (folder(items[r]) === kind ? [i] : []));
         assert.equal(copies.length, 8);
         for (const i of copies) {

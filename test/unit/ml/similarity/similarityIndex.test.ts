@@ -57,7 +57,7 @@ describe('similarity index', function () {
 
   it('answers exactly like a brute-force cosine scan, without the query row or excluded rows', () => {
     const data = clustered(800, dim, 10, 1);
-    const index = SimilarityIndex.build(data, 800, dim);
+    const index = SimilarityIndex.ofTable({ data, rows: 800, cols: dim });
     assert.equal(index.approximate, false);
     for (const row of [0, 17, 799]) {
       const expected = bruteForce(data, dim, row).slice(0, 10);
@@ -77,7 +77,7 @@ describe('similarity index', function () {
   it('keeps recall in its projected scan with few re-ranked candidates', () => {
     const rows = 3000;
     const data = clustered(rows, dim, 40, 2);
-    const index = SimilarityIndex.build(data, rows, dim, { exactBelow: 0, components: 16, minCandidates: 40, candidatesPerResult: 4 });
+    const index = SimilarityIndex.ofTable({ data, rows, cols: dim }, { exactBelow: 0, components: 16, minCandidates: 40, candidatesPerResult: 4 });
     assert.equal(index.approximate, true);
     let found = 0;
     const queries = Array.from({ length: 50 }, (_, i) => i * 59);
@@ -96,7 +96,7 @@ describe('similarity index', function () {
     const cols = 7;
     const data = clustered(rows, cols, 12, 3);
     // One candidate per result: the coarse scores alone decide, so they must order rows as the exact cosine does.
-    const index = SimilarityIndex.build(data, rows, cols, { exactBelow: 0, components: cols, minCandidates: 1, candidatesPerResult: 1 });
+    const index = SimilarityIndex.ofTable({ data, rows, cols }, { exactBelow: 0, components: cols, minCandidates: 1, candidatesPerResult: 1 });
     assert.equal(index.approximate, true);
     for (const row of [0, 150, 299, 300]) {
       const expected = bruteForce(data, cols, row).slice(0, 5);
