@@ -219,7 +219,6 @@ runBenchmark('editor', async ({ quick, work, options }) => {
     }
     const settled = memory(workbench);
     const heapSettled = await webviewHeapMB(cold.frame);
-    const rendererRetainedMB = await retainedRendererMB(workbench);
 
     progress('editor', 'reopen, scan cache warm');
     // As a user closes it: not in the middle of a fling (VS Code's webview worker then waits out the abandoned
@@ -234,6 +233,8 @@ runBenchmark('editor', async ({ quick, work, options }) => {
     // The reopen's background check of the folder, until it ends: the scan's worker is part of the host's peak.
     await warm.frame.waitForFunction(() => document.querySelector<HTMLElement>('.loading')?.hidden, undefined, { timeout: 900_000, polling: 200 });
     const peak = peaks.stop();
+    // Last: the memory-pressure signal drops caches, which would slow whatever is timed after it.
+    const rendererRetainedMB = await retainedRendererMB(workbench);
     const latenciesAll = relabels.map((r) => r.latencyMs);
     return {
       metrics: {
@@ -278,7 +279,7 @@ runBenchmark('editor', async ({ quick, work, options }) => {
       notes: [
         'firstTile*: from the webview document starting (the panel opening) to the first tile showing its image; warm = the panel closed and opened again after the first scan ended.',
         'extensionHostMB / rendererMB: the most seen right after the first open, after the scan and the interactions, and right after the reopen; *PeakMB: the most seen in samples every 250 ms from the first open until the reopen\'s background check ended (scanProcessPeakMB: the same for the scan\'s worker process, which runs beside the extension host).',
-        'rendererRetainedMB: the largest renderer after the interactions, once a full garbage collection and a critical memory-pressure signal (CDP) let Chromium drop what it holds only because memory is free (uncollected garbage, decoded images, resource caches); rendererWorkbenchMB: the same, measured before the gallery opened. In code-server the workbench and its webviews share one renderer process (same origin); in desktop VS Code each webview has its own.',
+        'rendererRetainedMB: the largest renderer at the end (after the interactions, the close and the reopen), once a full garbage collection and a critical memory-pressure signal (CDP) let Chromium drop what it holds only because memory is free (uncollected garbage, decoded images, resource caches); rendererWorkbenchMB: the same, measured before the gallery opened. In code-server the workbench and its webviews share one renderer process (same origin); in desktop VS Code each webview has its own.',
         'allItems*: until every item is in the webview (provisional ones while the scan runs); scanColdMs: until the first scan ended.',
         'webviewWorkerWait*Ms: of firstTile*, the time VS Code\'s webview service worker held the webview\'s document before any of the extension\'s code ran (a reopen registers a new version of the worker, and Chromium activates it only after the old one; CDP shows it "activating" for ~1 s here).',
         'The reopen waits 3 s after the last image loaded: closing a gallery in the middle of a fling through images without thumbnails delays the next webview by up to 30 s (the same wait: the old worker version\'s image requests are never answered once its webview is gone, and time out after 30 s).',
