@@ -51,8 +51,15 @@ export function scanInWorker(root: string, options: WorkerScanOptions): Promise<
     ...(options.partSize ? { partSize: options.partSize } : {}),
     ...(options.unchangedIf ? { unchangedIf: options.unchangedIf } : {}),
   };
-  // No inherited `--inspect` (a debugged extension host) or heap flags: the scan is a plain Node process.
-  const worker = fork(path.join(__dirname, 'scanWorker.js'), [JSON.stringify(start)], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // No inherited `--inspect` (a debugged extension host) or heap flags: the scan is a plain Node process. In desktop
+  // VS Code the extension host's executable is Electron's, which runs as Node only when told (as VS Code's own
+  // TypeScript extension tells its server).
+  const worker = fork(path.join(__dirname, 'scanWorker.js'), [JSON.stringify(start)], {
+    serialization: 'advanced',
+    execArgv: [],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pathOf = sharedItemPaths(path.resolve(root));
   /** The parts arrive as structured clones: rebuilt in one layout, their paths sharing the root (see `compactItem`). */
   const compact = (items: DatasetItem[]): DatasetItem[] => items.map((item) => compactItem(item, pathOf(item.id, item.absPath)));
